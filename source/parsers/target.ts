@@ -1,0 +1,244 @@
+import net from 'node:net';
+import type {Target} from '../tree/facts.js';
+
+/** Default ports by URL scheme. */
+export const schemePorts: Readonly<Record<string, number>> = {
+	http: 80,
+	https: 443,
+	ws: 80,
+	wss: 443,
+	ftp: 21,
+	ssh: 22,
+	sftp: 22,
+	telnet: 23,
+	smtp: 25,
+	dns: 53,
+	gopher: 70,
+	pop3: 110,
+	imap: 143,
+	ldap: 389,
+	ldaps: 636,
+	smtps: 465,
+	submission: 587,
+	imaps: 993,
+	pop3s: 995,
+	mssql: 1433,
+	sqlserver: 1433,
+	oracle: 1521,
+	mqtt: 1883,
+	nfs: 2049,
+	mysql: 3306,
+	mariadb: 3306,
+	rdp: 3389,
+	svn: 3690,
+	postgres: 5432,
+	postgresql: 5432,
+	amqp: 5672,
+	amqps: 5671,
+	vnc: 5900,
+	couchdb: 5984,
+	redis: 6379,
+	rediss: 6380,
+	irc: 6667,
+	nats: 4222,
+	kafka: 9092,
+	git: 9418,
+	elasticsearch: 9200,
+	memcached: 11_211,
+	mongodb: 27_017,
+	zookeeper: 2181,
+	cassandra: 9042,
+	etcd: 2379,
+	ldapi: 389,
+};
+
+export type TargetError = {readonly error: string};
+
+const example = 'e.g. refused db.internal:5432, refused [::1]:8080, refused https://example.org';
+const hostLabel = /^[a-z\d_]([a-z\d_-]{0,61}[a-z\d_])?$/i;
+
+function fail(message: string): TargetError {
+	return {error: `${message} (${example})`};
+}
+
+function parsePort(text: string, what: string): number | TargetError {
+	if (!/^\d+$/.test(text)) {
+		return fail(`${what} "${text}" is not a number`);
+	}
+
+	const port = Number(text);
+	if (port < 1 || port > 65_535) {
+		return fail(`${what} ${text} is out of range: a TCP port is 1 to 65535`);
+	}
+
+	return port;
+}
+
+function checkHost(host: string): string | TargetError {
+	if (host.length === 0) {
+		return fail('the host is empty');
+	}
+
+	if (net.isIP(host) !== 0) {
+		return host.toLowerCase();
+	}
+
+	const zoneless = host.replace(/%[\w.-]+$/, '');
+	if (host.includes(':') && net.isIPv6(zoneless)) {
+		return host;
+	}
+
+	if (host.length > 253) {
+		return fail(`the host name is ${host.length} characters long: the limit is 253`);
+	}
+
+	const bad = /[^a-z\d.\-_]/i.exec(host);
+	if (bad) {
+		return fail(`the host "${host}" holds "${bad[0]}", which no host name can hold`);
+	}
+
+	const trimmed = host.endsWith('.') ? host.slice(0, -1) : host;
+	for (const label of trimmed.split('.')) {
+		if (label.length > 63) {
+			return fail(`the host name part "${label.slice(0, 20)}..." is longer than 63 characters`);
+		}
+
+		if (!hostLabel.test(label)) {
+			return fail(`the host "${host}" is not a valid host name`);
+		}
+	}
+
+	return host.toLowerCase();
+}
+
+function fromUrl(input: string): Target | TargetError {
+	const schemeMatch = /^([a-z][a-z\d+.-]*):\/\//i.exec(input);
+	const scheme = schemeMatch![1]!.toLowerCase();
+	let url: URL;
+	try {
+		url = new URL(input);
+	} catch {
+		return fail(`"${input}" is not a valid URL`);
+	}
+
+	// URL() normalises special schemes only; take host and port from the authority ourselves.
+	const authority = input.slice(schemeMatch![0].length).split(/[/?#]/)[0]!;
+	const hostPort = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
+	let host: string;
+	let portText: string | undefined;
+	const bracketed = /^\[([^\]]+)](?::(.*))?$/.exec(hostPort);
+	if (bracketed) {
+		host = bracketed[1]!;
+		portText = bracketed[2];
+	} else {
+		const colon = hostPort.lastIndexOf(':');
+		host = colon === -1 ? hostPort : hostPort.slice(0, colon);
+		portText = colon === -1 ? undefined : hostPort.slice(colon + 1);
+	}
+
+	void url;
+	const checked = checkHost(decodeURIComponent(host));
+	if (typeof checked !== 'string') {
+		return checked;
+	}
+
+	let port: number;
+	if (portText === undefined || portText === '') {
+		const known = schemePorts[scheme];
+		if (known === undefined) {
+			return fail(`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`);
+		}
+
+		port = known;
+	} else {
+		const parsed = parsePort(portText, 'the port');
+		if (typeof parsed !== 'number') {
+			return parsed;
+		}
+
+		port = parsed;
+	}
+
+	// Never keep credentials from the URL in what is shown or reported.
+	return {input: redactUrl(input), host: checked, port, scheme};
+}
+
+/** Replace the user:password part of a URL with "***". */
+export function redactUrl(text: string): string {
+	return text.replace(/^([a-z][a-z\d+.-]*:\/\/)[^@/?#]*@/i, '$1***@');
+}
+
+/**
+Parse what the user typed: host:port, [v6]:port, "host port", a bare port (localhost), or a URL
+whose scheme gives the default port.
+*/
+export function parseTarget(words: readonly string[]): Target | TargetError {
+	const parts = words.map(word => word.trim()).filter(word => word.length > 0);
+	if (parts.length === 0) {
+		return fail('no target given');
+	}
+
+	if (parts.length > 2) {
+		return fail(`too many words: "${parts.join(' ')}"; give HOST:PORT or HOST PORT`);
+	}
+
+	const input = parts.join(' ');
+	if (parts.length === 2) {
+		const [host, portText] = parts as [string, string];
+		const port = parsePort(portText, 'the port');
+		if (typeof port !== 'number') {
+			return port;
+		}
+
+		const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+		const checked = checkHost(bare);
+		return typeof checked === 'string' ? {input, host: checked, port} : checked;
+	}
+
+	const text = parts[0]!;
+	if (text.length > 2048) {
+		return fail('the target is too long');
+	}
+
+	if (/^[a-z][a-z\d+.-]*:\/\//i.test(text)) {
+		return fromUrl(text);
+	}
+
+	if (/^\d+$/.test(text)) {
+		const port = parsePort(text, 'the port');
+		return typeof port === 'number' ? {input, host: 'localhost', port} : port;
+	}
+
+	const bracketed = /^\[([^\]]*)](?::(.*))?$/.exec(text);
+	if (bracketed) {
+		const host = bracketed[1]!;
+		if (!net.isIPv6(host.replace(/%[\w.-]+$/, ''))) {
+			return fail(`"${host}" in brackets is not an IPv6 address`);
+		}
+
+		if (bracketed[2] === undefined) {
+			return fail(`"${text}" has no port`);
+		}
+
+		const port = parsePort(bracketed[2], 'the port');
+		return typeof port === 'number' ? {input, host, port} : port;
+	}
+
+	if (net.isIPv6(text)) {
+		return fail(`"${text}" is an IPv6 address without a port: write it as [${text}]:PORT`);
+	}
+
+	const colon = text.lastIndexOf(':');
+	if (colon === -1) {
+		const checked = checkHost(text);
+		return typeof checked === 'string' ? fail(`"${text}" has no port`) : checked;
+	}
+
+	const port = parsePort(text.slice(colon + 1), 'the port');
+	if (typeof port !== 'number') {
+		return port;
+	}
+
+	const checked = checkHost(text.slice(0, colon));
+	return typeof checked === 'string' ? {input, host: checked, port} : checked;
+}

@@ -1,0 +1,131 @@
+/**
+The result model behind `--json`, the markdown report and the app's last screen. The JSON shape
+is a public contract: schema/report.schema.json describes it and the tests validate against it.
+*/
+import {factsOf, type Session} from '../engine/session.js';
+import {rankFindings} from '../engine/rank.js';
+import {causeNode} from '../tree/causes.js';
+import type {Family} from '../tree/facts.js';
+import type {Confidence, Fix, Outcome, QuestionKey, StepStatus} from '../tree/types.js';
+
+export type ReportCause = {
+	readonly id: string;
+	readonly confidence: Confidence;
+	readonly title: string;
+	readonly summary: string;
+	readonly explanation: string;
+	readonly evidence: readonly string[];
+	readonly fixes: readonly Fix[];
+};
+
+export type ReportStep = {
+	readonly id: string;
+	readonly title: string;
+	readonly status: StepStatus;
+	readonly command?: string;
+	readonly detail: string;
+	readonly output?: readonly string[];
+};
+
+export type ReportQuestion = {
+	readonly key: QuestionKey;
+	readonly prompt: string;
+	readonly answer: string | null;
+	readonly by: 'flag' | 'user' | 'auto' | 'unanswered';
+	readonly evidence?: string;
+};
+
+export type Report = {
+	readonly schemaVersion: 1;
+	readonly tool: {readonly name: 'refused'; readonly version: string};
+	readonly target: {readonly input: string; readonly host: string; readonly port: number; readonly scheme?: string};
+	readonly probe: {
+		readonly outcome: Outcome;
+		readonly address: string;
+		readonly ms: number;
+		readonly addresses: ReadonlyArray<{
+			readonly address: string;
+			readonly family: Family;
+			readonly source: string;
+			readonly outcome: Outcome;
+			readonly ms: number;
+		}>;
+	};
+	readonly causes: readonly ReportCause[];
+	readonly steps: readonly ReportStep[];
+	readonly questions: readonly ReportQuestion[];
+	/** 0: the target accepted and no problem was found; 1: a problem was found. */
+	readonly exitCode: 0 | 1;
+};
+
+declare const __REFUSED_VERSION__: string | undefined;
+export const version = typeof __REFUSED_VERSION__ === 'string' ? __REFUSED_VERSION__ : '0.0.0-dev';
+
+export function buildReport(session: Session): Report {
+	const facts = factsOf(session);
+	const probe = facts.probe;
+	const causes = rankFindings(session).map(finding => {
+		const node = causeNode(finding.id);
+		return {
+			id: finding.id,
+			confidence: finding.confidence,
+			title: node?.title ?? finding.id,
+			summary: finding.summary,
+			explanation: node?.explanation ?? '',
+			evidence: finding.evidence,
+			fixes: finding.fixes,
+		};
+	});
+	const steps = session.tree.checks.flatMap(node => {
+		const step = session.steps[node.id];
+		if (step?.state !== 'done' || !step.result) {
+			return [];
+		}
+
+		const {status, detail, command, output} = step.result;
+		return [{id: node.id, title: node.title, status, detail, ...(command ? {command} : {}), ...(output?.length ? {output} : {})}];
+	});
+	const questions = session.tree.questions.flatMap(question => {
+		const record = session.answers[question.key];
+		if (!record) {
+			return [];
+		}
+
+		return [
+			{
+				key: question.key,
+				prompt: question.prompt,
+				answer: record.value ?? null,
+				by: record.by,
+				...(record.evidence ? {evidence: record.evidence} : {}),
+			},
+		];
+	});
+	const outcome: Outcome = probe?.outcome ?? 'dns-failure';
+	return {
+		schemaVersion: 1,
+		tool: {name: 'refused', version},
+		target: {
+			input: session.target.input,
+			host: session.target.host,
+			port: session.target.port,
+			...(session.target.scheme ? {scheme: session.target.scheme} : {}),
+		},
+		probe: {
+			outcome,
+			address: probe?.address ?? '',
+			ms: probe?.ms ?? 0,
+			addresses: (probe?.addresses ?? []).map(({address, family, source, outcome, ms}) => ({
+				address,
+				family,
+				source,
+				outcome,
+				ms,
+			})),
+		},
+		causes,
+		steps,
+		questions,
+		exitCode: outcome === 'open' && causes.length === 0 ? 0 : 1,
+	};
+}

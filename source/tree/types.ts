@@ -1,0 +1,128 @@
+/**
+The decision tree's vocabulary. Everything here is data: adding a cause or a check edits the
+tables in this folder, not a component.
+*/
+import type {Facts} from './facts.js';
+
+/** Public, stable cause ids (README "Cause ids"). Never rename one; add new ones with a README line. */
+export const causeIds = [
+	'no-listener',
+	'loopback-only',
+	'address-family-mismatch',
+	'wrong-port',
+	'bound-elsewhere',
+	'firewall-reject',
+	'filtered',
+	'host-unreachable',
+	'name-not-resolved',
+	'dns-mismatch',
+	'proxy-misroute',
+	'service-failed',
+	'upstream-refused',
+	'container-not-published',
+	'container-loopback-bind',
+	'container-exited',
+	'k8s-no-endpoints',
+	'k8s-port-mismatch',
+] as const;
+export type CauseId = (typeof causeIds)[number];
+
+export const outcomes = ['open', 'refused', 'timeout', 'unreachable', 'dns-failure'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+export const confidences = ['confirmed', 'likely', 'possible'] as const;
+export type Confidence = (typeof confidences)[number];
+
+/** How a step ended: passed (no problem here), problem (found one), unknown (could not tell), skipped. */
+export type StepStatus = 'passed' | 'problem' | 'unknown' | 'skipped';
+
+export type Fix = {
+	/** The whole command (or config edit), ready to copy. */
+	readonly command: string;
+	/** One line: why this fixes it, and what it changes or exposes. */
+	readonly why: string;
+	/** The command that undoes it, where that makes sense (firewall changes). */
+	readonly undo?: string;
+};
+
+/** A cause a check found, with evidence measured on this host. */
+export type Finding = {
+	readonly id: CauseId;
+	readonly confidence: Confidence;
+	/** One sentence, specific to this target: "postgres listens on 127.0.0.1:5432 only; you dialed 10.0.0.5". */
+	readonly summary: string;
+	/** Lines of real output (or file:line quotes) that support it. */
+	readonly evidence: readonly string[];
+	readonly fixes: readonly Fix[];
+};
+
+export type CheckResult = {
+	readonly status: StepStatus;
+	/** One line: the result in words. For unknown, say why and give the command to check by hand. */
+	readonly detail: string;
+	/** The command(s) run, for display and the report. */
+	readonly command?: string;
+	/** Last lines of relevant output, shown on screen and in the markdown report. */
+	readonly output?: readonly string[];
+	readonly facts?: Facts;
+	readonly findings?: readonly Finding[];
+};
+
+export type CauseNode = {
+	readonly id: CauseId;
+	/** The README line for this id. */
+	readonly title: string;
+	/** What it means, for a junior admin: a few sentences. */
+	readonly explanation: string;
+};
+
+/** Keys of the clarifying questions; also the `--answer key=value` keys. */
+export const questionKeys = ['container', 'proxy', 'client'] as const;
+export type QuestionKey = (typeof questionKeys)[number];
+
+export type QuestionChoice = {readonly value: string; readonly label: string};
+
+export type AutoAnswer = {readonly value: string; readonly evidence: string};
+
+export type QuestionNode = {
+	readonly kind: 'question';
+	readonly key: QuestionKey;
+	readonly prompt: string;
+	/** One short line: why the tool asks. */
+	readonly why: string;
+	/** What `--help` says about the key. */
+	readonly help: string;
+	readonly choices: readonly QuestionChoice[];
+	/** Checks whose facts the question needs before it can be asked or answered automatically. */
+	readonly after: readonly string[];
+	/** Is the question relevant at all, given the facts? */
+	readonly when: (facts: Facts) => boolean;
+	/** The tool answers it itself when it can; undefined means it has to ask. */
+	readonly auto: (facts: Facts) => AutoAnswer | undefined;
+};
+
+export type Answers = Partial<Record<QuestionKey, string>>;
+
+export type CheckNode = {
+	readonly kind: 'check';
+	readonly id: string;
+	readonly title: string;
+	/** Learn mode: why this step runs. */
+	readonly why: string;
+	/** Learn mode: how to read its output. */
+	readonly read: string;
+	/** Checks that must finish first (their facts feed this one). */
+	readonly after: readonly string[];
+	/** Questions whose answers this check uses (it waits for them, and reruns when they change). */
+	readonly uses?: readonly QuestionKey[];
+	/** Run it (true) or skip it (a string saying why it does not apply). */
+	readonly when: (facts: Facts, answers: Answers) => true | string;
+	/** The check's own time limit, shown on screen. */
+	readonly timeoutMs: number;
+};
+
+export type Tree = {
+	readonly checks: readonly CheckNode[];
+	readonly questions: readonly QuestionNode[];
+	readonly causes: readonly CauseNode[];
+};
