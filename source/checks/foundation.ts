@@ -1,18 +1,23 @@
 import {environment} from './environment.js';
+import {families} from './families.js';
+import {hostsFile} from './hosts-file.js';
+import {local} from './local.js';
+import {outcome} from './outcome.js';
+import {probe} from './probe.js';
+import {proxyEnv} from './proxy-env.js';
+import {remote} from './remote.js';
 import {resolve} from './resolve.js';
 import type {CheckRun} from './types.js';
-
-const notYet: CheckRun = async () => ({status: 'unknown', detail: 'not implemented yet'});
 
 /** Implementations of the foundation checks, by tree node id. */
 export const foundationRuns: Readonly<Record<string, CheckRun>> = {
 	environment,
 	resolve,
-	probe: notYet,
-	local: notYet,
-	'proxy-env': notYet,
-	outcome: notYet,
-	families: notYet,
-	'hosts-file': notYet,
-	remote: notYet,
+	probe,
+	local,
+	'proxy-env': proxyEnv,
+	outcome,
+	families,
+	'hosts-file': hostsFile,
+	remote,
 };

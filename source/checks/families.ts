@@ -1,0 +1,56 @@
+import {hostPort} from './outcomes.js';
+import type {CheckRun} from './types.js';
+
+/** Some addresses of the name accept and others do not: clients that dial only the first one fail. */
+export const families: CheckRun = async ({target, facts}) => {
+	const addresses = facts.probe?.addresses ?? [];
+	const works = (a: (typeof addresses)[number]) => a.outcome === 'open' && !a.closedAfterAccept;
+	const open = addresses.filter(a => works(a));
+	const failing = addresses.filter(a => !works(a));
+	const lines = addresses.map(a => `${hostPort(a.address, target.port)} (IPv${a.family}, ${a.source}): ${a.outcome} in ${a.ms} ms`);
+	if (open.length === 0 || failing.length === 0) {
+		return {status: 'passed', detail: `every address ${open.length === 0 ? 'fails' : 'accepts'} alike`, output: lines};
+	}
+
+	const first = addresses[0]!;
+	const firstFails = !works(first);
+	const openFamilies = new Set(open.map(a => a.family));
+	const failingFamilies = new Set(failing.map(a => a.family));
+	const byFamily = openFamilies.size === 1 && failingFamilies.size === 1 && [...openFamilies][0] !== [...failingFamilies][0];
+	const good = open[0]!;
+	const bad = failing[0]!;
+	const listenHint = byFamily
+		? `The server listens on IPv${good.family} only (${good.address} works, ${bad.address} is ${bad.outcome}).`
+		: `${good.address} works, ${bad.address} is ${bad.outcome}.`;
+	const clients = firstFails
+		? `Clients that dial only the first address (${first.address}) fail: Node.js 17-19, Node 20+ with autoSelectFamily off, Java's InetAddress.getByName, many database drivers. curl and browsers try the next address and work, which makes this confusing.`
+		: `This host dials ${first.address} first and works, but clients that prefer IPv${bad.family} (or get the addresses in another order) dial ${bad.address} and fail.`;
+	const wildcard = bad.family === 6 ? '::' : '0.0.0.0';
+	return {
+		status: 'problem',
+		detail: `${target.host}: ${open.map(a => a.address).join(', ')} open; ${failing.map(a => `${a.address} ${a.outcome}`).join(', ')}`,
+		output: lines,
+		findings: [
+			{
+				id: 'address-family-mismatch',
+				confidence: firstFails ? 'confirmed' : 'likely',
+				summary: `${target.host} resolves to IPv4 and IPv6 addresses and only some accept: ${listenHint}`,
+				evidence: [...lines, clients],
+				fixes: [
+					{
+						command: `refused ${hostPort(bad.address, target.port)}`,
+						why: `Server side (best): make the service listen on both families, e.g. bind "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1"/"::"' : '"127.0.0.1"/"0.0.0.0"'}; this shows what listens and where its bind is set.`,
+					},
+					{
+						command: `${target.scheme ? target.input.replace(target.host, good.family === 6 ? `[${good.address}]` : good.address) : hostPort(good.address, target.port)}`,
+						why: `Client side: dial the address that works (${good.address}) instead of the name ${target.host}.`,
+					},
+					{
+						command: `NODE_OPTIONS=--dns-result-order=${good.family === 4 ? 'ipv4first' : 'verbatim'} node app.js`,
+						why: 'Node.js clients: change the order of resolved addresses (or call net.setDefaultAutoSelectFamily(true) to try both, Happy Eyeballs).',
+					},
+				],
+			},
+		],
+	};
+};

@@ -1,0 +1,56 @@
+import type {AddressProbe} from '../tree/facts.js';
+import {hostPort, outcomeOf} from './outcomes.js';
+import type {CheckRun} from './types.js';
+
+const describe = (probe: AddressProbe) => {
+	const what =
+		probe.outcome === 'open'
+			? probe.closedAfterAccept
+				? 'accepted, then closed at once by the other side'
+				: 'accepted (SYN, SYN-ACK)'
+			: probe.outcome === 'refused'
+				? 'refused (a reset came back)'
+				: probe.outcome === 'timeout'
+					? 'no answer (SYN dropped?)'
+					: `unreachable (${probe.code})`;
+	return `${hostPort(probe.address, 0).replace(/:0$/, '')} ${what} in ${probe.ms} ms [${probe.code}]`;
+};
+
+/** A real TCP connect to every address, concurrently, each with its own timer. */
+export const probe: CheckRun = async ({target, facts, io, timeoutMs, signal, onCommand, onLine}) => {
+	const resolved = facts.resolution?.ok ? facts.resolution.addresses : [];
+	onCommand(`connect() to ${resolved.map(a => hostPort(a.address, target.port)).join(', ')} (timeout ${timeoutMs} ms each)`);
+	const probes = await Promise.all(
+		resolved.map(async ({address, family, source}): Promise<AddressProbe> => {
+			const result = await io.connect(address, target.port, timeoutMs, signal);
+			const done: AddressProbe = {
+				address,
+				family,
+				source,
+				outcome: outcomeOf(result.code),
+				ms: result.ms,
+				code: result.code,
+				...(result.closedAfterAccept ? {closedAfterAccept: true} : {}),
+			};
+			onLine(describe(done));
+			return done;
+		}),
+	);
+	const first = probes[0]!;
+	const output = probes.map(p => describe(p));
+	const allOpen = probes.every(p => p.outcome === 'open' && !p.closedAfterAccept);
+	const summary =
+		probes.length === 1
+			? `${hostPort(first.address, target.port)}: ${first.outcome} in ${first.ms} ms`
+			: `first address ${hostPort(first.address, target.port)}: ${first.outcome}; ${probes
+					.slice(1)
+					.map(p => `${p.address}: ${p.outcome}`)
+					.join(', ')}`;
+	return {
+		status: allOpen ? 'passed' : 'problem',
+		detail: summary,
+		command: `connect ${probes.map(p => hostPort(p.address, target.port)).join(' ')}`,
+		output,
+		facts: {probe: {outcome: first.outcome, address: first.address, ms: first.ms, addresses: probes}},
+	};
+};
