@@ -2,7 +2,16 @@ import {execFileSync} from 'node:child_process';
 import {existsSync, readdirSync} from 'node:fs';
 import {prefix, removeNamespace} from './helpers/netns.js';
 
-/** Remove every test namespace left by a crashed run, before and after the suite. */
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Remove every test namespace left by a crashed run (its creator no longer runs), before and after the suite. */
 function sweep() {
 	let names: string[] = [];
 	try {
@@ -17,7 +26,11 @@ function sweep() {
 	}
 
 	for (const name of new Set(names)) {
-		removeNamespace(name);
+		// Only namespaces whose creating process is gone: another test run may be using its own right now.
+		const pid = Number(name.split('-')[1]);
+		if (!alive(pid)) {
+			removeNamespace(name);
+		}
 	}
 }
 

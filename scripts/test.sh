@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone on a fresh machine: installs what the tests need
+# (npm packages; Debian packages when root), or stops at once naming what is missing.
+# Never skips a test quietly. Usage: npm test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'refused tests: %s\n' "$*" >&2; }
+
+if [ "$(uname -s)" != Linux ]; then
+	say "the tests need Linux (network namespaces, iptables, nftables); this is $(uname -s)"
+	exit 1
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	say "the tests need root: they create network namespaces with firewall rules and start a Docker engine."
+	say "run: sudo npm test"
+	exit 1
+fi
+
+# command -> Debian package
+declare -A need=(
+	[ip]=iproute2 [ss]=iproute2 [iptables]=iptables [iptables-save]=iptables [nft]=nftables
+	[tmux]=tmux [lsof]=lsof [nginx]=nginx-light [dockerd]=docker.io [docker]=docker.io
+	[containerd]=containerd [busybox]=busybox-static [haproxy]=haproxy [ps]=procps
+	[kubectl]=kubernetes-client [runuser]=util-linux
+)
+missing=()
+for cmd in "${!need[@]}"; do
+	command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+
+if [ ${#missing[@]} -gt 0 ]; then
+	mapfile -t packages < <(printf '%s\n' "${missing[@]}" | sort -u)
+	if ! command -v apt-get >/dev/null 2>&1; then
+		say "missing packages and no apt-get to install them: ${packages[*]}"
+		exit 1
+	fi
+
+	say "installing: ${packages[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+npm run --silent build
+say "typecheck"
+npx tsc --noEmit
+say "lint"
+npx xo
+say "tests"
+results=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+if (r.numTotalTests === 0) process.exit(1);
+' "$results" || status=1
+rm -f "$results"
+exit $status
