@@ -1,11 +1,143 @@
-import type {Report} from './model.js';
+import type {Report, ReportCause, ReportStep} from './model.js';
 
-/** The report as markdown (for tickets, `echo | refused`, and the app's export). */
-export function renderMarkdown(report: Report): string {
-	const lines = [`# refused ${report.target.input}`, '', `Probe: ${report.probe.outcome} (${report.probe.address})`, ''];
-	for (const cause of report.causes) {
-		lines.push(`## ${cause.id} (${cause.confidence})`, '', cause.summary, '');
+const statusMarks: Readonly<Record<ReportStep['status'], string>> = {
+	passed: 'passed',
+	problem: 'found a problem',
+	unknown: 'could not tell',
+	skipped: 'skipped',
+};
+
+const answeredBy: Readonly<Record<string, string>> = {
+	flag: 'given with --answer',
+	user: 'answered by you',
+	auto: 'found by the tool',
+	unanswered: 'not answered',
+};
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function codeBlock(text: string, language = ''): string {
+	const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map(match => match[0].length));
+	const fence = '`'.repeat(longest + 1);
+	return `${fence}${language}\n${text}\n${fence}`;
+}
+
+/** Inline code, safe for any content. */
+function code(text: string): string {
+	const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map(match => match[0].length));
+	const ticks = '`'.repeat(longest + 1);
+	const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+	return `${ticks}${pad}${text}${pad}${ticks}`;
+}
+
+/** A table cell: no line breaks, pipes escaped. */
+function cell(text: string): string {
+	return text.replaceAll('\n', ' ').replaceAll('|', String.raw`\|`);
+}
+
+function causeSection(cause: ReportCause, heading: string): string[] {
+	const lines = [
+		`${heading} ${cause.title}`,
+		'',
+		`**${cause.summary}**`,
+		'',
+		`Cause id ${code(cause.id)}, confidence: ${cause.confidence}.`,
+		'',
+	];
+	if (cause.explanation) {
+		lines.push(cause.explanation, '');
 	}
 
-	return lines.join('\n');
+	if (cause.evidence.length > 0) {
+		lines.push('Evidence (measured on this host):', '', codeBlock(cause.evidence.join('\n')), '');
+	}
+
+	if (cause.fixes.length > 0) {
+		lines.push('Fixes (shown, never run by the tool):', '');
+		for (const [index, fix] of cause.fixes.entries()) {
+			lines.push(`${index + 1}. ${fix.why}`, '');
+			lines.push(...codeBlock(fix.command, 'sh').split('\n').map(line => `   ${line}`), '');
+			if (fix.undo) {
+				lines.push(`   Undo: ${code(fix.undo)}`, '');
+			}
+		}
+	}
+
+	return lines;
+}
+
+/** The report as markdown (for tickets, `echo | refused`, and the app's export), without a final newline. */
+export function renderMarkdown(report: Report): string {
+	const {target, probe} = report;
+	const lines: string[] = [
+		`# refused: ${target.input}`,
+		'',
+		`- Target: ${code(target.input)} (host ${code(target.host)}, port ${target.port}${target.scheme ? `, scheme ${target.scheme}` : ''})`,
+		`- Outcome: **${probe.outcome}**${probe.address ? ` (first address ${code(probe.address)}, ${probe.ms} ms)` : ''}`,
+		`- Exit code: ${report.exitCode} (${report.exitCode === 0 ? 'no problem found' : 'a problem was found'})`,
+		`- Tool: ${report.tool.name} ${report.tool.version}; every result below was measured on this host.`,
+		'',
+	];
+
+	if (probe.addresses.length > 0) {
+		lines.push(
+			'## Connect to each address',
+			'',
+			'| Address | Family | From | Outcome | Time |',
+			'| --- | --- | --- | --- | --- |',
+			...probe.addresses.map(
+				a => `| ${code(a.address)} | IPv${a.family} | ${cell(a.source)} | ${a.outcome} | ${a.ms} ms |`,
+			),
+			'',
+		);
+	}
+
+	const [first, ...others] = report.causes;
+	if (first) {
+		lines.push(...causeSection(first, '## Cause:'));
+		if (others.length > 0) {
+			lines.push('## Other possible causes', '');
+			for (const [index, cause] of others.entries()) {
+				lines.push(...causeSection(cause, `### ${index + 2}.`));
+			}
+		}
+	} else if (probe.outcome === 'open') {
+		lines.push('## Result', '', 'Nothing is wrong: the target accepted the connection, and no check found a problem.', '');
+	} else {
+		const unknown = report.steps.filter(step => step.status === 'unknown');
+		lines.push(
+			'## Result',
+			'',
+			`The connection was not accepted (${probe.outcome}), but no cause could be named from here.${
+				unknown.length > 0 ? ` ${unknown.length} step(s) could not tell; each says what to run by hand.` : ''
+			}`,
+			'',
+		);
+	}
+
+	if (report.questions.length > 0) {
+		lines.push('## Questions', '', '| Question | Answer | How | Evidence |', '| --- | --- | --- | --- |');
+		for (const question of report.questions) {
+			lines.push(
+				`| ${cell(question.prompt)} | ${cell(question.answer ?? '(none)')} | ${answeredBy[question.by] ?? question.by} | ${cell(question.evidence ?? '')} |`,
+			);
+		}
+
+		lines.push('');
+	}
+
+	if (report.steps.length > 0) {
+		lines.push('## Steps', '');
+		for (const [index, step] of report.steps.entries()) {
+			lines.push(`### ${index + 1}. ${step.title}: ${statusMarks[step.status]}`, '', step.detail, '');
+			if (step.command) {
+				lines.push(codeBlock(`$ ${step.command}`, 'sh'), '');
+			}
+
+			if (step.output && step.output.length > 0) {
+				lines.push(codeBlock(step.output.join('\n')), '');
+			}
+		}
+	}
+
+	return lines.join('\n').trimEnd();
 }
