@@ -1,0 +1,49 @@
+import {questions} from './tree/questions.js';
+
+/** The usage text: `--help` prints it and the README shows it (a test keeps them equal). */
+export const helpText = `
+  Usage
+    $ refused TARGET [options]
+    $ refused            (no target: asks for one, or offers a practice case)
+
+  TARGET
+    host:port            db.internal:5432, 10.0.0.5:8080
+    [v6addr]:port        [::1]:3000, [fe80::1%eth0]:22
+    host port            localhost 6379
+    port                 8080 (means localhost:8080)
+    URL                  https://example.org, postgres://user@db/app,
+                         redis://cache, mysql://, mongodb://, amqp://, ssh://
+                         (the scheme gives the default port)
+
+  Options
+    --json               Print the diagnosis as one JSON document (never asks)
+    --markdown           Print the diagnosis as a markdown report (never asks)
+    --timeout DURATION   Connect timeout per address: 3000, 3000ms, 3s (default 3s)
+    --answer KEY=VALUE   Answer a question ahead of time (repeatable)
+    --no-color           Plain output (also NO_COLOR=1 or TERM=dumb)
+    --version            Print the version
+    --help               Print this help
+
+  Answer keys
+${questions.map(q => `    ${q.help}`).join('\n')}
+
+  Keys (interactive)
+    arrows, enter  move and choose       c  copy the selected fix (OSC 52)
+    b  back: change an answer            ?  learn mode: why each step runs
+    r  rerun the probe (verify a fix)    e  export a markdown report
+    q  quit (Ctrl-C too)
+    Copy uses OSC 52, which reaches your own terminal through SSH. Inside
+    tmux it needs: set -g set-clipboard on
+
+  Exit codes
+    0  the target accepted the connection and no problem was found
+    1  a problem was found        2  bad usage        3  internal error
+
+  Without a terminal (piped, cron, CI) it prints the markdown report.
+  Read-only: it never changes this system; fixes are shown, never run.
+
+  Examples
+    $ refused localhost:5432
+    $ refused https://intranet.example.org --json
+    $ refused 10.0.0.5:8080 --answer proxy=no --markdown > ticket.md
+`;

@@ -1,0 +1,52 @@
+import {describe, expect, test} from 'vitest';
+import {createRunner} from '../../source/checks/runner.js';
+
+const run = createRunner({timeoutMs: 5000});
+const node = (script: string, timeoutMs?: number) => ({file: process.execPath, args: ['-e', script], timeoutMs});
+
+describe('the runner (real processes)', () => {
+	test('captures output and the exit code without throwing', async () => {
+		const result = await run(node('process.stdout.write("out"); process.stderr.write("err"); process.exit(3)'));
+		expect(result).toMatchObject({exitCode: 3, stdout: 'out', stderr: 'err', timedOut: false, notFound: false});
+	});
+
+	test('runs with LC_ALL=C and no shell (arguments are not interpreted)', async () => {
+		const result = await run({file: process.execPath, args: ['-e', 'console.log(process.env.LC_ALL, process.argv[1])', '$(id);|*']});
+		expect(result.stdout.trim()).toBe('C $(id);|*');
+	});
+
+	test('a command past its timeout is killed and marked timedOut', async () => {
+		const result = await run(node('setTimeout(() => {}, 60000)', 300));
+		expect(result.timedOut).toBe(true);
+		expect(result.exitCode).toBeUndefined();
+	});
+
+	test('a missing program is notFound, not an exception', async () => {
+		const result = await run({file: 'refused-no-such-program', args: ['--x']});
+		expect(result.notFound).toBe(true);
+		expect(result.command).toBe('refused-no-such-program --x');
+	});
+
+	test('terminal control sequences are stripped from the output', async () => {
+		const result = await run(node('process.stdout.write("\\u001B[31mred\\u001B[0m \\u001B]52;c;aGk=\\u0007ok\\u0007\\r\\n")'));
+		expect(result.stdout).toBe('red ok\n');
+	});
+
+	test('streams lines as they arrive', async () => {
+		const lines: string[] = [];
+		await run(node('console.log("one"); console.log("two")'), {onLine: line => lines.push(line)});
+		expect(lines).toEqual(['one', 'two']);
+	});
+
+	test('an abort cancels the command', async () => {
+		const controller = new AbortController();
+		const pending = run(node('setTimeout(() => {}, 60000)'), {signal: controller.signal});
+		controller.abort();
+		expect((await pending).canceled).toBe(true);
+	});
+
+	test('the display command is quoted for a shell', async () => {
+		const result = await run({file: 'echo', args: ['a b', "it's"]});
+		expect(result.command).toBe(`echo 'a b' 'it'\\''s'`);
+	});
+});
