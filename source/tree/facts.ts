@@ -106,20 +106,129 @@ export type FirewallFacts = {
 
 // --- containers, proxies, kubernetes --------------------------------------------------------------
 
+/** One port mapping of a container: host side (address, port) to container side. */
+export type ContainerPortBinding = {
+	readonly containerPort: number;
+	readonly protocol: string;
+	/** "" (all addresses, as requested), "0.0.0.0", "::", "127.0.0.1", or a specific address. */
+	readonly hostIp: string;
+	readonly hostPort: number;
+};
+
+/** What `docker inspect` says about one container (only the fields the checks use). */
+export type ContainerInfo = {
+	readonly id: string;
+	readonly name: string;
+	readonly image: string;
+	/** running, exited, created, restarting, paused, dead. */
+	readonly state: string;
+	readonly running: boolean;
+	/** Host pid of the container's first process (0 when not running). */
+	readonly pid: number;
+	readonly exitCode: number;
+	readonly oomKilled: boolean;
+	readonly error: string;
+	readonly startedAt: string;
+	readonly finishedAt: string;
+	readonly restartCount: number;
+	/** The command the container runs (entrypoint and arguments). */
+	readonly command: readonly string[];
+	readonly env: readonly string[];
+	readonly networkMode: string;
+	readonly addresses: readonly string[];
+	/** Mappings in effect (running container), from NetworkSettings.Ports. */
+	readonly ports: readonly ContainerPortBinding[];
+	/** Mappings asked for (docker run -p), from HostConfig.PortBindings: kept while the container is stopped. */
+	readonly portBindings: readonly ContainerPortBinding[];
+	/** Ports the image or run command exposes (documentation only, nothing is published). */
+	readonly exposed: readonly number[];
+	readonly compose?: {
+		readonly project: string;
+		readonly service: string;
+		readonly workingDir?: string;
+		readonly configFiles?: string;
+	};
+};
+
+/** A listening TCP socket inside a container's network namespace (/proc/PID/net/tcp*). */
+export type NetnsListener = {readonly address: string; readonly port: number; readonly family: Family};
+
+export type ContainerMatch = {
+	/** How the container is tied to the target port. */
+	readonly kind: 'published' | 'stopped' | 'listening' | 'exposed';
+	readonly id: string;
+	readonly name: string;
+	/** The mapping for the target port, when it is published. */
+	readonly binding?: ContainerPortBinding;
+	/** What listens inside the container; undefined when its namespace could not be read. */
+	readonly listeners?: readonly NetnsListener[];
+	/** The file that was read (or the command to run by hand when it could not be). */
+	readonly source: string;
+};
+
 export type ContainerFacts = {
 	readonly engine?: 'docker' | 'podman';
+	/** The CLI used and the arguments that select the engine ("-H unix://..."), for commands shown to the user. */
+	readonly cli?: string;
+	readonly hostArgs?: readonly string[];
+	/** Where the engine was found: "DOCKER_HOST=unix://...", "/var/run/docker.sock", ... */
+	readonly socket?: string;
+	/** The engine answered: the container list below is complete. */
+	readonly readable: boolean;
+	/** Why it could not be read: 'none' (no engine here), 'permission', 'not-running', 'timeout', 'error'. */
+	readonly problem?: 'none' | 'permission' | 'not-running' | 'timeout' | 'error';
+	readonly message?: string;
+	readonly containers?: readonly ContainerInfo[];
 	/** The container that should serve the target port, when one was found. */
 	readonly container?: {readonly name: string; readonly id: string; readonly state: string};
+	readonly match?: ContainerMatch;
+};
+
+/** Reverse proxies found on this host by their process, and load balancers known by their Server header. */
+export type ProxyKind =
+	| 'nginx'
+	| 'haproxy'
+	| 'caddy'
+	| 'envoy'
+	| 'traefik'
+	| 'apache'
+	| 'aws-elb'
+	| 'gcp-lb'
+	| 'azure-lb'
+	| 'cloudflare';
+
+export type UpstreamProbe = {
+	/** "127.0.0.1:3000", "[::1]:3000", "unix:/run/app.sock". */
+	readonly address: string;
+	readonly outcome: Outcome | 'unknown';
+	/** Where the proxy's config names it: "/etc/nginx/sites-enabled/app:14", or the error log. */
+	readonly source: string;
+	/** The upstream's address is on this host. */
+	readonly local: boolean;
 };
 
 export type UpstreamFacts = {
-	readonly proxy?: string;
+	/** The proxy or load balancer that answers for the target, when one was identified. */
+	readonly proxy?: ProxyKind;
+	/** How it was identified: "nginx (pid 812) listens on 127.0.0.1:8080", "Server: nginx/1.22.1". */
+	readonly evidence?: string;
+	/** It runs on this host (its process or config can be read here). */
+	readonly local?: boolean;
+	readonly pid?: number;
+	/** What a plain HTTP GET to the target got. */
+	readonly http?: {readonly url: string; readonly status: number; readonly server?: string};
+	/** The first upstream the proxy sends this request to, when found. */
 	readonly upstream?: string;
+	readonly upstreams?: readonly UpstreamProbe[];
 };
 
 export type KubernetesFacts = {
 	readonly context?: string;
+	/** The Service behind the target, "namespace/name". */
 	readonly service?: string;
+	/** How the target matched it: "clusterIP 10.96.3.4 port 80", "nodePort 30080", "name web.shop.svc". */
+	readonly matchedBy?: string;
+	readonly readyEndpoints?: number;
 };
 
 export type Facts = {
