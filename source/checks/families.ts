@@ -4,7 +4,7 @@ import type {CheckRun} from './types.js';
 /** Some addresses of the name accept and others do not: clients that dial only the first one fail. */
 export const families: CheckRun = async ({target, facts}) => {
 	const addresses = facts.probe?.addresses ?? [];
-	const works = (a: (typeof addresses)[number]) => a.outcome === 'open' && !a.closedAfterAccept;
+	const works = (a: (typeof addresses)[number]) => a.outcome === 'open';
 	const open = addresses.filter(a => works(a));
 	const failing = addresses.filter(a => !works(a));
 	const lines = addresses.map(a => `${hostPort(a.address, target.port)} (IPv${a.family}, ${a.source}): ${a.outcome} in ${a.ms} ms`);

@@ -38,7 +38,7 @@ export const probe: CheckRun = async ({target, facts, io, timeoutMs, signal, onC
 	);
 	const first = probes[0]!;
 	const output = probes.map(p => describe(p));
-	const allOpen = probes.every(p => p.outcome === 'open' && !p.closedAfterAccept);
+	const allOpen = probes.every(p => p.outcome === 'open');
 	const summary =
 		probes.length === 1
 			? `${hostPort(first.address, target.port)}: ${first.outcome} in ${first.ms} ms`

@@ -40,7 +40,8 @@ export type Netns = {
 const listenerScript = `
 const net = require('node:net');
 const [host, port, v6only] = process.argv.slice(1);
-const server = net.createServer(socket => socket.end());
+// Like a real server: accept and wait for the client (closing at once looks like docker-proxy).
+const server = net.createServer(socket => { socket.on('error', () => {}); setTimeout(() => socket.destroy(), 10000).unref(); });
 server.listen({host, port: Number(port), ipv6Only: v6only === '1'}, () => process.stdout.write('ready\\n'));
 setTimeout(() => process.exit(0), 300000).unref();
 process.on('SIGTERM', () => process.exit(0));
