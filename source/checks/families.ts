@@ -43,7 +43,7 @@ export const families: CheckRun = async ({target, facts}) => {
 					},
 					{
 						command: `${target.scheme ? target.input.replace(target.host, good.family === 6 ? `[${good.address}]` : good.address) : hostPort(good.address, target.port)}`,
-						why: `Client side: dial the address that works (${good.address}) instead of the name ${target.host}.`,
+						why: `Client side: put this in the client's configuration instead of ${target.input}: it dials the address that works (${good.address}) rather than the name.`,
 					},
 					{
 						command: `NODE_OPTIONS=--dns-result-order=${good.family === 4 ? 'ipv4first' : 'verbatim'} node app.js`,

@@ -17,10 +17,10 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 		};
 	}
 
-	onCommand(`getaddrinfo("${target.host}")  (same as: getent ahosts ${target.host})`);
+	onCommand(`getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`);
 	const [result, hostsFile] = await Promise.all([io.lookup(target.host, Math.max(timeoutMs, 2000)), io.readFile(hostsPath)]);
 	const entries = hostsFile.ok ? parseHostsFile(hostsFile.text) : [];
-	const command = `getent ahosts ${target.host}`;
+	const command = `getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`;
 	if (!result.ok) {
 		const resolvConf = await io.readFile('/etc/resolv.conf');
 		const servers = resolvConf.ok

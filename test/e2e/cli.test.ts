@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import net from 'node:net';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -44,6 +45,13 @@ describe('the built CLI', () => {
 		expect(result.stdout).toContain('container=yes|no');
 		expect(result.stdout).toContain('proxy=yes|no');
 		expect(result.stdout.trim()).toContain(helpText.trim());
+	});
+
+	test('the README\'s usage block is exactly --help', async () => {
+		const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+		const block = /<!-- usage -->\n```\n([\s\S]*?)\n```\n<!-- \/usage -->/.exec(readme)?.[1];
+		const result = await cli(['--help']);
+		expect(block).toBe(result.stdout.replace(/\n+$/, ''));
 	});
 
 	test('--version prints the package version', async () => {
