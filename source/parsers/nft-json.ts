@@ -1,0 +1,183 @@
+/**
+Parse `nft -j list ruleset` (libnftables JSON schema 1) into tables, chains, rules and named
+sets, and `nft -a list ruleset` (text with handles) into the printed text of each rule, for
+evidence. Pure: rule expressions are kept as JSON, the evaluator reads them.
+*/
+
+export type NftValue = unknown;
+
+export type NftChain = {
+	readonly family: string;
+	readonly table: string;
+	readonly name: string;
+	readonly handle: number;
+	/** Base chains only. */
+	readonly type?: string;
+	readonly hook?: string;
+	readonly prio?: number;
+	readonly policy?: string;
+	readonly dev?: string;
+};
+
+export type NftRule = {
+	readonly family: string;
+	readonly table: string;
+	readonly chain: string;
+	readonly handle: number;
+	readonly comment?: string;
+	readonly expr: readonly NftValue[];
+};
+
+export type NftSet = {
+	readonly family: string;
+	readonly table: string;
+	readonly name: string;
+	readonly type: unknown;
+	/** Elements as JSON (values, prefixes, ranges, {elem: {val}}); empty when the set is empty. */
+	readonly elem: readonly NftValue[];
+	/** A verdict map (`map` with verdicts) rather than a set. */
+	readonly isMap: boolean;
+};
+
+export type NftRuleset = {
+	readonly version?: string;
+	readonly tables: ReadonlyArray<{readonly family: string; readonly name: string; readonly handle: number}>;
+	readonly chains: readonly NftChain[];
+	readonly rules: readonly NftRule[];
+	readonly sets: readonly NftSet[];
+};
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+function number(value: unknown): number {
+	return typeof value === 'number' ? value : Number.NaN;
+}
+
+/** Throws on text that is not nft's JSON (the caller shows the error as "could not read"). */
+export function parseNftJson(input: string): NftRuleset {
+	const document: unknown = JSON.parse(input);
+	if (!isObject(document) || !Array.isArray(document['nftables'])) {
+		throw new Error('not nft JSON: no "nftables" array');
+	}
+
+	const tables: Array<NftRuleset['tables'][number]> = [];
+	const chains: NftChain[] = [];
+	const rules: NftRule[] = [];
+	const sets: NftSet[] = [];
+	let version: string | undefined;
+	for (const item of document['nftables'] as unknown[]) {
+		if (!isObject(item)) {
+			continue;
+		}
+
+		const metainfo = item['metainfo'];
+		const table = item['table'];
+		const chain = item['chain'];
+		const rule = item['rule'];
+		const set = item['set'] ?? item['map'];
+		if (isObject(metainfo)) {
+			version = text(metainfo['version']) || undefined;
+		} else if (isObject(table)) {
+			tables.push({family: text(table['family']), name: text(table['name']), handle: number(table['handle'])});
+		} else if (isObject(chain)) {
+			chains.push({
+				family: text(chain['family']),
+				table: text(chain['table']),
+				name: text(chain['name']),
+				handle: number(chain['handle']),
+				...(typeof chain['type'] === 'string' ? {type: chain['type']} : {}),
+				...(typeof chain['hook'] === 'string' ? {hook: chain['hook']} : {}),
+				...(typeof chain['prio'] === 'number' ? {prio: chain['prio']} : {}),
+				...(typeof chain['policy'] === 'string' ? {policy: chain['policy']} : {}),
+				...(typeof chain['dev'] === 'string' ? {dev: chain['dev']} : {}),
+			});
+		} else if (isObject(rule)) {
+			rules.push({
+				family: text(rule['family']),
+				table: text(rule['table']),
+				chain: text(rule['chain']),
+				handle: number(rule['handle']),
+				...(typeof rule['comment'] === 'string' ? {comment: rule['comment']} : {}),
+				expr: Array.isArray(rule['expr']) ? (rule['expr'] as unknown[]) : [],
+			});
+		} else if (isObject(set)) {
+			const elem = set['elem'];
+			sets.push({
+				family: text(set['family']),
+				table: text(set['table']),
+				name: text(set['name']),
+				type: set['type'],
+				elem: Array.isArray(elem) ? (elem as unknown[]) : [],
+				isMap: item['map'] !== undefined,
+			});
+		}
+	}
+
+	return {...(version ? {version} : {}), tables, chains, rules, sets};
+}
+
+/** Key of a rule in `nftRuleTexts`. */
+export function nftRuleKey(family: string, table: string, chain: string, handle: number): string {
+	return `${family} ${table} ${chain} ${handle}`;
+}
+
+/**
+The printed text of each rule in `nft -a list ruleset` (without the "# handle N" suffix), by
+`nftRuleKey`. Counter values are left as printed.
+*/
+export function parseNftRuleTexts(input: string): Map<string, string> {
+	const texts = new Map<string, string>();
+	let table: {family: string; name: string} | undefined;
+	let chain: string | undefined;
+	let depth = 0;
+	for (const raw of input.split('\n')) {
+		const line = raw.trim();
+		const tableLine = /^table (\S+) (\S+) {/.exec(line);
+		if (tableLine && depth === 0) {
+			table = {family: tableLine[1]!, name: tableLine[2]!};
+			depth = 1;
+			continue;
+		}
+
+		const chainLine = /^chain (\S+) {/.exec(line);
+		if (chainLine && depth === 1) {
+			chain = chainLine[1];
+			depth = 2;
+			continue;
+		}
+
+		if (/^(?:set|map|flowtable|counter|quota|ct|limit|secmark|synproxy) .*{/.test(line) && depth === 1) {
+			depth = 2;
+			chain = undefined;
+			continue;
+		}
+
+		if (line.startsWith('}')) {
+			depth = Math.max(0, depth - 1);
+			if (depth < 2) {
+				chain = undefined;
+			}
+
+			if (depth === 0) {
+				table = undefined;
+			}
+
+			continue;
+		}
+
+		const handle = /^(.*?)\s*# handle (\d+)$/.exec(line);
+		if (handle && table && chain && depth === 2) {
+			texts.set(nftRuleKey(table.family, table.name, chain, Number(handle[2])), handle[1]!);
+		}
+	}
+
+	return texts;
+}
