@@ -35,7 +35,7 @@ export type AddressProbe = {
 	readonly source: string;
 	readonly outcome: Outcome;
 	readonly ms: number;
-	/** errno code from the kernel (ECONNREFUSED, EHOSTUNREACH, ...), or "connect". */
+	/** Errno code from the kernel (ECONNREFUSED, EHOSTUNREACH, ...), or "connect". */
 	readonly code: string;
 	/** Accepted and then closed or reset within a moment without sending anything (docker-proxy signature). */
 	readonly closedAfterAccept?: boolean;
@@ -71,7 +71,11 @@ export type EnvironmentFacts = {
 export type ProxyEnvFacts = {
 	/** The variable that applies to this target, its value with credentials removed. */
 	readonly variable?: string;
-	readonly proxy?: {readonly host: string; readonly port: number; readonly display: string};
+	readonly proxy?: {
+		readonly host: string;
+		readonly port: number;
+		readonly display: string;
+	};
 	readonly bypassedBy?: string;
 };
 
@@ -84,7 +88,11 @@ export type Listener = {
 	readonly family: Family;
 	/** For "::" listeners: true when IPv6-only (no IPv4 connections), undefined when not known. */
 	readonly v6only?: boolean;
-	readonly process?: {readonly name: string; readonly pid: number; readonly user?: string};
+	readonly process?: {
+		readonly name: string;
+		readonly pid: number;
+		readonly user?: string;
+	};
 };
 
 export type ListenerFacts = {
@@ -120,7 +128,7 @@ export type ContainerInfo = {
 	readonly id: string;
 	readonly name: string;
 	readonly image: string;
-	/** running, exited, created, restarting, paused, dead. */
+	/** Running, exited, created, restarting, paused, dead. */
 	readonly state: string;
 	readonly running: boolean;
 	/** Host pid of the container's first process (0 when not running). */
@@ -133,6 +141,8 @@ export type ContainerInfo = {
 	readonly restartCount: number;
 	/** The command the container runs (entrypoint and arguments). */
 	readonly command: readonly string[];
+	/** Config.Cmd: what follows the image in `docker run IMAGE ...` to run the same thing. */
+	readonly cmd: readonly string[];
 	readonly env: readonly string[];
 	readonly networkMode: string;
 	readonly addresses: readonly string[];
@@ -151,7 +161,11 @@ export type ContainerInfo = {
 };
 
 /** A listening TCP socket inside a container's network namespace (/proc/PID/net/tcp*). */
-export type NetnsListener = {readonly address: string; readonly port: number; readonly family: Family};
+export type NetnsListener = {
+	readonly address: string;
+	readonly port: number;
+	readonly family: Family;
+};
 
 export type ContainerMatch = {
 	/** How the container is tied to the target port. */
@@ -176,11 +190,16 @@ export type ContainerFacts = {
 	/** The engine answered: the container list below is complete. */
 	readonly readable: boolean;
 	/** Why it could not be read: 'none' (no engine here), 'permission', 'not-running', 'timeout', 'error'. */
-	readonly problem?: 'none' | 'permission' | 'not-running' | 'timeout' | 'error';
+	readonly problem?:
+		'none' | 'permission' | 'not-running' | 'timeout' | 'error';
 	readonly message?: string;
 	readonly containers?: readonly ContainerInfo[];
 	/** The container that should serve the target port, when one was found. */
-	readonly container?: {readonly name: string; readonly id: string; readonly state: string};
+	readonly container?: {
+		readonly name: string;
+		readonly id: string;
+		readonly state: string;
+	};
 	readonly match?: ContainerMatch;
 };
 
@@ -216,18 +235,35 @@ export type UpstreamFacts = {
 	readonly local?: boolean;
 	readonly pid?: number;
 	/** What a plain HTTP GET to the target got. */
-	readonly http?: {readonly url: string; readonly status: number; readonly server?: string};
+	readonly http?: {
+		readonly url: string;
+		readonly status: number;
+		readonly server?: string;
+	};
 	/** The first upstream the proxy sends this request to, when found. */
 	readonly upstream?: string;
 	readonly upstreams?: readonly UpstreamProbe[];
+};
+
+export type KubernetesServicePort = {
+	readonly name?: string;
+	readonly port: number;
+	/** A number, or the name of a container port. */
+	readonly targetPort: number | string;
+	readonly nodePort?: number;
 };
 
 export type KubernetesFacts = {
 	readonly context?: string;
 	/** The Service behind the target, "namespace/name". */
 	readonly service?: string;
+	readonly namespace?: string;
+	readonly name?: string;
 	/** How the target matched it: "clusterIP 10.96.3.4 port 80", "nodePort 30080", "name web.shop.svc". */
 	readonly matchedBy?: string;
+	/** The Service's ports the target maps to (all of them when matched by name without a port). */
+	readonly ports?: readonly KubernetesServicePort[];
+	readonly selector?: Readonly<Record<string, string>>;
 	readonly readyEndpoints?: number;
 };
 
