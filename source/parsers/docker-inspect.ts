@@ -99,6 +99,7 @@ function parseContainer(value: Json): ContainerInfo | undefined {
 		finishedAt: string(state['FinishedAt']),
 		restartCount: number(value['RestartCount']),
 		command: [...(path ? [path] : []), ...strings(value['Args'])],
+		cmd: strings(config['Cmd']),
 		env: strings(config['Env']),
 		networkMode: string(host['NetworkMode']),
 		addresses: parseAddresses(settings),

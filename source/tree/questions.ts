@@ -1,9 +1,64 @@
-import type {QuestionNode} from './types.js';
+import type {Facts} from './facts.js';
+import type {AutoAnswer, QuestionNode} from './types.js';
 
 const yesNo = [
 	{value: 'yes', label: 'Yes'},
 	{value: 'no', label: 'No'},
 ] as const;
+
+const containerProcesses = new Set([
+	'docker-proxy',
+	'rootlessport',
+	'conmon',
+	'slirp4netns',
+	'pasta',
+	'podman',
+]);
+
+/** Yes when a container is tied to the port, no when a readable engine (or none at all) has none; else ask. */
+function containerAnswer(facts: Facts): AutoAnswer | undefined {
+	const containers = facts.containers;
+	const port = facts.target?.port;
+	if (containers?.container && containers.match) {
+		const how = {
+			published: 'publishes',
+			stopped: 'publishes (but is stopped)',
+			listening: 'listens inside on',
+			exposed: 'exposes',
+		}[containers.match.kind];
+		return {
+			value: 'yes',
+			evidence: `${containers.engine ?? 'docker'}: container ${containers.container.name} ${how} port ${port ?? '?'}`,
+		};
+	}
+
+	if (containers?.readable) {
+		return {
+			value: 'no',
+			evidence: `${containers.engine ?? 'docker'}: none of ${containers.containers?.length ?? 0} containers publishes or listens on port ${port ?? '?'}`,
+		};
+	}
+
+	const proxy = facts.listeners?.listeners.find(
+		l => l.port === port && l.process && containerProcesses.has(l.process.name),
+	);
+	if (proxy?.process) {
+		return {
+			value: 'yes',
+			evidence: `${proxy.process.name} (pid ${proxy.process.pid}) listens on port ${port ?? '?'}: a container engine publishes it`,
+		};
+	}
+
+	if (containers?.problem === 'none') {
+		return {
+			value: 'no',
+			evidence:
+				'no container engine on this host (no DOCKER_HOST, no Docker or Podman socket, no docker or podman CLI)',
+		};
+	}
+
+	return undefined;
+}
 
 /** Clarifying questions: asked only when the tool cannot find the answer itself. */
 export const questions: readonly QuestionNode[] = [
@@ -14,19 +69,24 @@ export const questions: readonly QuestionNode[] = [
 		why: 'No container engine could be read from here, and a container changes where the service listens.',
 		help: 'container=yes|no  the service runs in a container (Docker, Podman)',
 		choices: yesNo,
-		after: ['probe', 'local'],
-		when: facts => facts.probe?.outcome === 'refused' && facts.local?.isLocal === true && facts.containers !== undefined && facts.containers.engine === undefined,
-		auto: () => undefined,
+		after: ['container-engine', 'container-port'],
+		// Asked only where the container steps ran (a local target that refused or dropped at once).
+		when: facts => facts.containers !== undefined,
+		auto: containerAnswer,
 	},
 	{
 		kind: 'question',
 		key: 'proxy',
-		prompt: 'Is there a reverse proxy or load balancer in front of the service?',
+		prompt:
+			'Is there a reverse proxy or load balancer in front of the service?',
 		why: 'A proxy or load balancer answers for the service: the refusal may be its connection to the backend, or its health checks.',
 		help: 'proxy=yes|no  a reverse proxy or load balancer sits in front of the service',
 		choices: yesNo,
 		after: ['probe'],
-		when: facts => facts.upstream !== undefined && facts.upstream.proxy === undefined && facts.probe?.outcome !== 'open',
+		when: facts =>
+			facts.upstream !== undefined &&
+			facts.upstream.proxy === undefined &&
+			facts.probe?.outcome !== 'open',
 		auto: () => undefined,
 	},
 ];

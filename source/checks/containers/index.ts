@@ -1,4 +1,11 @@
 import type {CheckRun} from '../types.js';
+import {containerEngine} from './engine.js';
+import {containerPort} from './port.js';
+import {containerLogs} from './logs.js';
 
 /** Implementations of the containers checks, by tree node id. */
-export const containersRuns: Readonly<Record<string, CheckRun>> = {};
+export const containersRuns: Readonly<Record<string, CheckRun>> = {
+	'container-engine': containerEngine,
+	'container-port': containerPort,
+	'container-logs': containerLogs,
+};

@@ -1,4 +1,55 @@
+import type {Facts} from '../facts.js';
 import type {CheckNode} from '../types.js';
 
+/** The containers steps run when the target is this host and it refused, or accepted and dropped at once. */
+export function containersApply(facts: Facts): true | string {
+	if (facts.local?.isLocal !== true) {
+		return 'the target is not this host: its containers cannot be read from here';
+	}
+
+	const probe = facts.probe;
+	if (probe?.outcome === 'refused' || probe?.addresses.some(a => a.closedAfterAccept) === true) {
+		return true;
+	}
+
+	return 'the target neither refused nor dropped the connection right after accepting it';
+}
+
 /** The containers checks of the tree (in the order they appear on screen). */
-export const containersChecks: readonly CheckNode[] = [];
+export const containersChecks: readonly CheckNode[] = [
+	{
+		kind: 'check',
+		id: 'container-engine',
+		title: 'Container engine on this host',
+		why: 'A container has its own network: the port a service listens on inside it reaches the host only when it is published. The engine knows every container, its state and its port mappings.',
+		read: 'Lists each container with its state and mappings, as HOST_ADDRESS:HOST_PORT->CONTAINER_PORT. "unknown" means the engine could not be read (not root and not in the docker group, or not running): the command to check by hand is shown.',
+		after: ['probe', 'local'],
+		when: facts => containersApply(facts),
+		timeoutMs: 12_000,
+	},
+	{
+		kind: 'check',
+		id: 'container-port',
+		title: 'Follow the port into its container',
+		why: 'The chain is: host port, then the publishing (docker-proxy or a NAT rule), then the container\'s address and port, then the app\'s bind inside the container. Any link can break it.',
+		read: 'Shows the mapping for the port and what listens inside the container (read from /proc/PID/net/tcp, its own network namespace). An app on 127.0.0.1 inside cannot be reached through a published port.',
+		after: ['container-engine'],
+		when: facts =>
+			facts.containers?.readable
+				? (facts.containers.containers?.length ?? 0) > 0
+					? true
+					: 'the engine has no containers'
+				: 'no container engine could be read',
+		timeoutMs: 5000,
+	},
+	{
+		kind: 'check',
+		id: 'container-logs',
+		title: 'Why the container stopped',
+		why: 'A stopped container publishes nothing: its port is gone with it. The exit code and its last log lines say why it stopped.',
+		read: 'Exit code 0 means the app ended on its own; 1 or more an error (see the log); 137 a SIGKILL (docker stop, or out of memory); 143 a SIGTERM.',
+		after: ['container-port'],
+		when: facts => (facts.containers?.match?.kind === 'stopped' ? true : 'no stopped container publishes this port'),
+		timeoutMs: 6000,
+	},
+];
