@@ -2,7 +2,9 @@
 import {chmod, readFile} from 'node:fs/promises';
 import {build} from 'esbuild';
 
-const package_ = JSON.parse(await readFile(new URL('package.json', import.meta.url), 'utf8'));
+const package_ = JSON.parse(
+	await readFile(new URL('package.json', import.meta.url), 'utf8'),
+);
 
 await build({
 	entryPoints: ['source/cli.tsx'],
@@ -26,7 +28,10 @@ await build({
 			// Ink's devtools integration (only with DEV=true) imports an optional package; stub it.
 			name: 'stub-devtools',
 			setup(b) {
-				b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'stub', namespace: 'stub'}));
+				b.onResolve({filter: /^react-devtools-core$/}, () => ({
+					path: 'stub',
+					namespace: 'stub',
+				}));
 				b.onLoad({filter: /.*/, namespace: 'stub'}, () => ({
 					contents: 'export default {initialize() {}, connectToDevTools() {}};',
 				}));

@@ -5,11 +5,27 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {build} from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const bundled = await build({entryPoints: [`${root}source/tree/causes.ts`], bundle: true, format: 'esm', platform: 'node', write: false});
-const {causes} = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
-const help = execFileSync(process.execPath, [`${root}dist/cli.js`, '--help'], {encoding: 'utf8'}).replace(/\n+$/, '');
+const bundled = await build({
+	entryPoints: [`${root}source/tree/causes.ts`],
+	bundle: true,
+	format: 'esm',
+	platform: 'node',
+	write: false,
+});
+const {causes} = await import(
+	`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`
+);
+const help = execFileSync(process.execPath, [`${root}dist/cli.js`, '--help'], {
+	encoding: 'utf8',
+}).replace(/\n+$/, '');
 const rows = causes.map(c => `| \`${c.id}\` | ${c.title} |`).join('\n');
 let readme = readFileSync(`${root}README.md`, 'utf8');
-readme = readme.replace(/<!-- usage -->[\s\S]*?<!-- \/usage -->/, `<!-- usage -->\n\`\`\`\n${help}\n\`\`\`\n<!-- /usage -->`);
-readme = readme.replace(/<!-- causes -->[\s\S]*?<!-- \/causes -->/, `<!-- causes -->\n| id | what it means |\n| --- | --- |\n${rows}\n<!-- /causes -->`);
+readme = readme.replace(
+	/<!-- usage -->[\s\S]*?<!-- \/usage -->/,
+	`<!-- usage -->\n\`\`\`\n${help}\n\`\`\`\n<!-- /usage -->`,
+);
+readme = readme.replace(
+	/<!-- causes -->[\s\S]*?<!-- \/causes -->/,
+	`<!-- causes -->\n| id | what it means |\n| --- | --- |\n${rows}\n<!-- /causes -->`,
+);
 writeFileSync(`${root}README.md`, readme);

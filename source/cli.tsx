@@ -9,7 +9,6 @@ import {helpText} from './help.js';
 import {questions} from './tree/questions.js';
 import {questionKeys, type Answers, type QuestionKey} from './tree/types.js';
 
-
 function usageError(message: string): never {
 	process.stderr.write(`refused: ${message}\n`);
 	process.exit(2);
@@ -22,12 +21,16 @@ function parseTimeout(text: string | undefined): number {
 
 	const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
 	if (!match) {
-		usageError(`--timeout "${text}" is not a duration (e.g. --timeout 3s, --timeout 500ms)`);
+		usageError(
+			`--timeout "${text}" is not a duration (e.g. --timeout 3s, --timeout 500ms)`,
+		);
 	}
 
 	const ms = Number(match[1]) * (match[2] === 's' ? 1000 : 1);
 	if (ms < 50 || ms > 120_000) {
-		usageError(`--timeout ${text} is out of range: 50 ms to 120 s (e.g. --timeout 3s)`);
+		usageError(
+			`--timeout ${text} is out of range: 50 ms to 120 s (e.g. --timeout 3s)`,
+		);
 	}
 
 	return Math.round(ms);
@@ -38,13 +41,20 @@ function parseAnswers(items: readonly string[]): Answers {
 	for (const item of items) {
 		const [key, value] = item.split('=', 2) as [string, string | undefined];
 		if (!questionKeys.includes(key as QuestionKey)) {
-			usageError(`--answer ${item}: unknown key "${key}" (known: ${questionKeys.join(', ')}; e.g. --answer proxy=no)`);
+			usageError(
+				`--answer ${item}: unknown key "${key}" (known: ${questionKeys.join(', ')}; e.g. --answer proxy=no)`,
+			);
 		}
 
 		const question = questions.find(q => q.key === key);
 		const choices = question?.choices.map(c => c.value) ?? [];
-		if (value === undefined || (choices.length > 0 && !choices.includes(value))) {
-			usageError(`--answer ${item}: the value must be one of ${choices.join(', ') || 'a value'} (e.g. --answer ${key}=${choices[0] ?? 'yes'})`);
+		if (
+			value === undefined ||
+			(choices.length > 0 && !choices.includes(value))
+		) {
+			usageError(
+				`--answer ${item}: the value must be one of ${choices.join(', ') || 'a value'} (e.g. --answer ${key}=${choices[0] ?? 'yes'})`,
+			);
 		}
 
 		answers[key as QuestionKey] = value;
@@ -57,7 +67,8 @@ async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
 		version,
-		description: 'refused: find out why a TCP connection is refused, step by step, with the commands to fix it.',
+		description:
+			'refused: find out why a TCP connection is refused, step by step, with the commands to fix it.',
 		allowUnknownFlags: false,
 		flags: {
 			json: {type: 'boolean', default: false},
@@ -74,7 +85,11 @@ async function main(): Promise<number> {
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
 	const answers = parseAnswers(cli.flags.answer);
-	const interactive = !cli.flags.json && !cli.flags.markdown && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+	const interactive =
+		!cli.flags.json &&
+		!cli.flags.markdown &&
+		Boolean(process.stdin.isTTY) &&
+		Boolean(process.stdout.isTTY);
 	let target;
 	if (cli.input.length > 0 || !interactive) {
 		const parsed = parseTarget(cli.input);
@@ -87,7 +102,10 @@ async function main(): Promise<number> {
 
 	const io = createIo();
 	if (interactive) {
-		const color = cli.flags.color && !('NO_COLOR' in process.env) && process.env['TERM'] !== 'dumb';
+		const color =
+			cli.flags.color &&
+			!('NO_COLOR' in process.env) &&
+			process.env['TERM'] !== 'dumb';
 		const {runInteractive} = await import('./ui/run.js');
 		return runInteractive({target, io, timeoutMs, answers, color});
 	}
@@ -97,16 +115,31 @@ async function main(): Promise<number> {
 		controller.abort();
 		process.exit(130);
 	});
-	const session = await diagnose(target!, {io, timeoutMs, answers, signal: controller.signal});
+	if (!target) {
+		usageError('no target given');
+	}
+
+	const session = await diagnose(target, {
+		io,
+		timeoutMs,
+		answers,
+		signal: controller.signal,
+	});
 	const report = buildReport(session);
-	process.stdout.write(cli.flags.json ? `${JSON.stringify(report, undefined, 2)}\n` : `${renderMarkdown(report)}\n`);
+	process.stdout.write(
+		cli.flags.json
+			? `${JSON.stringify(report, undefined, 2)}\n`
+			: `${renderMarkdown(report)}\n`,
+	);
 	return report.exitCode;
 }
 
 try {
 	process.exitCode = await main();
 } catch (error) {
-	process.stderr.write(`refused: internal error: ${(error as Error).message}\n`);
+	process.stderr.write(
+		`refused: internal error: ${(error as Error).message}\n`,
+	);
 	if (process.env['REFUSED_DEBUG']) {
 		process.stderr.write(`${(error as Error).stack ?? ''}\n`);
 	}

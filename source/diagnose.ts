@@ -1,6 +1,12 @@
 import {startCheck} from './checks/start.js';
 import type {CheckRun, Io} from './checks/types.js';
-import {plan, reduce, startSession, type EngineEvent, type Session} from './engine/session.js';
+import {
+	plan,
+	reduce,
+	startSession,
+	type EngineEvent,
+	type Session,
+} from './engine/session.js';
 import {tree} from './tree/index.js';
 import type {Target} from './tree/facts.js';
 import type {Answers, Tree} from './tree/types.js';
@@ -16,8 +22,14 @@ export type DiagnoseOptions = {
 };
 
 /** The whole walk without a screen: run every check the tree asks for, never ask a question. */
-export async function diagnose(target: Target, options: DiagnoseOptions): Promise<Session> {
-	let session = startSession(options.tree ?? tree, target, {interactive: false, answers: options.answers});
+export async function diagnose(
+	target: Target,
+	options: DiagnoseOptions,
+): Promise<Session> {
+	let session = startSession(options.tree ?? tree, target, {
+		interactive: false,
+		answers: options.answers,
+	});
 	const signal = options.signal ?? new AbortController().signal;
 	const dispatch = (event: EngineEvent) => {
 		session = reduce(session, event);
@@ -31,7 +43,13 @@ export async function diagnose(target: Target, options: DiagnoseOptions): Promis
 			if (!running.has(node.id)) {
 				running.set(
 					node.id,
-					startCheck(node, session, {io: options.io, timeoutMs: options.timeoutMs, signal, dispatch, registry: options.registry}),
+					startCheck(node, session, {
+						io: options.io,
+						timeoutMs: options.timeoutMs,
+						signal,
+						dispatch,
+						registry: options.registry,
+					}),
 				);
 			}
 		}
@@ -41,7 +59,9 @@ export async function diagnose(target: Target, options: DiagnoseOptions): Promis
 			return session;
 		}
 
-		const finished = await Promise.race(pending.map(async ([id, promise]) => promise.then(() => id)));
+		const finished = await Promise.race(
+			pending.map(async ([id, promise]) => promise.then(() => id)),
+		);
 		running.delete(finished);
 	}
 }

@@ -15,14 +15,21 @@ function alive(pid: number): boolean {
 function sweep() {
 	let names: string[] = [];
 	try {
-		names = execFileSync('ip', ['netns', 'list'], {encoding: 'utf8', timeout: 5000})
+		names = execFileSync('ip', ['netns', 'list'], {
+			encoding: 'utf8',
+			timeout: 5000,
+		})
 			.split('\n')
 			.map(line => line.split(' ')[0] ?? '')
 			.filter(name => name.startsWith(`${prefix}-`));
 	} catch {}
 
 	if (existsSync('/etc/netns')) {
-		names.push(...readdirSync('/etc/netns').filter(name => name.startsWith(`${prefix}-`)));
+		names.push(
+			...readdirSync('/etc/netns').filter(name =>
+				name.startsWith(`${prefix}-`),
+			),
+		);
 	}
 
 	for (const name of new Set(names)) {

@@ -3,7 +3,11 @@ import type {CheckRun} from './types.js';
 /** Platform, privileges, container, init system: read from files, no command needed. */
 export const environment: CheckRun = async ({io}) => {
 	const isRoot = io.uid === 0;
-	let inContainer = {value: false, evidence: 'no /.dockerenv, no /run/.containerenv, no container in /proc/1/cgroup'};
+	let inContainer = {
+		value: false,
+		evidence:
+			'no /.dockerenv, no /run/.containerenv, no container in /proc/1/cgroup',
+	};
 	for (const [path, engine] of [
 		['/.dockerenv', 'Docker'],
 		['/run/.containerenv', 'Podman'],
@@ -16,11 +20,18 @@ export const environment: CheckRun = async ({io}) => {
 
 	if (!inContainer.value) {
 		const cgroup = await io.readFile('/proc/1/cgroup');
-		const line = cgroup.ok ? cgroup.text.split('\n').find(l => /docker|kubepods|containerd|libpod/.test(l)) : undefined;
+		const line = cgroup.ok
+			? cgroup.text
+					.split('\n')
+					.find(l => /docker|kubepods|containerd|libpod/.test(l))
+			: undefined;
 		if (line) {
 			inContainer = {value: true, evidence: `/proc/1/cgroup: ${line.trim()}`};
 		} else if (io.env['KUBERNETES_SERVICE_HOST']) {
-			inContainer = {value: true, evidence: 'KUBERNETES_SERVICE_HOST is set (a pod)'};
+			inContainer = {
+				value: true,
+				evidence: 'KUBERNETES_SERVICE_HOST is set (a pod)',
+			};
 		}
 	}
 

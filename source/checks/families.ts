@@ -7,16 +7,26 @@ export const families: CheckRun = async ({target, facts}) => {
 	const works = (a: (typeof addresses)[number]) => a.outcome === 'open';
 	const open = addresses.filter(a => works(a));
 	const failing = addresses.filter(a => !works(a));
-	const lines = addresses.map(a => `${hostPort(a.address, target.port)} (IPv${a.family}, ${a.source}): ${a.outcome} in ${a.ms} ms`);
+	const lines = addresses.map(
+		a =>
+			`${hostPort(a.address, target.port)} (IPv${a.family}, ${a.source}): ${a.outcome} in ${a.ms} ms`,
+	);
 	if (open.length === 0 || failing.length === 0) {
-		return {status: 'passed', detail: `every address ${open.length === 0 ? 'fails' : 'accepts'} alike`, output: lines};
+		return {
+			status: 'passed',
+			detail: `every address ${open.length === 0 ? 'fails' : 'accepts'} alike`,
+			output: lines,
+		};
 	}
 
 	const first = addresses[0]!;
 	const firstFails = !works(first);
 	const openFamilies = new Set(open.map(a => a.family));
 	const failingFamilies = new Set(failing.map(a => a.family));
-	const byFamily = openFamilies.size === 1 && failingFamilies.size === 1 && [...openFamilies][0] !== [...failingFamilies][0];
+	const byFamily =
+		openFamilies.size === 1 &&
+		failingFamilies.size === 1 &&
+		[...openFamilies][0] !== [...failingFamilies][0];
 	const good = open[0]!;
 	const bad = failing[0]!;
 	const listenHint = byFamily

@@ -2,7 +2,14 @@ import {parseHostsFile} from '../parsers/hosts.js';
 import {hostPort, isLoopback} from './outcomes.js';
 import type {CheckRun} from './types.js';
 
-const localNames = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback', 'localhost6', 'localhost6.localdomain6']);
+const localNames = new Set([
+	'localhost',
+	'localhost.localdomain',
+	'ip6-localhost',
+	'ip6-loopback',
+	'localhost6',
+	'localhost6.localdomain6',
+]);
 
 /** A line of /etc/hosts sends the name to an address that refuses, or back to this very host. */
 export const hostsFile: CheckRun = async ({target, facts, io}) => {
@@ -10,16 +17,35 @@ export const hostsFile: CheckRun = async ({target, facts, io}) => {
 	const fromHosts = addresses.filter(a => a.source.startsWith('/etc/hosts'));
 	const file = await io.readFile('/etc/hosts');
 	const entries = file.ok ? parseHostsFile(file.text) : [];
-	const lineOf = (source: string) => entries.find(e => `/etc/hosts:${e.line}` === source)?.text ?? '';
-	const output = fromHosts.map(a => `${a.source}: ${lineOf(a.source)}  → ${a.outcome}`);
+	const lineOf = (source: string) =>
+		entries.find(e => `/etc/hosts:${e.line}` === source)?.text ?? '';
+	const output = fromHosts.map(
+		a => `${a.source}: ${lineOf(a.source)}  → ${a.outcome}`,
+	);
 	if (localNames.has(target.host.toLowerCase())) {
-		return {status: 'passed', detail: `${target.host} is meant to be this host: its /etc/hosts lines are expected`, output};
+		return {
+			status: 'passed',
+			detail: `${target.host} is meant to be this host: its /etc/hosts lines are expected`,
+			output,
+		};
 	}
 
-	const local = new Set(facts.local?.localTargets ?? []);
-	const suspicious = fromHosts.filter(a => a.outcome !== 'open' && (local.has(a.address) || isLoopback(a.address) || a.outcome === 'refused' || a.outcome === 'timeout' || a.outcome === 'unreachable'));
+	const local = new Set(facts.local?.localTargets);
+	const suspicious = fromHosts.filter(
+		a =>
+			a.outcome !== 'open' &&
+			(local.has(a.address) ||
+				isLoopback(a.address) ||
+				a.outcome === 'refused' ||
+				a.outcome === 'timeout' ||
+				a.outcome === 'unreachable'),
+	);
 	if (suspicious.length === 0) {
-		return {status: 'passed', detail: `/etc/hosts maps ${target.host} to an address that answers`, output};
+		return {
+			status: 'passed',
+			detail: `/etc/hosts maps ${target.host} to an address that answers`,
+			output,
+		};
 	}
 
 	const bad = suspicious[0]!;
@@ -34,15 +60,24 @@ export const hostsFile: CheckRun = async ({target, facts, io}) => {
 				id: 'dns-mismatch',
 				confidence: 'likely',
 				summary: `${bad.source} maps ${target.host} to ${bad.address}${isSelf ? ', this very host,' : ''} which ${bad.outcome === 'refused' ? 'refuses' : `is ${bad.outcome}`}: /etc/hosts overrides DNS, so clients here never see the name's real address.`,
-				evidence: [`${bad.source}: ${lineOf(bad.source)}`, `connect ${hostPort(bad.address, target.port)}: ${bad.outcome} in ${bad.ms} ms`],
+				evidence: [
+					`${bad.source}: ${lineOf(bad.source)}`,
+					`connect ${hostPort(bad.address, target.port)}: ${bad.outcome} in ${bad.ms} ms`,
+				],
 				fixes: [
-					{command: `sudo sed -n '${line}p' /etc/hosts`, why: `Look at line ${line}: is it a leftover (a copied hosts file, an old server address, the 127.0.1.1 hostname line)?`},
+					{
+						command: `sudo sed -n '${line}p' /etc/hosts`,
+						why: `Look at line ${line}: is it a leftover (a copied hosts file, an old server address, the 127.0.1.1 hostname line)?`,
+					},
 					{
 						command: `sudo sed -i.bak '${line}s/^/# /' /etc/hosts`,
 						why: `Comment out line ${line} (a backup is kept as /etc/hosts.bak) so the name resolves through DNS again.`,
 						undo: 'sudo mv /etc/hosts.bak /etc/hosts',
 					},
-					{command: `getent ahosts ${target.host}`, why: 'Afterwards: check what the name resolves to now.'},
+					{
+						command: `getent ahosts ${target.host}`,
+						why: 'Afterwards: check what the name resolves to now.',
+					},
 				],
 			},
 		],

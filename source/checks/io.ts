@@ -5,7 +5,14 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import {createRunner} from './runner.js';
-import type {ConnectResult, FileRead, HttpResult, Io, LookupResult, NetworkInterface} from './types.js';
+import type {
+	ConnectResult,
+	FileRead,
+	HttpResult,
+	Io,
+	LookupResult,
+	NetworkInterface,
+} from './types.js';
 
 /** How long an accepted connection is watched for an immediate close (docker-proxy's signature). */
 const acceptGraceMs = 300;
@@ -22,7 +29,11 @@ async function lookup(host: string, timeoutMs: number): Promise<LookupResult> {
 	let timer: NodeJS.Timeout | undefined;
 	const deadline = new Promise<LookupResult>(resolve => {
 		timer = setTimeout(() => {
-			resolve({ok: false, code: 'DNS_TIMEOUT', message: `no answer within ${timeoutMs} ms`});
+			resolve({
+				ok: false,
+				code: 'DNS_TIMEOUT',
+				message: `no answer within ${timeoutMs} ms`,
+			});
 		}, timeoutMs);
 	});
 	try {
@@ -30,12 +41,15 @@ async function lookup(host: string, timeoutMs: number): Promise<LookupResult> {
 			dnsLookup(host, {all: true, verbatim: true}).then(
 				(addresses): LookupResult => ({
 					ok: true,
-					addresses: addresses.map(a => ({address: a.address, family: a.family === 6 ? 6 : 4})),
+					addresses: addresses.map(a => ({
+						address: a.address,
+						family: a.family === 6 ? 6 : 4,
+					})),
 				}),
-				(error: NodeJS.ErrnoException): LookupResult => ({
+				(error: unknown): LookupResult => ({
 					ok: false,
-					code: error.code ?? 'EAI_FAIL',
-					message: error.message,
+					code: (error as NodeJS.ErrnoException).code ?? 'EAI_FAIL',
+					message: (error as Error).message,
 				}),
 			),
 			deadline,
@@ -45,13 +59,22 @@ async function lookup(host: string, timeoutMs: number): Promise<LookupResult> {
 	}
 }
 
-async function connect(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult> {
+async function connect(
+	address: string,
+	port: number,
+	timeoutMs: number,
+	signal?: AbortSignal,
+): Promise<ConnectResult> {
 	const started = performance.now();
 	const elapsed = () => Math.round(performance.now() - started);
 	return new Promise(resolve => {
 		let settled = false;
 		let connectedMs = 0;
-		const socket = net.connect({host: address, port, family: net.isIPv6(address) ? 6 : 4});
+		const socket = net.connect({
+			host: address,
+			port,
+			family: net.isIPv6(address) ? 6 : 4,
+		});
 		const finish = (result: ConnectResult) => {
 			if (settled) {
 				return;
@@ -99,25 +122,29 @@ async function connect(address: string, port: number, timeoutMs: number, signal?
 async function httpGet(url: string, timeoutMs: number): Promise<HttpResult> {
 	return new Promise(resolve => {
 		const client = url.startsWith('https:') ? https : http;
-		const request = client.get(url, {timeout: timeoutMs, agent: false, rejectUnauthorized: false}, response => {
-			let body = '';
-			response.setEncoding('utf8');
-			response.on('data', (chunk: string) => {
-				if (body.length < 65_536) {
-					body += chunk;
-				}
-			});
-			response.on('end', () => {
-				const headers: Record<string, string> = {};
-				for (const [name, value] of Object.entries(response.headers)) {
-					if (value !== undefined) {
-						headers[name] = Array.isArray(value) ? value.join(', ') : value;
+		const request = client.get(
+			url,
+			{timeout: timeoutMs, agent: false, rejectUnauthorized: false},
+			response => {
+				let body = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk: string) => {
+					if (body.length < 65_536) {
+						body += chunk;
 					}
-				}
+				});
+				response.on('end', () => {
+					const headers: Record<string, string> = {};
+					for (const [name, value] of Object.entries(response.headers)) {
+						if (value !== undefined) {
+							headers[name] = Array.isArray(value) ? value.join(', ') : value;
+						}
+					}
 
-				resolve({ok: true, status: response.statusCode ?? 0, headers, body});
-			});
-		});
+					resolve({ok: true, status: response.statusCode ?? 0, headers, body});
+				});
+			},
+		);
 		request.on('timeout', () => {
 			request.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'}));
 		});
@@ -140,7 +167,9 @@ function interfaces(): NetworkInterface[] {
 }
 
 /** The real I/O of this host. */
-export function createIo(options: {readonly commandTimeoutMs?: number} = {}): Io {
+export function createIo(
+	options: {readonly commandTimeoutMs?: number} = {},
+): Io {
 	return {
 		run: createRunner({timeoutMs: options.commandTimeoutMs}),
 		readFile: readTextFile,

@@ -2,7 +2,11 @@ import net from 'node:net';
 import {isLoopback} from './outcomes.js';
 import type {CheckRun} from './types.js';
 
-const normalise = (address: string) => address.toLowerCase().replace(/%.*/, '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+const normalise = (address: string) =>
+	address
+		.toLowerCase()
+		.replace(/%.*/, '')
+		.replace(/^:{2}f{4}:((?:\d+\.){3}\d+)$/, '$1');
 
 /** Does the target belong to this host? Compare every resolved address with the interfaces' addresses. */
 export const local: CheckRun = async ({facts, io}) => {
@@ -14,11 +18,18 @@ export const local: CheckRun = async ({facts, io}) => {
 		.filter(address => {
 			const plain = normalise(address);
 			// Loopback (all of 127/8), an interface address, or the unspecified address (which Linux dials as local).
-			return isLoopback(plain) || own.has(plain) || plain === '0.0.0.0' || plain === '::';
+			return (
+				isLoopback(plain) ||
+				own.has(plain) ||
+				plain === '0.0.0.0' ||
+				plain === '::'
+			);
 		});
 	const first = resolved[0]?.address;
 	const isLocal = first !== undefined && localTargets.includes(first);
-	const output = interfaces.map(i => `${i.name.padEnd(10)} ${i.cidr ?? i.address}`);
+	const output = interfaces.map(
+		i => `${i.name.padEnd(10)} ${i.cidr ?? i.address}`,
+	);
 	const hostname = io.hostname();
 	const anyLocal = localTargets.length > 0;
 	return {
@@ -30,6 +41,13 @@ export const local: CheckRun = async ({facts, io}) => {
 				: `${resolved.map(a => a.address).join(', ')} ${resolved.length === 1 ? 'is' : 'are'} not this host (${hostname})`,
 		command: 'os.networkInterfaces()  (same as: ip -brief address)',
 		output,
-		facts: {local: {addresses: interfaces.map(i => i.address), isLocal, localTargets, hostname}},
+		facts: {
+			local: {
+				addresses: interfaces.map(i => i.address),
+				isLocal,
+				localTargets,
+				hostname,
+			},
+		},
 	};
 };

@@ -6,7 +6,10 @@ import type {CheckRun} from './types.js';
 export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 	const probe = facts.probe;
 	if (!probe) {
-		return {status: 'skipped', detail: 'nothing was probed: the name did not resolve'};
+		return {
+			status: 'skipped',
+			detail: 'nothing was probed: the name did not resolve',
+		};
 	}
 
 	const first = probe.addresses[0];
@@ -31,7 +34,12 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 		case 'timeout': {
 			const evidence = [
 				`connect ${dialed}: no answer within ${probe.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
-				...probe.addresses.slice(1).map(a => `connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`),
+				...probe.addresses
+					.slice(1)
+					.map(
+						a =>
+							`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
+					),
 			];
 			const server = isLocal ? 'this host' : `the server ${probe.address}`;
 			const finding: Finding = {
@@ -41,15 +49,19 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 				evidence,
 				fixes: [
 					{
-						command: 'sudo iptables -L INPUT -n -v --line-numbers; sudo nft list ruleset',
+						command:
+							'sudo iptables -L INPUT -n -v --line-numbers; sudo nft list ruleset',
 						why: `On ${server}: look for a DROP rule or a DROP policy for port ${target.port} (ufw: sudo ufw status numbered; firewalld: sudo firewall-cmd --list-all).`,
 					},
 					{
 						command: `refused ${dialed}`,
-						why: isLocal ? 'Run as root here: the firewall step can then name the rule.' : 'Run this on the server itself: it reads the listeners and the firewall there and names the rule.',
+						why: isLocal
+							? 'Run as root here: the firewall step can then name the rule.'
+							: 'Run this on the server itself: it reads the listeners and the firewall there and names the rule.',
 					},
 					{
-						command: 'aws ec2 describe-security-groups --group-ids <sg-id>  |  gcloud compute firewall-rules list  |  az network nsg rule list -g <rg> --nsg-name <nsg>',
+						command:
+							'aws ec2 describe-security-groups --group-ids <sg-id>  |  gcloud compute firewall-rules list  |  az network nsg rule list -g <rg> --nsg-name <nsg>',
 						why: `In a cloud, security groups and network ACLs drop silently: check that TCP ${target.port} is allowed from the client's address.`,
 					},
 					{
@@ -58,17 +70,29 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 					},
 				],
 			};
-			return {status: 'problem', detail: `no answer from ${dialed}: packets are dropped`, output: evidence, findings: [finding]};
+			return {
+				status: 'problem',
+				detail: `no answer from ${dialed}: packets are dropped`,
+				output: evidence,
+				findings: [finding],
+			};
 		}
 
 		case 'unreachable': {
 			onCommand(`ip route get ${probe.address}`);
-			const route = await io.run({file: 'ip', args: ['route', 'get', probe.address], timeoutMs: 3000});
+			const route = await io.run({
+				file: 'ip',
+				args: ['route', 'get', probe.address],
+				timeoutMs: 3000,
+			});
 			const routeLine = route.notFound
 				? 'ip route get: the ip command is not installed'
 				: `ip route get ${probe.address}: ${(route.stdout.trim() || route.stderr.trim()).split('\n')[0] ?? ''}`;
 			const code = first?.code ?? '';
-			const evidence = [`connect ${dialed}: ${code} in ${probe.ms} ms`, routeLine];
+			const evidence = [
+				`connect ${dialed}: ${code} in ${probe.ms} ms`,
+				routeLine,
+			];
 			const why =
 				code === 'ENETUNREACH'
 					? 'there is no route to that network'
@@ -85,11 +109,21 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 						summary: `${probe.address} cannot be reached from here (${code}): ${why}.`,
 						evidence,
 						fixes: [
-							{command: `ip route get ${probe.address}`, why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.'},
-							{command: `ping -c 3 ${probe.address}`, why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)'},
-							{command: `getent ahosts ${target.host}`, why: 'Make sure the name points at the address you expect.'},
 							{
-								command: 'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
+								command: `ip route get ${probe.address}`,
+								why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
+							},
+							{
+								command: `ping -c 3 ${probe.address}`,
+								why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
+							},
+							{
+								command: `getent ahosts ${target.host}`,
+								why: 'Make sure the name points at the address you expect.',
+							},
+							{
+								command:
+									'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
 								why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
 							},
 						],

@@ -41,5 +41,9 @@ export function hostPort(address: string, port: number): string {
 /** Is this address on loopback (127.0.0.0/8, ::1, ::ffff:127.x)? */
 export function isLoopback(address: string): boolean {
 	const plain = address.toLowerCase().replace(/%.*/, '');
-	return plain.startsWith('127.') || plain === '::1' || plain.startsWith('::ffff:127.');
+	return (
+		plain.startsWith('127.') ||
+		plain === '::1' ||
+		plain.startsWith('::ffff:127.')
+	);
 }

@@ -17,9 +17,19 @@ const describe = (probe: AddressProbe) => {
 };
 
 /** A real TCP connect to every address, concurrently, each with its own timer. */
-export const probe: CheckRun = async ({target, facts, io, timeoutMs, signal, onCommand, onLine}) => {
+export const probe: CheckRun = async ({
+	target,
+	facts,
+	io,
+	timeoutMs,
+	signal,
+	onCommand,
+	onLine,
+}) => {
 	const resolved = facts.resolution?.ok ? facts.resolution.addresses : [];
-	onCommand(`connect() to ${resolved.map(a => hostPort(a.address, target.port)).join(', ')} (timeout ${timeoutMs} ms each)`);
+	onCommand(
+		`connect() to ${resolved.map(a => hostPort(a.address, target.port)).join(', ')} (timeout ${timeoutMs} ms each)`,
+	);
 	const probes = await Promise.all(
 		resolved.map(async ({address, family, source}): Promise<AddressProbe> => {
 			const result = await io.connect(address, target.port, timeoutMs, signal);
@@ -51,6 +61,13 @@ export const probe: CheckRun = async ({target, facts, io, timeoutMs, signal, onC
 		detail: summary,
 		command: `connect ${probes.map(p => hostPort(p.address, target.port)).join(' ')}`,
 		output,
-		facts: {probe: {outcome: first.outcome, address: first.address, ms: first.ms, addresses: probes}},
+		facts: {
+			probe: {
+				outcome: first.outcome,
+				address: first.address,
+				ms: first.ms,
+				addresses: probes,
+			},
+		},
 	};
 };

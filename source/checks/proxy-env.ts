@@ -3,10 +3,25 @@ import {hostPort, outcomeOf} from './outcomes.js';
 import type {CheckRun} from './types.js';
 
 /** Would an HTTP client use a proxy for this URL, and does that proxy answer? */
-export const proxyEnv: CheckRun = async ({target, io, timeoutMs, signal, onCommand}) => {
-	const choice = chooseProxy(io.env, target.scheme ?? 'http', target.host, target.port);
+export const proxyEnv: CheckRun = async ({
+	target,
+	io,
+	timeoutMs,
+	signal,
+	onCommand,
+}) => {
+	const choice = chooseProxy(
+		io.env,
+		target.scheme ?? 'http',
+		target.host,
+		target.port,
+	);
 	if (choice.kind === 'none') {
-		return {status: 'passed', detail: 'no proxy variable is set for this URL: clients connect directly', command: 'env | grep -i _proxy'};
+		return {
+			status: 'passed',
+			detail: 'no proxy variable is set for this URL: clients connect directly',
+			command: 'env | grep -i _proxy',
+		};
 	}
 
 	if (choice.kind === 'bypassed') {
@@ -18,14 +33,25 @@ export const proxyEnv: CheckRun = async ({target, io, timeoutMs, signal, onComma
 		};
 	}
 
-	onCommand(`connect ${hostPort(choice.host, choice.port)}  (the proxy named by ${choice.variable})`);
+	onCommand(
+		`connect ${hostPort(choice.host, choice.port)}  (the proxy named by ${choice.variable})`,
+	);
 	const lookup = await io.lookup(choice.host, Math.max(timeoutMs, 2000));
 	const address = lookup.ok ? lookup.addresses[0]?.address : undefined;
-	const result = address ? await io.connect(address, choice.port, timeoutMs, signal) : undefined;
+	const result = address
+		? await io.connect(address, choice.port, timeoutMs, signal)
+		: undefined;
 	const outcome = result ? outcomeOf(result.code) : 'dns-failure';
-	const facts = {proxyEnv: {variable: choice.variable, proxy: {host: choice.host, port: choice.port, display: choice.display}}};
+	const facts = {
+		proxyEnv: {
+			variable: choice.variable,
+			proxy: {host: choice.host, port: choice.port, display: choice.display},
+		},
+	};
 	const line = `${choice.variable}=${choice.display}: the proxy ${hostPort(choice.host, choice.port)} ${
-		outcome === 'open' ? 'accepts connections' : `→ ${outcome}${result ? ` in ${result.ms} ms [${result.code}]` : ''}`
+		outcome === 'open'
+			? 'accepts connections'
+			: `→ ${outcome}${result ? ` in ${result.ms} ms [${result.code}]` : ''}`
 	}`;
 	if (outcome === 'open') {
 		return {
@@ -51,12 +77,18 @@ export const proxyEnv: CheckRun = async ({target, io, timeoutMs, signal, onComma
 				summary: `${choice.variable} sends HTTP clients to the proxy ${hostPort(choice.host, choice.port)}, which is ${outcome}: the error is the proxy's, not ${target.host}'s.`,
 				evidence: [line, `NO_PROXY does not exempt ${target.host}`],
 				fixes: [
-					{command: `unset ${[...new Set(names)].join(' ')}`, why: 'Connect directly in this shell (and check where the variable is set: ~/.bashrc, /etc/environment, systemd units).'},
+					{
+						command: `unset ${[...new Set(names)].join(' ')}`,
+						why: 'Connect directly in this shell (and check where the variable is set: ~/.bashrc, /etc/environment, systemd units).',
+					},
 					{
 						command: `export NO_PROXY="\${NO_PROXY:+$NO_PROXY,}${target.host}" no_proxy="\${no_proxy:+$no_proxy,}${target.host}"`,
 						why: `Keep the proxy for everything else but reach ${target.host} directly.`,
 					},
-					{command: `refused ${hostPort(choice.host, choice.port)}`, why: 'Or find out why the proxy itself does not answer.'},
+					{
+						command: `refused ${hostPort(choice.host, choice.port)}`,
+						why: 'Or find out why the proxy itself does not answer.',
+					},
 				],
 			},
 		],

@@ -22,8 +22,14 @@ export const remote: CheckRun = async ({target, facts}) => {
 				summary: `Nothing listens on port ${target.port} on ${probe.address} (the most common reason for a fast refusal).`,
 				evidence,
 				fixes: [
-					{command: onServer, why: 'On the server: the same diagnosis, with its listeners, services and firewall.'},
-					{command: ss, why: `On the server: what listens on port ${target.port}, on which address, which process (empty = nothing).`},
+					{
+						command: onServer,
+						why: 'On the server: the same diagnosis, with its listeners, services and firewall.',
+					},
+					{
+						command: ss,
+						why: `On the server: what listens on port ${target.port}, on which address, which process (empty = nothing).`,
+					},
 				],
 			},
 			{
@@ -31,14 +37,25 @@ export const remote: CheckRun = async ({target, facts}) => {
 				confidence: 'possible',
 				summary: `The service on ${probe.address} listens on 127.0.0.1 (or ::1) only, so connections from other hosts are refused.`,
 				evidence,
-				fixes: [{command: ss, why: 'On the server: a Local Address of 127.0.0.1 or [::1] means loopback only; 0.0.0.0, * or [::] means all addresses.'}],
+				fixes: [
+					{
+						command: ss,
+						why: 'On the server: a Local Address of 127.0.0.1 or [::1] means loopback only; 0.0.0.0, * or [::] means all addresses.',
+					},
+				],
 			},
 			{
 				id: 'firewall-reject',
 				confidence: 'possible',
 				summary: `A firewall on ${probe.address} rejects port ${target.port} (a REJECT rule looks exactly like "nothing listens").`,
 				evidence,
-				fixes: [{command: 'sudo iptables -S INPUT; sudo nft list ruleset; sudo ufw status numbered', why: 'On the server: look for a REJECT rule matching this port.'}],
+				fixes: [
+					{
+						command:
+							'sudo iptables -S INPUT; sudo nft list ruleset; sudo ufw status numbered',
+						why: 'On the server: look for a REJECT rule matching this port.',
+					},
+				],
 			},
 		],
 	};

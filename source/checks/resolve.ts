@@ -5,7 +5,7 @@ import type {CheckRun} from './types.js';
 
 const hostsPath = '/etc/hosts';
 
-/** getaddrinfo as a client would call it, and where each address came from. */
+/** Getaddrinfo as a client would call it, and where each address came from. */
 export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 	const plain = target.host.replace(/%.*/, '');
 	if (net.isIP(plain) !== 0) {
@@ -13,12 +13,22 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 		return {
 			status: 'passed',
 			detail: `${target.host} is an address: nothing to resolve`,
-			facts: {resolution: {ok: true, addresses: [{address: target.host, family, source: 'literal'}]}},
+			facts: {
+				resolution: {
+					ok: true,
+					addresses: [{address: target.host, family, source: 'literal'}],
+				},
+			},
 		};
 	}
 
-	onCommand(`getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`);
-	const [result, hostsFile] = await Promise.all([io.lookup(target.host, Math.max(timeoutMs, 2000)), io.readFile(hostsPath)]);
+	onCommand(
+		`getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`,
+	);
+	const [result, hostsFile] = await Promise.all([
+		io.lookup(target.host, Math.max(timeoutMs, 2000)),
+		io.readFile(hostsPath),
+	]);
 	const entries = hostsFile.ok ? parseHostsFile(hostsFile.text) : [];
 	const command = `getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`;
 	if (!result.ok) {
@@ -31,17 +41,24 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 			: [];
 		const evidence = [
 			`getaddrinfo("${target.host}") failed: ${result.code} (${result.message})`,
-			hostsFile.ok ? `${hostsPath} has no line for ${target.host}` : `${hostsPath} could not be read (${hostsFile.code})`,
-			...(servers.length > 0 ? [`/etc/resolv.conf: ${servers.join('; ')}`] : ['/etc/resolv.conf names no nameserver']),
+			hostsFile.ok
+				? `${hostsPath} has no line for ${target.host}`
+				: `${hostsPath} could not be read (${hostsFile.code})`,
+			...(servers.length > 0
+				? [`/etc/resolv.conf: ${servers.join('; ')}`]
+				: ['/etc/resolv.conf names no nameserver']),
 		];
 		const shortName = !target.host.includes('.');
-		const temporary = result.code === 'EAI_AGAIN' || result.code === 'DNS_TIMEOUT';
+		const temporary =
+			result.code === 'EAI_AGAIN' || result.code === 'DNS_TIMEOUT';
 		return {
 			status: 'problem',
 			detail: `${target.host} does not resolve (${result.code})`,
 			command,
 			output: evidence,
-			facts: {resolution: {ok: false, code: result.code, message: result.message}},
+			facts: {
+				resolution: {ok: false, code: result.code, message: result.message},
+			},
 			findings: [
 				{
 					id: 'name-not-resolved',
@@ -49,8 +66,14 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 					summary: `The name ${target.host} does not resolve to any address (${result.code}${temporary ? ': the DNS server did not answer' : ': no such name'}).`,
 					evidence,
 					fixes: [
-						{command: `getent ahosts ${target.host}`, why: 'Check the name as every client on this host resolves it (files, then DNS).'},
-						{command: `resolvectl query ${target.host} || dig +short ${target.host}`, why: 'Ask DNS directly, to tell a typo from a DNS server that does not answer.'},
+						{
+							command: `getent ahosts ${target.host}`,
+							why: 'Check the name as every client on this host resolves it (files, then DNS).',
+						},
+						{
+							command: `resolvectl query ${target.host} || dig +short ${target.host}`,
+							why: 'Ask DNS directly, to tell a typo from a DNS server that does not answer.',
+						},
 						...(shortName
 							? [
 									{
@@ -69,12 +92,21 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 		};
 	}
 
-	const addresses: ResolvedAddress[] = result.addresses.map(({address, family}) => {
-		const entry = hostsLineFor(entries, target.host, address);
-		return {address, family, source: entry ? `${hostsPath}:${entry.line}` : 'dns'};
-	});
+	const addresses: ResolvedAddress[] = result.addresses.map(
+		({address, family}) => {
+			const entry = hostsLineFor(entries, target.host, address);
+			return {
+				address,
+				family,
+				source: entry ? `${hostsPath}:${entry.line}` : 'dns',
+			};
+		},
+	);
 	const output = addresses.map(a => {
-		const entry = a.source === 'dns' ? undefined : entries.find(e => `${hostsPath}:${e.line}` === a.source);
+		const entry =
+			a.source === 'dns'
+				? undefined
+				: entries.find(e => `${hostsPath}:${e.line}` === a.source);
 		return `${a.address.padEnd(20)} IPv${a.family}  ${a.source === 'dns' ? 'from DNS' : `from ${a.source}: ${entry?.text ?? ''}`}`;
 	});
 	return {

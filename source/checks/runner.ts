@@ -10,8 +10,13 @@ The one runner every external command goes through: an argument array (never a s
 timeout, LC_ALL=C, no stdin, output stripped of control sequences. Expected failures (non-zero
 exit, timeout, a missing program) are fields of the result, never exceptions.
 */
-export function createRunner(options: {readonly timeoutMs?: number} = {}): Runner {
-	return async (spec: CommandSpec, runOptions: RunOptions = {}): Promise<RunResult> => {
+export function createRunner(
+	options: {readonly timeoutMs?: number} = {},
+): Runner {
+	return async (
+		spec: CommandSpec,
+		runOptions: RunOptions = {},
+	): Promise<RunResult> => {
 		const command = shellQuote([spec.file, ...spec.args]);
 		const started = performance.now();
 		const subprocess = execa(spec.file, [...spec.args], {

@@ -11,5 +11,9 @@ const safe = /^[\w@%+=:,./-]+$/;
 
 /** Display form of an argv, quoted for a POSIX shell where needed (for showing and copying). */
 export function shellQuote(arguments_: readonly string[]): string {
-	return arguments_.map(argument => (safe.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`)).join(' ');
+	return arguments_
+		.map(argument =>
+			safe.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`,
+		)
+		.join(' ');
 }

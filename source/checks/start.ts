@@ -1,4 +1,9 @@
-import {answersOf, factsOf, type EngineEvent, type Session} from '../engine/session.js';
+import {
+	answersOf,
+	factsOf,
+	type EngineEvent,
+	type Session,
+} from '../engine/session.js';
 import type {CheckNode} from '../tree/types.js';
 import {runs} from './registry.js';
 import type {CheckRun, Io} from './types.js';
@@ -17,7 +22,11 @@ Start one check: feed its command and output lines to the engine as it runs, and
 done. A check that throws, or outruns its own time limit, ends as "unknown" with the reason:
 never a crash, never a silent guess.
 */
-export async function startCheck(node: CheckNode, session: Session, options: StartOptions): Promise<void> {
+export async function startCheck(
+	node: CheckNode,
+	session: Session,
+	options: StartOptions,
+): Promise<void> {
 	const {generation} = session;
 	const {dispatch} = options;
 	const run = (options.registry ?? runs)[node.id];
@@ -39,7 +48,9 @@ export async function startCheck(node: CheckNode, session: Session, options: Sta
 		const outrun = new Promise<never>((_resolve, reject) => {
 			timer = setTimeout(() => {
 				controller.abort();
-				reject(new Error(`did not finish within ${Math.round(budget / 1000)} s`));
+				reject(
+					new Error(`did not finish within ${Math.round(budget / 1000)} s`),
+				);
 			}, budget);
 		});
 		const result = await Promise.race([
@@ -64,7 +75,10 @@ export async function startCheck(node: CheckNode, session: Session, options: Sta
 		dispatch({
 			type: 'finished',
 			id: node.id,
-			result: {status: 'unknown', detail: `could not tell: ${(error as Error).message}`},
+			result: {
+				status: 'unknown',
+				detail: `could not tell: ${(error as Error).message}`,
+			},
 			generation,
 		});
 	} finally {

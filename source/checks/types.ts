@@ -32,7 +32,10 @@ export type RunOptions = {
 	readonly onLine?: (line: string) => void;
 };
 
-export type Runner = (spec: CommandSpec, options?: RunOptions) => Promise<RunResult>;
+export type Runner = (
+	spec: CommandSpec,
+	options?: RunOptions,
+) => Promise<RunResult>;
 
 export type FileRead =
 	| {readonly ok: true; readonly text: string}
@@ -53,7 +56,12 @@ export type ConnectResult = {
 };
 
 export type HttpResult =
-	| {readonly ok: true; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string}
+	| {
+			readonly ok: true;
+			readonly status: number;
+			readonly headers: Readonly<Record<string, string>>;
+			readonly body: string;
+	  }
 	| {readonly ok: false; readonly code: string};
 
 export type NetworkInterface = {
@@ -73,7 +81,12 @@ export type Io = {
 	/** Resolve like a client on this host would (getaddrinfo, system order). */
 	readonly lookup: (host: string, timeoutMs: number) => Promise<LookupResult>;
 	/** One TCP connect attempt with its own timer. */
-	readonly connect: (address: string, port: number, timeoutMs: number, signal?: AbortSignal) => Promise<ConnectResult>;
+	readonly connect: (
+		address: string,
+		port: number,
+		timeoutMs: number,
+		signal?: AbortSignal,
+	) => Promise<ConnectResult>;
 	/** One plain HTTP GET (no proxy) to see what answers: status, headers (lower-case names). */
 	readonly httpGet: (url: string, timeoutMs: number) => Promise<HttpResult>;
 	readonly interfaces: () => readonly NetworkInterface[];

@@ -19,19 +19,26 @@ export function rankFindings(session: Session): Finding[] {
 			}
 
 			const [first, second] =
-				confidences.indexOf(finding.confidence) < confidences.indexOf(previous.confidence)
+				confidences.indexOf(finding.confidence) <
+				confidences.indexOf(previous.confidence)
 					? [finding, previous]
 					: [previous, finding];
 			byId.set(finding.id, {
 				...first,
 				evidence: [...new Set([...first.evidence, ...second.evidence])],
-				fixes: [...first.fixes, ...second.fixes.filter(fix => !first.fixes.some(f => f.command === fix.command))],
+				fixes: [
+					...first.fixes,
+					...second.fixes.filter(
+						fix => !first.fixes.some(f => f.command === fix.command),
+					),
+				],
 			});
 		}
 	}
 
-	return [...byId.values()].sort(
+	return [...byId.values()].toSorted(
 		(a, b) =>
-			confidences.indexOf(a.confidence) - confidences.indexOf(b.confidence) || priority(a.id) - priority(b.id),
+			confidences.indexOf(a.confidence) - confidences.indexOf(b.confidence) ||
+			priority(a.id) - priority(b.id),
 	);
 }

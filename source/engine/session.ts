@@ -4,7 +4,14 @@ answers given. No I/O, no timers, no React: the driver (the CLI's report path or
 starts the checks `plan()` names and feeds their results back as events.
 */
 import type {Facts, Target} from '../tree/facts.js';
-import type {Answers, CheckNode, CheckResult, QuestionKey, QuestionNode, Tree} from '../tree/types.js';
+import type {
+	Answers,
+	CheckNode,
+	CheckResult,
+	QuestionKey,
+	QuestionNode,
+	Tree,
+} from '../tree/types.js';
 
 export type StepState = {
 	readonly id: string;
@@ -16,7 +23,7 @@ export type StepState = {
 };
 
 export type AnswerRecord = {
-	/** undefined when the question stays unanswered (non-interactive, no --answer). */
+	/** Undefined when the question stays unanswered (non-interactive, no --answer). */
 	readonly value: string | undefined;
 	readonly by: 'flag' | 'user' | 'auto' | 'unanswered';
 	readonly evidence?: string;
@@ -39,10 +46,29 @@ export type Session = {
 
 export type EngineEvent =
 	| {readonly type: 'started'; readonly id: string; readonly generation: number}
-	| {readonly type: 'command'; readonly id: string; readonly command: string; readonly generation: number}
-	| {readonly type: 'line'; readonly id: string; readonly line: string; readonly generation: number}
-	| {readonly type: 'finished'; readonly id: string; readonly result: CheckResult; readonly generation: number}
-	| {readonly type: 'answered'; readonly key: QuestionKey; readonly value: string}
+	| {
+			readonly type: 'command';
+			readonly id: string;
+			readonly command: string;
+			readonly generation: number;
+	  }
+	| {
+			readonly type: 'line';
+			readonly id: string;
+			readonly line: string;
+			readonly generation: number;
+	  }
+	| {
+			readonly type: 'finished';
+			readonly id: string;
+			readonly result: CheckResult;
+			readonly generation: number;
+	  }
+	| {
+			readonly type: 'answered';
+			readonly key: QuestionKey;
+			readonly value: string;
+	  }
 	| {readonly type: 'back'}
 	| {readonly type: 'rerun'};
 
@@ -77,7 +103,9 @@ export function startSession(
 
 function presetRecords(preset: Answers): Session['answers'] {
 	const answers: Partial<Record<QuestionKey, AnswerRecord>> = {};
-	for (const [key, value] of Object.entries(preset) as Array<[QuestionKey, string | undefined]>) {
+	for (const [key, value] of Object.entries(preset) as Array<
+		[QuestionKey, string | undefined]
+	>) {
 		if (value !== undefined) {
 			answers[key] = {value, by: 'flag'};
 		}
@@ -101,7 +129,9 @@ export function factsOf(session: Session): Facts {
 
 export function answersOf(session: Session): Answers {
 	const answers: Answers = {};
-	for (const [key, record] of Object.entries(session.answers) as Array<[QuestionKey, AnswerRecord]>) {
+	for (const [key, record] of Object.entries(session.answers) as Array<
+		[QuestionKey, AnswerRecord]
+	>) {
 		if (record.value !== undefined) {
 			answers[key] = record.value;
 		}
@@ -110,14 +140,19 @@ export function answersOf(session: Session): Answers {
 	return answers;
 }
 
-const isDone = (session: Session, id: string) => session.steps[id]?.state === 'done';
+const isDone = (session: Session, id: string) =>
+	session.steps[id]?.state === 'done';
 
 function questionReady(session: Session, question: QuestionNode): boolean {
 	return question.after.every(id => isDone(session, id));
 }
 
 /** A question is settled when it has a record, or when it does not apply. */
-function questionSettled(session: Session, key: QuestionKey, facts: Facts): boolean {
+function questionSettled(
+	session: Session,
+	key: QuestionKey,
+	facts: Facts,
+): boolean {
 	if (session.answers[key]) {
 		return true;
 	}
@@ -151,20 +186,33 @@ function settle(session: Session): Session {
 			if (checkReady(current, node, facts)) {
 				const verdict = node.when(facts, answers);
 				if (verdict !== true) {
-					steps[node.id] = {id: node.id, state: 'done', lines: [], result: {status: 'skipped', detail: verdict}};
+					steps[node.id] = {
+						id: node.id,
+						state: 'done',
+						lines: [],
+						result: {status: 'skipped', detail: verdict},
+					};
 					changed = true;
 				}
 			}
 		}
 
 		for (const question of current.tree.questions) {
-			if (records[question.key] || !questionReady(current, question) || !question.when(facts)) {
+			if (
+				records[question.key] !== undefined ||
+				!questionReady(current, question) ||
+				!question.when(facts)
+			) {
 				continue;
 			}
 
 			const auto = question.auto(facts);
 			if (auto) {
-				records[question.key] = {value: auto.value, by: 'auto', evidence: auto.evidence};
+				records[question.key] = {
+					value: auto.value,
+					by: 'auto',
+					evidence: auto.evidence,
+				};
 				changed = true;
 			} else if (!current.interactive) {
 				records[question.key] = {value: undefined, by: 'unanswered'};
@@ -182,16 +230,24 @@ function settle(session: Session): Session {
 
 export function plan(session: Session): Plan {
 	const facts = factsOf(session);
-	const start = session.tree.checks.filter(node => checkReady(session, node, facts));
+	const start = session.tree.checks.filter(node =>
+		checkReady(session, node, facts),
+	);
 	const running = Object.values(session.steps)
 		.filter(step => step.state === 'running')
 		.map(step => step.id);
 	const ask = session.interactive
 		? session.tree.questions.find(
-				q => !session.answers[q.key] && questionReady(session, q) && q.when(facts),
+				q =>
+					!session.answers[q.key] && questionReady(session, q) && q.when(facts),
 			)
 		: undefined;
-	return {start, ask, running, done: start.length === 0 && running.length === 0 && !ask};
+	return {
+		start,
+		ask,
+		running,
+		done: start.length === 0 && running.length === 0 && !ask,
+	};
 }
 
 /** Checks that depend on `ids`, directly or through other checks, in tree order. */
@@ -207,7 +263,9 @@ function dependents(tree: Tree, ids: ReadonlySet<string>): Set<string> {
 }
 
 function withoutSteps(session: Session, ids: ReadonlySet<string>): Session {
-	const steps = Object.fromEntries(Object.entries(session.steps).filter(([id]) => !ids.has(id)));
+	const steps = Object.fromEntries(
+		Object.entries(session.steps).filter(([id]) => !ids.has(id)),
+	);
 	return {...session, steps};
 }
 
@@ -223,7 +281,13 @@ export function reduce(session: Session, event: EngineEvent): Session {
 
 			const previous = session.steps[event.id];
 			if (event.type === 'started') {
-				return {...session, steps: {...session.steps, [event.id]: {id: event.id, state: 'running', lines: []}}};
+				return {
+					...session,
+					steps: {
+						...session.steps,
+						[event.id]: {id: event.id, state: 'running', lines: []},
+					},
+				};
 			}
 
 			if (previous?.state !== 'running') {
@@ -231,23 +295,41 @@ export function reduce(session: Session, event: EngineEvent): Session {
 			}
 
 			if (event.type === 'command') {
-				return {...session, steps: {...session.steps, [event.id]: {...previous, command: event.command}}};
+				return {
+					...session,
+					steps: {
+						...session.steps,
+						[event.id]: {...previous, command: event.command},
+					},
+				};
 			}
 
 			if (event.type === 'line') {
 				const lines = [...previous.lines, event.line].slice(-maxLines);
-				return {...session, steps: {...session.steps, [event.id]: {...previous, lines}}};
+				return {
+					...session,
+					steps: {...session.steps, [event.id]: {...previous, lines}},
+				};
 			}
 
 			return settle({
 				...session,
-				steps: {...session.steps, [event.id]: {...previous, state: 'done', result: event.result}},
+				steps: {
+					...session.steps,
+					[event.id]: {...previous, state: 'done', result: event.result},
+				},
 			});
 		}
 
 		case 'answered': {
-			const answers = {...session.answers, [event.key]: {value: event.value, by: 'user' as const}};
-			const userAnswers = [...session.userAnswers.filter(key => key !== event.key), event.key];
+			const answers = {
+				...session.answers,
+				[event.key]: {value: event.value, by: 'user' as const},
+			};
+			const userAnswers = [
+				...session.userAnswers.filter(key => key !== event.key),
+				event.key,
+			];
 			return settle({...session, answers, userAnswers});
 		}
 
@@ -259,20 +341,35 @@ export function reduce(session: Session, event: EngineEvent): Session {
 
 			const answers = {...session.answers};
 			delete answers[key];
-			const users = new Set(session.tree.checks.filter(node => node.uses?.includes(key)).map(node => node.id));
+			const users = new Set(
+				session.tree.checks
+					.filter(node => node.uses?.includes(key))
+					.map(node => node.id),
+			);
 			const cleared = withoutSteps(session, dependents(session.tree, users));
-			return settle({...cleared, answers, userAnswers: session.userAnswers.slice(0, -1)});
+			return settle({
+				...cleared,
+				answers,
+				userAnswers: session.userAnswers.slice(0, -1),
+			});
 		}
 
 		case 'rerun': {
 			const answers = {...session.answers};
-			for (const [key, record] of Object.entries(answers) as Array<[QuestionKey, AnswerRecord]>) {
+			for (const [key, record] of Object.entries(answers) as Array<
+				[QuestionKey, AnswerRecord]
+			>) {
 				if (record.by === 'auto' || record.by === 'unanswered') {
 					delete answers[key];
 				}
 			}
 
-			return settle({...session, generation: session.generation + 1, steps: {}, answers});
+			return settle({
+				...session,
+				generation: session.generation + 1,
+				steps: {},
+				answers,
+			});
 		}
 	}
 }

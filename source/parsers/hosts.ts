@@ -1,4 +1,9 @@
-export type HostsEntry = {readonly line: number; readonly address: string; readonly names: readonly string[]; readonly text: string};
+export type HostsEntry = {
+	readonly line: number;
+	readonly address: string;
+	readonly names: readonly string[];
+	readonly text: string;
+};
 
 /** Parse an /etc/hosts file: one entry per line that maps an address to names (comments dropped). */
 export function parseHostsFile(text: string): HostsEntry[] {
@@ -11,7 +16,12 @@ export function parseHostsFile(text: string): HostsEntry[] {
 
 		const [address, ...names] = content.split(/\s+/);
 		if (address && names.length > 0) {
-			entries.push({line: index + 1, address, names: names.map(name => name.toLowerCase()), text: raw.trim()});
+			entries.push({
+				line: index + 1,
+				address,
+				names: names.map(name => name.toLowerCase()),
+				text: raw.trim(),
+			});
 		}
 	}
 
@@ -19,11 +29,19 @@ export function parseHostsFile(text: string): HostsEntry[] {
 }
 
 /** The line of /etc/hosts that maps `host` to `address`, if any. */
-export function hostsLineFor(entries: readonly HostsEntry[], host: string, address: string): HostsEntry | undefined {
+export function hostsLineFor(
+	entries: readonly HostsEntry[],
+	host: string,
+	address: string,
+): HostsEntry | undefined {
 	const name = host.toLowerCase().replace(/\.$/, '');
-	return entries.find(entry => entry.names.includes(name) && sameAddress(entry.address, address));
+	return entries.find(
+		entry => entry.names.includes(name) && sameAddress(entry.address, address),
+	);
 }
 
 function sameAddress(a: string, b: string): boolean {
-	return a.toLowerCase().replace(/%.*/, '') === b.toLowerCase().replace(/%.*/, '');
+	return (
+		a.toLowerCase().replace(/%.*/, '') === b.toLowerCase().replace(/%.*/, '')
+	);
 }

@@ -12,7 +12,10 @@ export type ProxyChoice =
 			readonly port: number;
 	  };
 
-function read(env: Readonly<Record<string, string | undefined>>, name: string): [string, string] | undefined {
+function read(
+	env: Readonly<Record<string, string | undefined>>,
+	name: string,
+): [string, string] | undefined {
 	for (const variable of [name.toLowerCase(), name.toUpperCase()]) {
 		const value = env[variable];
 		if (value) {
@@ -46,12 +49,15 @@ function matchesNoProxy(entry: string, host: string, port: number): boolean {
 		pattern = portMatch[1]!;
 	}
 
-	pattern = pattern.replace(/^\[|]$/g, '');
+	pattern = pattern.replaceAll(/^\[|]$/g, '');
 	const cidr = /^([\d.]+)\/(\d+)$/.exec(pattern);
 	if (cidr && net.isIPv4(host) && net.isIPv4(cidr[1]!)) {
 		const bits = Number(cidr[2]);
 		const mask = bits === 0 ? 0 : (0xff_ff_ff_ff << (32 - bits)) >>> 0;
-		return ((ipv4ToNumber(host) & mask) >>> 0) === ((ipv4ToNumber(cidr[1]!) & mask) >>> 0);
+		return (
+			(ipv4ToNumber(host) & mask) >>> 0 ===
+			(ipv4ToNumber(cidr[1]!) & mask) >>> 0
+		);
 	}
 
 	const bare = pattern.replace(/^\*?\./, '');
@@ -70,7 +76,8 @@ export function chooseProxy(
 	port: number,
 ): ProxyChoice {
 	const secure = scheme === 'https' || scheme === 'wss';
-	const found = read(env, secure ? 'https_proxy' : 'http_proxy') ?? read(env, 'all_proxy');
+	const found =
+		read(env, secure ? 'https_proxy' : 'http_proxy') ?? read(env, 'all_proxy');
 	if (!found) {
 		return {kind: 'none'};
 	}
@@ -78,13 +85,21 @@ export function chooseProxy(
 	const [variable, value] = found;
 	const noProxy = read(env, 'no_proxy');
 	if (noProxy) {
-		const entry = noProxy[1].split(',').find(item => matchesNoProxy(item, host.toLowerCase(), port));
+		const entry = noProxy[1]
+			.split(',')
+			.find(item => matchesNoProxy(item, host.toLowerCase(), port));
 		if (entry !== undefined) {
-			return {kind: 'bypassed', variable, by: `${noProxy[0]}=${noProxy[1]} (entry "${entry.trim()}")`};
+			return {
+				kind: 'bypassed',
+				variable,
+				by: `${noProxy[0]}=${noProxy[1]} (entry "${entry.trim()}")`,
+			};
 		}
 	}
 
-	const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+	const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(value)
+		? value
+		: `http://${value}`;
 	let url: URL;
 	try {
 		url = new URL(withScheme);
@@ -92,12 +107,17 @@ export function chooseProxy(
 		return {kind: 'none'};
 	}
 
-	const defaultPort = url.protocol === 'https:' ? 443 : url.protocol.startsWith('socks') ? 1080 : 80;
+	const defaultPort =
+		url.protocol === 'https:'
+			? 443
+			: url.protocol.startsWith('socks')
+				? 1080
+				: 80;
 	return {
 		kind: 'proxy',
 		variable,
 		display: redactUrl(withScheme),
-		host: url.hostname.replace(/^\[|]$/g, ''),
+		host: url.hostname.replaceAll(/^\[|]$/g, ''),
 		port: url.port ? Number(url.port) : defaultPort,
 	};
 }

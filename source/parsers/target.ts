@@ -54,8 +54,9 @@ export const schemePorts: Readonly<Record<string, number>> = {
 
 export type TargetError = {readonly error: string};
 
-const example = 'e.g. refused db.internal:5432, refused [::1]:8080, refused https://example.org';
-const hostLabel = /^[a-z\d_]([a-z\d_-]{0,61}[a-z\d_])?$/i;
+const example =
+	'e.g. refused db.internal:5432, refused [::1]:8080, refused https://example.org';
+const hostLabel = /^\w([\w-]{0,61}\w)?$/i;
 
 function fail(message: string): TargetError {
 	return {error: `${message} (${example})`};
@@ -89,18 +90,24 @@ function checkHost(host: string): string | TargetError {
 	}
 
 	if (host.length > 253) {
-		return fail(`the host name is ${host.length} characters long: the limit is 253`);
+		return fail(
+			`the host name is ${host.length} characters long: the limit is 253`,
+		);
 	}
 
-	const bad = /[^a-z\d.\-_]/i.exec(host);
+	const bad = /[^\w.-]/i.exec(host);
 	if (bad) {
-		return fail(`the host "${host}" holds "${bad[0]}", which no host name can hold`);
+		return fail(
+			`the host "${host}" holds "${bad[0]}", which no host name can hold`,
+		);
 	}
 
 	const trimmed = host.endsWith('.') ? host.slice(0, -1) : host;
 	for (const label of trimmed.split('.')) {
 		if (label.length > 63) {
-			return fail(`the host name part "${label.slice(0, 20)}..." is longer than 63 characters`);
+			return fail(
+				`the host name part "${label.slice(0, 20)}..." is longer than 63 characters`,
+			);
 		}
 
 		if (!hostLabel.test(label)) {
@@ -114,16 +121,15 @@ function checkHost(host: string): string | TargetError {
 function fromUrl(input: string): Target | TargetError {
 	const schemeMatch = /^([a-z][a-z\d+.-]*):\/\//i.exec(input);
 	const scheme = schemeMatch![1]!.toLowerCase();
-	let url: URL;
-	try {
-		url = new URL(input);
-	} catch {
+	if (!URL.canParse(input)) {
 		return fail(`"${input}" is not a valid URL`);
 	}
 
 	// URL() normalises special schemes only; take host and port from the authority ourselves.
 	const authority = input.slice(schemeMatch![0].length).split(/[/?#]/)[0]!;
-	const hostPort = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
+	const hostPort = authority.includes('@')
+		? authority.slice(authority.lastIndexOf('@') + 1)
+		: authority;
 	let host: string;
 	let portText: string | undefined;
 	const bracketed = /^\[([^\]]+)](?::(.*))?$/.exec(hostPort);
@@ -136,7 +142,6 @@ function fromUrl(input: string): Target | TargetError {
 		portText = colon === -1 ? undefined : hostPort.slice(colon + 1);
 	}
 
-	void url;
 	const checked = checkHost(decodeURIComponent(host));
 	if (typeof checked !== 'string') {
 		return checked;
@@ -146,7 +151,9 @@ function fromUrl(input: string): Target | TargetError {
 	if (portText === undefined || portText === '') {
 		const known = schemePorts[scheme];
 		if (known === undefined) {
-			return fail(`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`);
+			return fail(
+				`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`,
+			);
 		}
 
 		port = known;
@@ -179,7 +186,9 @@ export function parseTarget(words: readonly string[]): Target | TargetError {
 	}
 
 	if (parts.length > 2) {
-		return fail(`too many words: "${parts.join(' ')}"; give HOST:PORT or HOST PORT`);
+		return fail(
+			`too many words: "${parts.join(' ')}"; give HOST:PORT or HOST PORT`,
+		);
 	}
 
 	const input = parts.join(' ');
@@ -190,7 +199,8 @@ export function parseTarget(words: readonly string[]): Target | TargetError {
 			return port;
 		}
 
-		const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+		const bare =
+			host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 		const checked = checkHost(bare);
 		return typeof checked === 'string' ? {input, host: checked, port} : checked;
 	}
@@ -225,13 +235,17 @@ export function parseTarget(words: readonly string[]): Target | TargetError {
 	}
 
 	if (net.isIPv6(text)) {
-		return fail(`"${text}" is an IPv6 address without a port: write it as [${text}]:PORT`);
+		return fail(
+			`"${text}" is an IPv6 address without a port: write it as [${text}]:PORT`,
+		);
 	}
 
 	const colon = text.lastIndexOf(':');
 	if (colon === -1) {
 		const checked = checkHost(text);
-		return typeof checked === 'string' ? fail(`"${text}" has no port`) : checked;
+		return typeof checked === 'string'
+			? fail(`"${text}" has no port`)
+			: checked;
 	}
 
 	const port = parsePort(text.slice(colon + 1), 'the port');

@@ -6,7 +6,13 @@ import {factsOf, type Session} from '../engine/session.js';
 import {rankFindings} from '../engine/rank.js';
 import {causeNode} from '../tree/causes.js';
 import type {Family} from '../tree/facts.js';
-import type {Confidence, Fix, Outcome, QuestionKey, StepStatus} from '../tree/types.js';
+import type {
+	Confidence,
+	Fix,
+	Outcome,
+	QuestionKey,
+	StepStatus,
+} from '../tree/types.js';
 
 export type ReportCause = {
 	readonly id: string;
@@ -38,7 +44,12 @@ export type ReportQuestion = {
 export type Report = {
 	readonly schemaVersion: 1;
 	readonly tool: {readonly name: 'refused'; readonly version: string};
-	readonly target: {readonly input: string; readonly host: string; readonly port: number; readonly scheme?: string};
+	readonly target: {
+		readonly input: string;
+		readonly host: string;
+		readonly port: number;
+		readonly scheme?: string;
+	};
 	readonly probe: {
 		readonly outcome: Outcome;
 		readonly address: string;
@@ -59,7 +70,8 @@ export type Report = {
 };
 
 declare const __REFUSED_VERSION__: string | undefined;
-export const version = typeof __REFUSED_VERSION__ === 'string' ? __REFUSED_VERSION__ : '0.0.0-dev';
+export const version =
+	typeof __REFUSED_VERSION__ === 'string' ? __REFUSED_VERSION__ : '0.0.0-dev';
 
 export function buildReport(session: Session): Report {
 	const facts = factsOf(session);
@@ -83,7 +95,16 @@ export function buildReport(session: Session): Report {
 		}
 
 		const {status, detail, command, output} = step.result;
-		return [{id: node.id, title: node.title, status, detail, ...(command ? {command} : {}), ...(output?.length ? {output} : {})}];
+		return [
+			{
+				id: node.id,
+				title: node.title,
+				status,
+				detail,
+				...(command ? {command} : {}),
+				...(output?.length ? {output} : {}),
+			},
+		];
 	});
 	const questions = session.tree.questions.flatMap(question => {
 		const record = session.answers[question.key];
@@ -115,13 +136,15 @@ export function buildReport(session: Session): Report {
 			outcome,
 			address: probe?.address ?? '',
 			ms: probe?.ms ?? 0,
-			addresses: (probe?.addresses ?? []).map(({address, family, source, outcome, ms}) => ({
-				address,
-				family,
-				source,
-				outcome,
-				ms,
-			})),
+			addresses: (probe?.addresses ?? []).map(
+				({address, family, source, outcome, ms}) => ({
+					address,
+					family,
+					source,
+					outcome,
+					ms,
+				}),
+			),
 		},
 		causes,
 		steps,

@@ -10,13 +10,23 @@ import {causeIds, type Tree} from './types.js';
 
 /** THE decision tree: checks in screen order, questions, causes. */
 export const tree: Tree = {
-	checks: [...foundationChecks, ...serverChecks, ...firewallChecks, ...containersChecks, ...proxyChecks, ...kubernetesChecks],
+	checks: [
+		...foundationChecks,
+		...serverChecks,
+		...firewallChecks,
+		...containersChecks,
+		...proxyChecks,
+		...kubernetesChecks,
+	],
 	questions,
 	causes,
 };
 
 /** Authoring mistakes, found by the tree test rather than by a user: returns what is wrong. */
-export function validateTree(candidate: Tree, implemented: ReadonlySet<string>): string[] {
+export function validateTree(
+	candidate: Tree,
+	implemented: ReadonlySet<string>,
+): string[] {
 	const problems: string[] = [];
 	const ids = new Set<string>();
 	for (const node of candidate.checks) {
@@ -26,7 +36,9 @@ export function validateTree(candidate: Tree, implemented: ReadonlySet<string>):
 
 		for (const dependency of node.after) {
 			if (!ids.has(dependency)) {
-				problems.push(`check ${node.id} runs after ${dependency}, which is not an earlier check`);
+				problems.push(
+					`check ${node.id} runs after ${dependency}, which is not an earlier check`,
+				);
 			}
 		}
 
@@ -44,7 +56,9 @@ export function validateTree(candidate: Tree, implemented: ReadonlySet<string>):
 	for (const question of candidate.questions) {
 		for (const dependency of question.after) {
 			if (!ids.has(dependency)) {
-				problems.push(`question ${question.key} waits for ${dependency}, which is not a check`);
+				problems.push(
+					`question ${question.key} waits for ${dependency}, which is not a check`,
+				);
 			}
 		}
 	}

@@ -27,7 +27,13 @@ export const causeIds = [
 ] as const;
 export type CauseId = (typeof causeIds)[number];
 
-export const outcomes = ['open', 'refused', 'timeout', 'unreachable', 'dns-failure'] as const;
+export const outcomes = [
+	'open',
+	'refused',
+	'timeout',
+	'unreachable',
+	'dns-failure',
+] as const;
 export type Outcome = (typeof outcomes)[number];
 
 export const confidences = ['confirmed', 'likely', 'possible'] as const;

@@ -2,16 +2,37 @@ import {describe, expect, test} from 'vitest';
 import {createRunner} from '../../source/checks/runner.js';
 
 const run = createRunner({timeoutMs: 5000});
-const node = (script: string, timeoutMs?: number) => ({file: process.execPath, args: ['-e', script], timeoutMs});
+const node = (script: string, timeoutMs?: number) => ({
+	file: process.execPath,
+	args: ['-e', script],
+	timeoutMs,
+});
 
 describe('the runner (real processes)', () => {
 	test('captures output and the exit code without throwing', async () => {
-		const result = await run(node('process.stdout.write("out"); process.stderr.write("err"); process.exit(3)'));
-		expect(result).toMatchObject({exitCode: 3, stdout: 'out', stderr: 'err', timedOut: false, notFound: false});
+		const result = await run(
+			node(
+				'process.stdout.write("out"); process.stderr.write("err"); process.exit(3)',
+			),
+		);
+		expect(result).toMatchObject({
+			exitCode: 3,
+			stdout: 'out',
+			stderr: 'err',
+			timedOut: false,
+			notFound: false,
+		});
 	});
 
 	test('runs with LC_ALL=C and no shell (arguments are not interpreted)', async () => {
-		const result = await run({file: process.execPath, args: ['-e', 'console.log(process.env.LC_ALL, process.argv[1])', '$(id);|*']});
+		const result = await run({
+			file: process.execPath,
+			args: [
+				'-e',
+				'console.log(process.env.LC_ALL, process.argv[1])',
+				'$(id);|*',
+			],
+		});
 		expect(result.stdout.trim()).toBe('C $(id);|*');
 	});
 
@@ -28,19 +49,27 @@ describe('the runner (real processes)', () => {
 	});
 
 	test('terminal control sequences are stripped from the output', async () => {
-		const result = await run(node('process.stdout.write("\\u001B[31mred\\u001B[0m \\u001B]52;c;aGk=\\u0007ok\\u0007\\r\\n")'));
+		const result = await run(
+			node(
+				'process.stdout.write("\\u001B[31mred\\u001B[0m \\u001B]52;c;aGk=\\u0007ok\\u0007\\r\\n")',
+			),
+		);
 		expect(result.stdout).toBe('red ok\n');
 	});
 
 	test('streams lines as they arrive', async () => {
 		const lines: string[] = [];
-		await run(node('console.log("one"); console.log("two")'), {onLine: line => lines.push(line)});
+		await run(node('console.log("one"); console.log("two")'), {
+			onLine: line => lines.push(line),
+		});
 		expect(lines).toEqual(['one', 'two']);
 	});
 
 	test('an abort cancels the command', async () => {
 		const controller = new AbortController();
-		const pending = run(node('setTimeout(() => {}, 60000)'), {signal: controller.signal});
+		const pending = run(node('setTimeout(() => {}, 60000)'), {
+			signal: controller.signal,
+		});
 		controller.abort();
 		expect((await pending).canceled).toBe(true);
 	});

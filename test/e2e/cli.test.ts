@@ -7,7 +7,12 @@ import {cliPath, runJson} from '../helpers/cli.js';
 import {schemaErrors} from '../helpers/schema.js';
 
 const cli = async (args: string[], env: Record<string, string> = {}) =>
-	execa(process.execPath, [cliPath, ...args], {reject: false, timeout: 60_000, stdin: 'ignore', env});
+	execa(process.execPath, [cliPath, ...args], {
+		reject: false,
+		timeout: 60_000,
+		stdin: 'ignore',
+		env,
+	});
 
 /** A port on 127.0.0.1 where nothing listens: bind one, note it, close it. */
 async function closedPort(): Promise<number> {
@@ -47,9 +52,14 @@ describe('the built CLI', () => {
 		expect(result.stdout.trim()).toContain(helpText.trim());
 	});
 
-	test('the README\'s usage block is exactly --help', async () => {
-		const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-		const block = /<!-- usage -->\n```\n([\s\S]*?)\n```\n<!-- \/usage -->/.exec(readme)?.[1];
+	test("the README's usage block is exactly --help", async () => {
+		const readme = readFileSync(
+			new URL('../../README.md', import.meta.url),
+			'utf8',
+		);
+		const block = /<!-- usage -->\n```\n([\s\S]*?)\n```\n<!-- \/usage -->/.exec(
+			readme,
+		)?.[1];
 		const result = await cli(['--help']);
 		expect(block).toBe(result.stdout.replace(/\n+$/, ''));
 	});
@@ -65,7 +75,15 @@ describe('the built CLI', () => {
 		const {exitCode, report} = await runJson([`127.0.0.1:${port}`]);
 		expect(exitCode).toBe(1);
 		expect(report?.probe.outcome).toBe('refused');
-		expect(report?.probe.addresses).toEqual([{address: '127.0.0.1', family: 4, source: 'literal', outcome: 'refused', ms: expect.any(Number)}]);
+		expect(report?.probe.addresses).toEqual([
+			{
+				address: '127.0.0.1',
+				family: 4,
+				source: 'literal',
+				outcome: 'refused',
+				ms: expect.any(Number),
+			},
+		]);
 		expect(schemaErrors(report)).toEqual([]);
 		expect(report?.exitCode).toBe(1);
 	});
@@ -88,14 +106,17 @@ describe('the built CLI', () => {
 		[['--answer', 'color=blue', '127.0.0.1:1'], /unknown key "color"/],
 		[['--answer', 'proxy=maybe', '127.0.0.1:1'], /must be one of yes, no/],
 		[['--json'], /no target given/],
-	])('bad usage %j exits 2 with one line and no stack trace', async (args, message) => {
-		const result = await cli([...args, '--json']);
-		expect(result.exitCode).toBe(2);
-		expect(result.stdout).toBe('');
-		expect(result.stderr).toMatch(message);
-		expect(result.stderr.trim().split('\n')).toHaveLength(1);
-		expect(result.stderr).not.toMatch(/\n\s+at /);
-	});
+	])(
+		'bad usage %j exits 2 with one line and no stack trace',
+		async (args, message) => {
+			const result = await cli([...args, '--json']);
+			expect(result.exitCode).toBe(2);
+			expect(result.stdout).toBe('');
+			expect(result.stderr).toMatch(message);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+			expect(result.stderr).not.toMatch(/\n\s+at /);
+		},
+	);
 
 	test('an unknown flag exits 2', async () => {
 		const result = await cli(['--frobnicate', '127.0.0.1:1', '--json']);
@@ -103,32 +124,51 @@ describe('the built CLI', () => {
 	});
 
 	test('an internal error exits 3 with one line and no stack trace', async () => {
-		const result = await cli(['127.0.0.1:1', '--json'], {REFUSED_TEST_CRASH: '1'});
+		const result = await cli(['127.0.0.1:1', '--json'], {
+			REFUSED_TEST_CRASH: '1',
+		});
 		expect(result.exitCode).toBe(3);
-		expect(result.stderr.trim()).toBe('refused: internal error: crash requested by REFUSED_TEST_CRASH');
+		expect(result.stderr.trim()).toBe(
+			'refused: internal error: crash requested by REFUSED_TEST_CRASH',
+		);
 	});
 
 	test('--answer is recorded in the report', async () => {
-		const {report} = await runJson([`127.0.0.1:${openPort}`, '--answer', 'proxy=no']);
+		const {report} = await runJson([
+			`127.0.0.1:${openPort}`,
+			'--answer',
+			'proxy=no',
+		]);
 		expect(schemaErrors(report)).toEqual([]);
 	});
 
 	test('--timeout takes 3s, 3000ms or 3000', async () => {
 		for (const value of ['2s', '500ms', '1500']) {
-			const {exitCode} = await runJson([`127.0.0.1:${openPort}`, '--timeout', value]);
+			const {exitCode} = await runJson([
+				`127.0.0.1:${openPort}`,
+				'--timeout',
+				value,
+			]);
 			expect(exitCode).toBe(0);
 		}
 	});
 
 	test('proxy-misroute: HTTP_PROXY names a dead proxy; its password never appears', async () => {
 		const port = await closedPort();
-		const {report, stdout, stderr} = await runJson([`http://127.0.0.1:${openPort}/`], {
-			env: {HTTP_PROXY: `http://user:hunter2@127.0.0.1:${port}`},
-		});
+		const {report, stdout, stderr} = await runJson(
+			[`http://127.0.0.1:${openPort}/`],
+			{
+				env: {HTTP_PROXY: `http://user:hunter2@127.0.0.1:${port}`},
+			},
+		);
 		expect(report?.causes[0]?.id).toBe('proxy-misroute');
 		expect(report?.causes[0]?.confidence).toBe('confirmed');
-		expect(report?.causes[0]?.evidence.join('\n')).toContain(`127.0.0.1:${port}`);
-		expect(report?.causes[0]?.fixes.map(f => f.command).join('\n')).toContain('NO_PROXY');
+		expect(report?.causes[0]?.evidence.join('\n')).toContain(
+			`127.0.0.1:${port}`,
+		);
+		expect(report?.causes[0]?.fixes.map(f => f.command).join('\n')).toContain(
+			'NO_PROXY',
+		);
 		expect(stdout + stderr).not.toContain('hunter2');
 		expect(schemaErrors(report)).toEqual([]);
 	});
@@ -136,9 +176,14 @@ describe('the built CLI', () => {
 	test('proxy variables exempted by NO_PROXY are not blamed', async () => {
 		const port = await closedPort();
 		const {report} = await runJson([`http://127.0.0.1:${openPort}/`], {
-			env: {http_proxy: `http://127.0.0.1:${port}`, NO_PROXY: 'localhost,127.0.0.0/8'},
+			env: {
+				http_proxy: `http://127.0.0.1:${port}`,
+				NO_PROXY: 'localhost,127.0.0.0/8',
+			},
 		});
 		expect(report?.causes.map(c => c.id)).not.toContain('proxy-misroute');
-		expect(report?.steps.find(s => s.id === 'proxy-env')?.detail).toContain('exempts this host');
+		expect(report?.steps.find(s => s.id === 'proxy-env')?.detail).toContain(
+			'exempts this host',
+		);
 	});
 });

@@ -37,7 +37,9 @@ describe('probe outcomes on real sockets', () => {
 		const ns = await netns({hosts: '::1\tlocalhost\n127.0.0.1\tlocalhost\n'});
 		await ns.listen('::1', 7002);
 		const both = await runJson(['localhost:7002'], {netns: ns});
-		expect(both.report?.probe.addresses.map(a => [a.address, a.outcome])).toEqual([
+		expect(
+			both.report?.probe.addresses.map(a => [a.address, a.outcome]),
+		).toEqual([
 			['::1', 'open'],
 			['127.0.0.1', 'refused'],
 		]);
@@ -49,22 +51,31 @@ describe('probe outcomes on real sockets', () => {
 		const ns = await netns();
 		await ns.listen('::', 7003);
 		const result = await runJson(['localhost:7003'], {netns: ns});
-		expect(result.report?.probe.addresses.every(a => a.outcome === 'open')).toBe(true);
+		expect(
+			result.report?.probe.addresses.every(a => a.outcome === 'open'),
+		).toBe(true);
 		expect(result.report?.causes).toEqual([]);
 		expect(result.exitCode).toBe(0);
 	});
 
 	test('localhost where only 127.0.0.1 listens and ::1 is dialed first: address-family-mismatch, confirmed', async () => {
-		const ns = await netns({hosts: '::1\tlocalhost ip6-localhost\n127.0.0.1\tlocalhost\n'});
+		const ns = await netns({
+			hosts: '::1\tlocalhost ip6-localhost\n127.0.0.1\tlocalhost\n',
+		});
 		await ns.listen('127.0.0.1', 7004);
 		const {report, exitCode} = await runJson(['localhost:7004'], {netns: ns});
 		expect(report?.probe.outcome).toBe('refused');
 		expect(report?.probe.address).toBe('::1');
-		expect(report?.probe.addresses.map(a => a.source)).toEqual(['/etc/hosts:1', '/etc/hosts:2']);
+		expect(report?.probe.addresses.map(a => a.source)).toEqual([
+			'/etc/hosts:1',
+			'/etc/hosts:2',
+		]);
 		const cause = report?.causes[0];
 		expect(cause?.id).toBe('address-family-mismatch');
 		expect(cause?.confidence).toBe('confirmed');
-		expect(cause?.evidence.join('\n')).toMatch(/\[::1]:7004 \(IPv6, \/etc\/hosts:1\): refused/);
+		expect(cause?.evidence.join('\n')).toMatch(
+			/\[::1]:7004 \(IPv6, \/etc\/hosts:1\): refused/,
+		);
 		expect(cause?.evidence.join('\n')).toContain('Node.js 17-19');
 		expect(cause?.fixes.map(f => f.command)).toContain('127.0.0.1:7004');
 		expect(exitCode).toBe(1);
@@ -80,44 +91,73 @@ describe('probe outcomes on real sockets', () => {
 	test('a DROP rule: timeout, and the cause is filtered with where to look', async () => {
 		const ns = await netns({address: true});
 		await ns.listen('0.0.0.0', 7006, {inPeer: true});
-		await ns.execPeer('iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '7006', '-j', 'DROP']);
-		const {report, exitCode} = await runJson([`${ns.peer!.address}:7006`, '--timeout', '800'], {netns: ns});
+		await ns.execPeer('iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			'7006',
+			'-j',
+			'DROP',
+		]);
+		const {report, exitCode} = await runJson(
+			[`${ns.peer!.address}:7006`, '--timeout', '800'],
+			{netns: ns},
+		);
 		expect(report?.probe.outcome).toBe('timeout');
 		expect(report?.probe.ms).toBeGreaterThanOrEqual(790);
 		expect(report?.causes[0]?.id).toBe('filtered');
-		expect(report?.causes[0]?.fixes.map(f => f.command).join('\n')).toMatch(/iptables -L INPUT/);
-		expect(report?.causes[0]?.fixes.map(f => f.why).join('\n')).toMatch(/security group/);
+		expect(report?.causes[0]?.fixes.map(f => f.command).join('\n')).toMatch(
+			/iptables -L INPUT/,
+		);
+		expect(report?.causes[0]?.fixes.map(f => f.why).join('\n')).toMatch(
+			/security group/,
+		);
 		expect(exitCode).toBe(1);
 		expect(schemaErrors(report)).toEqual([]);
 	});
 
 	test('no route: unreachable, and the cause is host-unreachable with the route lookup', async () => {
 		const ns = await netns({address: true});
-		const {report} = await runJson(['10.202.99.9:7007', '--timeout', '2000'], {netns: ns});
+		const {report} = await runJson(['10.202.99.9:7007', '--timeout', '2000'], {
+			netns: ns,
+		});
 		expect(report?.probe.outcome).toBe('unreachable');
 		expect(report?.causes[0]?.id).toBe('host-unreachable');
 		expect(report?.causes[0]?.evidence.join('\n')).toMatch(/ENETUNREACH/);
-		expect(report?.causes[0]?.evidence.join('\n')).toMatch(/ip route get 10\.202\.99\.9: .*unreachable/i);
+		expect(report?.causes[0]?.evidence.join('\n')).toMatch(
+			/ip route get 10\.202\.99\.9: .*unreachable/i,
+		);
 	});
 
 	test('a name that does not resolve: name-not-resolved, confirmed', async () => {
 		const ns = await netns();
-		const {report, exitCode} = await runJson(['nosuch.invalid:80'], {netns: ns});
+		const {report, exitCode} = await runJson(['nosuch.invalid:80'], {
+			netns: ns,
+		});
 		expect(report?.probe.outcome).toBe('dns-failure');
 		expect(report?.probe.address).toBe('');
 		expect(report?.causes[0]?.id).toBe('name-not-resolved');
-		expect(report?.causes[0]?.evidence.join('\n')).toContain('nameserver 127.0.0.1');
+		expect(report?.causes[0]?.evidence.join('\n')).toContain(
+			'nameserver 127.0.0.1',
+		);
 		expect(exitCode).toBe(1);
 		expect(schemaErrors(report)).toEqual([]);
 	});
 
 	test('/etc/hosts sends a name to another host that refuses: dns-mismatch names the file and line', async () => {
 		const ns = await netns({address: true});
-		await ns.exec('sh', ['-c', `printf '127.0.0.1 localhost\\n# moved last year\\n${ns.peer!.address} app.test\\n' > /etc/netns/${ns.name}/hosts`]);
+		await ns.exec('sh', [
+			'-c',
+			`printf '127.0.0.1 localhost\\n# moved last year\\n${ns.peer!.address} app.test\\n' > /etc/netns/${ns.name}/hosts`,
+		]);
 		const {report} = await runJson(['app.test:7008'], {netns: ns});
 		expect(report?.probe.addresses[0]?.source).toBe('/etc/hosts:3');
 		expect(report?.causes[0]?.id).toBe('dns-mismatch');
-		expect(report?.causes[0]?.evidence[0]).toBe(`/etc/hosts:3: ${ns.peer!.address} app.test`);
+		expect(report?.causes[0]?.evidence[0]).toBe(
+			`/etc/hosts:3: ${ns.peer!.address} app.test`,
+		);
 	});
 
 	test('a remote host refuses: possible causes and the command to run there', async () => {
@@ -129,6 +169,8 @@ describe('probe outcomes on real sockets', () => {
 			['loopback-only', 'possible'],
 			['no-listener', 'possible'],
 		]);
-		expect(report?.causes.flatMap(c => c.fixes.map(f => f.command))).toContain(`refused ${ns.peer!.address}:7009`);
+		expect(report?.causes.flatMap(c => c.fixes.map(f => f.command))).toContain(
+			`refused ${ns.peer!.address}:7009`,
+		);
 	});
 });

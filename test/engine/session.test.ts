@@ -1,12 +1,27 @@
 import {describe, expect, test} from 'vitest';
-import {factsOf, plan, reduce, startSession, type Session} from '../../source/engine/session.js';
+import {
+	factsOf,
+	plan,
+	reduce,
+	startSession,
+	type Session,
+} from '../../source/engine/session.js';
 import {rankFindings} from '../../source/engine/rank.js';
 import {causes} from '../../source/tree/causes.js';
-import type {CheckNode, CheckResult, QuestionNode, Tree} from '../../source/tree/types.js';
+import type {
+	CheckNode,
+	CheckResult,
+	QuestionNode,
+	Tree,
+} from '../../source/tree/types.js';
 
 const target = {input: 'x:1', host: 'x', port: 1};
 
-const node = (id: string, after: string[] = [], extra: Partial<CheckNode> = {}): CheckNode => ({
+const node = (
+	id: string,
+	after: string[] = [],
+	extra: Partial<CheckNode> = {},
+): CheckNode => ({
 	kind: 'check',
 	id,
 	title: id,
@@ -30,14 +45,21 @@ const question: QuestionNode = {
 	],
 	after: ['a'],
 	when: facts => facts.probe?.outcome === 'refused',
-	auto: facts => (facts.environment?.inContainer.value ? {value: 'yes', evidence: '/.dockerenv exists'} : undefined),
+	auto: facts =>
+		facts.environment?.inContainer.value
+			? {value: 'yes', evidence: '/.dockerenv exists'}
+			: undefined,
 };
 
 const tree: Tree = {
 	checks: [
 		node('a'),
 		node('b', ['a']),
-		node('c', ['a'], {uses: ['container'], when: (_facts, answers) => (answers.container === 'yes' ? true : 'not in a container')}),
+		node('c', ['a'], {
+			uses: ['container'],
+			when: (_facts, answers) =>
+				answers.container === 'yes' ? true : 'not in a container',
+		}),
 		node('d', ['c']),
 	],
 	questions: [question],
@@ -45,14 +67,25 @@ const tree: Tree = {
 };
 
 function finish(session: Session, id: string, result: CheckResult): Session {
-	const started = reduce(session, {type: 'started', id, generation: session.generation});
-	return reduce(started, {type: 'finished', id, result, generation: session.generation});
+	const started = reduce(session, {
+		type: 'started',
+		id,
+		generation: session.generation,
+	});
+	return reduce(started, {
+		type: 'finished',
+		id,
+		result,
+		generation: session.generation,
+	});
 }
 
 const refused: CheckResult = {
 	status: 'problem',
 	detail: 'refused',
-	facts: {probe: {outcome: 'refused', address: '127.0.0.1', ms: 1, addresses: []}},
+	facts: {
+		probe: {outcome: 'refused', address: '127.0.0.1', ms: 1, addresses: []},
+	},
 };
 
 describe('engine', () => {
@@ -68,28 +101,56 @@ describe('engine', () => {
 		const next = plan(session);
 		expect(next.ask?.key).toBe('container');
 		expect(next.start.map(n => n.id)).toEqual(['b']);
-		session = reduce(session, {type: 'answered', key: 'container', value: 'yes'});
+		session = reduce(session, {
+			type: 'answered',
+			key: 'container',
+			value: 'yes',
+		});
 		expect(plan(session).ask).toBeUndefined();
 		expect(plan(session).start.map(n => n.id)).toEqual(['b', 'c']);
 	});
 
 	test('a question the facts answer is answered automatically, with the evidence', () => {
 		let session = startSession(tree, target, {interactive: true});
-		session = finish(session, 'a', {...refused, facts: {...refused.facts, environment: {platform: 'linux', isRoot: true, systemd: false, inContainer: {value: true, evidence: 'e'}}}});
+		session = finish(session, 'a', {
+			...refused,
+			facts: {
+				...refused.facts,
+				environment: {
+					platform: 'linux',
+					isRoot: true,
+					systemd: false,
+					inContainer: {value: true, evidence: 'e'},
+				},
+			},
+		});
 		expect(plan(session).ask).toBeUndefined();
-		expect(session.answers.container).toEqual({value: 'yes', by: 'auto', evidence: '/.dockerenv exists'});
+		expect(session.answers.container).toEqual({
+			value: 'yes',
+			by: 'auto',
+			evidence: '/.dockerenv exists',
+		});
 	});
 
 	test('non-interactive sessions record the question as unanswered and skip what needs it', () => {
 		let session = startSession(tree, target, {interactive: false});
 		session = finish(session, 'a', refused);
-		expect(session.answers.container).toEqual({value: undefined, by: 'unanswered'});
-		expect(session.steps['c']?.result).toEqual({status: 'skipped', detail: 'not in a container'});
+		expect(session.answers.container).toEqual({
+			value: undefined,
+			by: 'unanswered',
+		});
+		expect(session.steps['c']?.result).toEqual({
+			status: 'skipped',
+			detail: 'not in a container',
+		});
 		expect(plan(session).start.map(n => n.id)).toEqual(['b', 'd']);
 	});
 
 	test('--answer presets answer ahead of time', () => {
-		let session = startSession(tree, target, {interactive: false, answers: {container: 'yes'}});
+		let session = startSession(tree, target, {
+			interactive: false,
+			answers: {container: 'yes'},
+		});
 		session = finish(session, 'a', refused);
 		expect(session.answers.container).toEqual({value: 'yes', by: 'flag'});
 		expect(plan(session).start.map(n => n.id)).toEqual(['b', 'c']);
@@ -98,7 +159,11 @@ describe('engine', () => {
 	test('back undoes the last answer and the checks that used it; the walk recomputes', () => {
 		let session = startSession(tree, target, {interactive: true});
 		session = finish(session, 'a', refused);
-		session = reduce(session, {type: 'answered', key: 'container', value: 'no'});
+		session = reduce(session, {
+			type: 'answered',
+			key: 'container',
+			value: 'no',
+		});
 		expect(session.steps['c']?.result?.status).toBe('skipped');
 		session = finish(session, 'd', {status: 'passed', detail: 'ok'});
 		session = reduce(session, {type: 'back'});
@@ -106,19 +171,32 @@ describe('engine', () => {
 		expect(session.steps['d']).toBeUndefined();
 		expect(session.steps['a']).toBeDefined();
 		expect(plan(session).ask?.key).toBe('container');
-		session = reduce(session, {type: 'answered', key: 'container', value: 'yes'});
+		session = reduce(session, {
+			type: 'answered',
+			key: 'container',
+			value: 'yes',
+		});
 		expect(plan(session).start.map(n => n.id)).toContain('c');
 	});
 
-	test('rerun starts over, keeps the user\'s answers and ignores results of the old run', () => {
+	test("rerun starts over, keeps the user's answers and ignores results of the old run", () => {
 		let session = startSession(tree, target, {interactive: true});
 		session = reduce(session, {type: 'started', id: 'a', generation: 0});
 		session = reduce(session, {type: 'rerun'});
-		session = reduce(session, {type: 'finished', id: 'a', result: refused, generation: 0});
+		session = reduce(session, {
+			type: 'finished',
+			id: 'a',
+			result: refused,
+			generation: 0,
+		});
 		expect(session.steps['a']).toBeUndefined();
 		expect(plan(session).start.map(n => n.id)).toEqual(['a']);
 		session = finish(session, 'a', refused);
-		session = reduce(session, {type: 'answered', key: 'container', value: 'yes'});
+		session = reduce(session, {
+			type: 'answered',
+			key: 'container',
+			value: 'yes',
+		});
 		session = reduce(session, {type: 'rerun'});
 		expect(session.answers.container?.value).toBe('yes');
 	});
@@ -127,10 +205,21 @@ describe('engine', () => {
 		let session = startSession(tree, target, {interactive: true});
 		session = reduce(session, {type: 'started', id: 'a', generation: 0});
 		for (let i = 1; i <= 7; i++) {
-			session = reduce(session, {type: 'line', id: 'a', line: `line ${i}`, generation: 0});
+			session = reduce(session, {
+				type: 'line',
+				id: 'a',
+				line: `line ${i}`,
+				generation: 0,
+			});
 		}
 
-		expect(session.steps['a']?.lines).toEqual(['line 3', 'line 4', 'line 5', 'line 6', 'line 7']);
+		expect(session.steps['a']?.lines).toEqual([
+			'line 3',
+			'line 4',
+			'line 5',
+			'line 6',
+			'line 7',
+		]);
 	});
 
 	test('facts merge in tree order', () => {
@@ -140,21 +229,45 @@ describe('engine', () => {
 		expect(factsOf(session).target).toEqual(target);
 	});
 
-	test('findings rank by confidence, then by the tree\'s priority; one id merges evidence', () => {
+	test("findings rank by confidence, then by the tree's priority; one id merges evidence", () => {
 		let session = startSession(tree, target, {interactive: false});
 		session = finish(session, 'a', {
 			...refused,
 			findings: [
-				{id: 'no-listener', confidence: 'likely', summary: 's1', evidence: ['e1'], fixes: [{command: 'x', why: 'y'}]},
-				{id: 'wrong-port', confidence: 'possible', summary: 's2', evidence: [], fixes: []},
+				{
+					id: 'no-listener',
+					confidence: 'likely',
+					summary: 's1',
+					evidence: ['e1'],
+					fixes: [{command: 'x', why: 'y'}],
+				},
+				{
+					id: 'wrong-port',
+					confidence: 'possible',
+					summary: 's2',
+					evidence: [],
+					fixes: [],
+				},
 			],
 		});
 		session = finish(session, 'b', {
 			status: 'problem',
 			detail: 'd',
 			findings: [
-				{id: 'no-listener', confidence: 'confirmed', summary: 's3', evidence: ['e2'], fixes: [{command: 'z', why: 'y'}]},
-				{id: 'firewall-reject', confidence: 'confirmed', summary: 's4', evidence: [], fixes: []},
+				{
+					id: 'no-listener',
+					confidence: 'confirmed',
+					summary: 's3',
+					evidence: ['e2'],
+					fixes: [{command: 'z', why: 'y'}],
+				},
+				{
+					id: 'firewall-reject',
+					confidence: 'confirmed',
+					summary: 's4',
+					evidence: [],
+					fixes: [],
+				},
 			],
 		});
 		const ranked = rankFindings(session);

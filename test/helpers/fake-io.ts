@@ -33,7 +33,9 @@ export type FakeIoOptions = {
 	readonly dirs?: Readonly<Record<string, readonly string[]>>;
 	readonly lookup?: Readonly<Record<string, LookupResult>>;
 	/** "address:port" (no brackets) → result; default ECONNREFUSED. Or a function for changing worlds. */
-	readonly connect?: Readonly<Record<string, ConnectResult>> | ((address: string, port: number) => ConnectResult);
+	readonly connect?:
+		| Readonly<Record<string, ConnectResult>>
+		| ((address: string, port: number) => ConnectResult);
 	readonly http?: Readonly<Record<string, HttpResult>>;
 	readonly interfaces?: readonly NetworkInterface[];
 	readonly env?: Readonly<Record<string, string | undefined>>;
@@ -45,19 +47,39 @@ export type FakeIoOptions = {
 export type FakeIo = Io & {readonly calls: string[]};
 
 export const loopbackInterfaces: readonly NetworkInterface[] = [
-	{name: 'lo', address: '127.0.0.1', family: 4, internal: true, cidr: '127.0.0.1/8'},
+	{
+		name: 'lo',
+		address: '127.0.0.1',
+		family: 4,
+		internal: true,
+		cidr: '127.0.0.1/8',
+	},
 	{name: 'lo', address: '::1', family: 6, internal: true, cidr: '::1/128'},
 ];
 
 export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
 	const calls: string[] = [];
-	const run = async (spec: CommandSpec, runOptions: {onLine?: (line: string) => void} = {}): Promise<RunResult> => {
+	const run = async (
+		spec: CommandSpec,
+		runOptions: {onLine?: (line: string) => void} = {},
+	): Promise<RunResult> => {
 		const joined = [spec.file, ...spec.args].join(' ');
 		calls.push(joined);
-		const row = options.commands?.find(c => (typeof c.match === 'string' ? c.match === joined : c.match.test(joined)));
+		const row = options.commands?.find(c =>
+			typeof c.match === 'string' ? c.match === joined : c.match.test(joined),
+		);
 		const command = shellQuote([spec.file, ...spec.args]);
 		if (!row) {
-			return {command, exitCode: undefined, stdout: '', stderr: '', timedOut: false, notFound: true, canceled: false, durationMs: 0};
+			return {
+				command,
+				exitCode: undefined,
+				stdout: '',
+				stderr: '',
+				timedOut: false,
+				notFound: true,
+				canceled: false,
+				durationMs: 0,
+			};
 		}
 
 		for (const line of row.lines ?? []) {
@@ -82,20 +104,30 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
 		run,
 		async readFile(path) {
 			const text = options.files?.[path];
-			return text === undefined ? {ok: false, code: 'ENOENT'} : {ok: true, text};
+			return text === undefined
+				? {ok: false, code: 'ENOENT'}
+				: {ok: true, text};
 		},
 		async readDir(path) {
 			return options.dirs?.[path];
 		},
 		async lookup(host) {
-			return options.lookup?.[host] ?? {ok: false, code: 'ENOTFOUND', message: `getaddrinfo ENOTFOUND ${host}`};
+			return (
+				options.lookup?.[host] ?? {
+					ok: false,
+					code: 'ENOTFOUND',
+					message: `getaddrinfo ENOTFOUND ${host}`,
+				}
+			);
 		},
 		async connect(address, port) {
 			if (typeof options.connect === 'function') {
 				return options.connect(address, port);
 			}
 
-			return options.connect?.[`${address}:${port}`] ?? {code: 'ECONNREFUSED', ms: 1};
+			return (
+				options.connect?.[`${address}:${port}`] ?? {code: 'ECONNREFUSED', ms: 1}
+			);
 		},
 		async httpGet(url) {
 			return options.http?.[url] ?? {ok: false, code: 'ECONNREFUSED'};

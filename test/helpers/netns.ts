@@ -29,11 +29,26 @@ export type Netns = {
 	/** The other end of the link: a second namespace at 10.201.N.1 (a remote client or server). */
 	readonly peer?: {readonly name: string; readonly address: string};
 	/** Run a command inside (argument array, timeout). */
-	readonly exec: (file: string, args: readonly string[], options?: {env?: Record<string, string | undefined>; timeout?: number; input?: string}) => ReturnType<typeof execa>;
+	readonly exec: (
+		file: string,
+		args: readonly string[],
+		options?: {
+			env?: Record<string, string | undefined>;
+			timeout?: number;
+			input?: string;
+		},
+	) => ReturnType<typeof execa>;
 	/** Run a command inside the peer namespace. */
-	readonly execPeer: (file: string, args: readonly string[]) => ReturnType<typeof execa>;
+	readonly execPeer: (
+		file: string,
+		args: readonly string[],
+	) => ReturnType<typeof execa>;
 	/** A TCP listener (node) bound to host:port inside; resolves once it listens. */
-	readonly listen: (host: string, port: number, options?: {inPeer?: boolean; v6only?: boolean}) => Promise<ChildProcess>;
+	readonly listen: (
+		host: string,
+		port: number,
+		options?: {inPeer?: boolean; v6only?: boolean},
+	) => Promise<ChildProcess>;
 	readonly cleanup: () => Promise<void>;
 };
 
@@ -47,7 +62,9 @@ setTimeout(() => process.exit(0), 300000).unref();
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-export async function createNetns(options: {readonly address?: boolean; readonly hosts?: string} = {}): Promise<Netns> {
+export async function createNetns(
+	options: {readonly address?: boolean; readonly hosts?: string} = {},
+): Promise<Netns> {
 	const n = subnet();
 	const name = `${prefix}-${process.pid}-${counter}`;
 	const peerName = `${name}-p`;
@@ -57,10 +74,14 @@ export async function createNetns(options: {readonly address?: boolean; readonly
 	await ip('-n', name, 'link', 'set', 'lo', 'up');
 	mkdirSync(`/etc/netns/${name}`, {recursive: true});
 	// Never let a test query an outside resolver: DNS inside goes to loopback, where nothing answers.
-	writeFileSync(`/etc/netns/${name}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+	writeFileSync(
+		`/etc/netns/${name}/resolv.conf`,
+		'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+	);
 	writeFileSync(
 		`/etc/netns/${name}/hosts`,
-		options.hosts ?? '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+		options.hosts ??
+			'127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
 	);
 	let address: string | undefined;
 	let peer: Netns['peer'];
@@ -69,24 +90,60 @@ export async function createNetns(options: {readonly address?: boolean; readonly
 		await ip('netns', 'add', peerName);
 		await ip('-n', peerName, 'link', 'set', 'lo', 'up');
 		mkdirSync(`/etc/netns/${peerName}`, {recursive: true});
-		writeFileSync(`/etc/netns/${peerName}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+		writeFileSync(
+			`/etc/netns/${peerName}/resolv.conf`,
+			'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+		);
 		const veth = `rv${n}x${counter}`.slice(0, 12);
-		await ip('link', 'add', `${veth}a`, 'netns', name, 'type', 'veth', 'peer', 'name', `${veth}b`, 'netns', peerName);
+		await ip(
+			'link',
+			'add',
+			`${veth}a`,
+			'netns',
+			name,
+			'type',
+			'veth',
+			'peer',
+			'name',
+			`${veth}b`,
+			'netns',
+			peerName,
+		);
 		address = `10.201.${n}.2`;
 		peer = {name: peerName, address: `10.201.${n}.1`};
 		await ip('-n', name, 'addr', 'add', `${address}/24`, 'dev', `${veth}a`);
-		await ip('-n', peerName, 'addr', 'add', `${peer.address}/24`, 'dev', `${veth}b`);
+		await ip(
+			'-n',
+			peerName,
+			'addr',
+			'add',
+			`${peer.address}/24`,
+			'dev',
+			`${veth}b`,
+		);
 		await ip('-n', name, 'link', 'set', `${veth}a`, 'up');
 		await ip('-n', peerName, 'link', 'set', `${veth}b`, 'up');
 	}
 
-	const run = (ns: string) => (file: string, args: readonly string[], runOptions: {env?: Record<string, string | undefined>; timeout?: number; input?: string} = {}) =>
-		execa('ip', ['netns', 'exec', ns, file, ...args], {
-			reject: false,
-			timeout: runOptions.timeout ?? 60_000,
-			env: runOptions.env,
-			...(runOptions.input === undefined ? {stdin: 'ignore' as const} : {input: runOptions.input}),
-		});
+	const run =
+		(ns: string) =>
+		(
+			file: string,
+			args: readonly string[],
+			runOptions: {
+				env?: Record<string, string | undefined>;
+				timeout?: number;
+				input?: string;
+			} = {},
+		) =>
+			execa('ip', ['netns', 'exec', ns, file, ...args], {
+				reject: false,
+				timeout: runOptions.timeout ?? 60_000,
+				env: runOptions.env,
+				...(runOptions.input === undefined
+					? {stdin: 'ignore' as const}
+					: {input: runOptions.input}),
+			});
 
 	return {
 		name,
@@ -96,9 +153,23 @@ export async function createNetns(options: {readonly address?: boolean; readonly
 		execPeer: run(peerName),
 		async listen(host, port, listenOptions = {}) {
 			const ns = listenOptions.inPeer ? peerName : name;
-			const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', listenerScript, host, String(port), listenOptions.v6only ? '1' : '0'], {
-				stdio: ['ignore', 'pipe', 'inherit'],
-			});
+			const child = spawn(
+				'ip',
+				[
+					'netns',
+					'exec',
+					ns,
+					process.execPath,
+					'-e',
+					listenerScript,
+					host,
+					String(port),
+					listenOptions.v6only ? '1' : '0',
+				],
+				{
+					stdio: ['ignore', 'pipe', 'inherit'],
+				},
+			);
 			children.push(child);
 			await new Promise<void>((resolve, reject) => {
 				const timer = setTimeout(() => {
@@ -132,7 +203,12 @@ export async function createNetns(options: {readonly address?: boolean; readonly
 /** Delete a namespace (killing what still runs in it) and its /etc/netns folder. Synchronous, so exit hooks can use it. */
 export function removeNamespace(ns: string): void {
 	try {
-		const pids = execFileSync('ip', ['netns', 'pids', ns], {encoding: 'utf8', timeout: 5000}).split('\n').filter(Boolean);
+		const pids = execFileSync('ip', ['netns', 'pids', ns], {
+			encoding: 'utf8',
+			timeout: 5000,
+		})
+			.split('\n')
+			.filter(Boolean);
 		for (const pid of pids) {
 			try {
 				process.kill(Number(pid), 'SIGKILL');
@@ -141,7 +217,10 @@ export function removeNamespace(ns: string): void {
 	} catch {}
 
 	try {
-		execFileSync('ip', ['netns', 'delete', ns], {stdio: 'ignore', timeout: 5000});
+		execFileSync('ip', ['netns', 'delete', ns], {
+			stdio: 'ignore',
+			timeout: 5000,
+		});
 	} catch {}
 
 	rmSync(`/etc/netns/${ns}`, {recursive: true, force: true});

@@ -4,7 +4,12 @@ import {runs} from '../../source/checks/registry.js';
 import {tree, validateTree} from '../../source/tree/index.js';
 import {causeIds} from '../../source/tree/types.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8')) as {
+const schema = JSON.parse(
+	readFileSync(
+		new URL('../../schema/report.schema.json', import.meta.url),
+		'utf8',
+	),
+) as {
 	definitions: {causeId: {enum: string[]}};
 };
 
@@ -14,7 +19,13 @@ describe('the tree', () => {
 	});
 
 	test('validation catches authoring mistakes', () => {
-		const broken = {...tree, checks: [...tree.checks, {...tree.checks[0]!, id: 'ghost', after: ['nowhere']}]};
+		const broken = {
+			...tree,
+			checks: [
+				...tree.checks,
+				{...tree.checks[0]!, id: 'ghost', after: ['nowhere']},
+			],
+		};
 		expect(validateTree(broken, new Set(Object.keys(runs)))).toEqual([
 			'check ghost runs after nowhere, which is not an earlier check',
 			'check ghost has no implementation in checks/',
@@ -26,7 +37,10 @@ describe('the tree', () => {
 	});
 
 	test('the README lists every cause id with its line', () => {
-		const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+		const readme = readFileSync(
+			new URL('../../README.md', import.meta.url),
+			'utf8',
+		);
 		for (const cause of tree.causes) {
 			expect(readme).toContain(`| \`${cause.id}\` | ${cause.title} |`);
 		}

@@ -31,7 +31,10 @@ export const foundationChecks: readonly CheckNode[] = [
 		why: 'This is the experiment itself: a real TCP connect to every address, at the same time, each with its own timer.',
 		read: 'open: the handshake completed (SYN, SYN-ACK). refused: a reset (or ICMP port-unreachable) came back at once, so a host answered. timeout: nothing came back: something dropped the SYN. unreachable: no route, or an ICMP host/admin-prohibited. The first address is the one a client on this host dials first.',
 		after: ['resolve'],
-		when: facts => (facts.resolution?.ok ? true : 'the name did not resolve, so there is nothing to connect to'),
+		when: facts =>
+			facts.resolution?.ok
+				? true
+				: 'the name did not resolve, so there is nothing to connect to',
 		timeoutMs: 3000,
 	},
 	{
@@ -39,7 +42,7 @@ export const foundationChecks: readonly CheckNode[] = [
 		id: 'local',
 		title: 'Is the target this host?',
 		why: 'When the address belongs to this machine, the tool can look at the listeners, services and firewall that decided the answer. Otherwise it can only say what is possible and what to run on the server.',
-		read: 'Lists this host\'s addresses and which target addresses are among them (loopback included).',
+		read: "Lists this host's addresses and which target addresses are among them (loopback included).",
 		after: ['resolve'],
 		when: facts => (facts.resolution?.ok ? true : 'the name did not resolve'),
 		timeoutMs: 1000,
@@ -75,7 +78,9 @@ export const foundationChecks: readonly CheckNode[] = [
 		read: 'Compares the outcome of each address: IPv6 refused and IPv4 open is the classic "localhost" trap.',
 		after: ['probe'],
 		when: facts =>
-			(facts.probe?.addresses.length ?? 0) > 1 ? true : 'the name has only one address',
+			(facts.probe?.addresses.length ?? 0) > 1
+				? true
+				: 'the name has only one address',
 		timeoutMs: 1000,
 	},
 	{
