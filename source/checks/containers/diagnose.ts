@@ -353,22 +353,57 @@ function unpublished(input: DiagnoseInput): CheckResult {
 	const {port, facts, containers} = input;
 	const cli = cliOf(facts.containers);
 	const running = containers.filter(c => c.running && c.networkMode !== 'host');
-	for (const container of running) {
-		const read = input.netns.get(container.id);
-		const inside = read?.listeners?.filter(l => l.port === port) ?? [];
-		if (inside.length === 0) {
-			continue;
-		}
+	const score = (container: ContainerInfo) => {
+		const inside = input.netns.get(container.id)?.listeners?.filter(l => l.port === port) ?? [];
+		const elsewhere = container.ports.some(b => b.containerPort === port) ? 2 : 0;
+		const loopback = inside.every(l => isLoopback(l.address)) ? 1 : 0;
+		return {container, inside, rank: elsewhere + loopback};
+	};
 
+	const candidates = running
+		.map(c => score(c))
+		.filter(c => c.inside.length > 0)
+		.sort((a, b) => a.rank - b.rank);
+	const best = candidates[0];
+	if (best) {
+		const {container, inside} = best;
+		const read = input.netns.get(container.id);
 		const loopbackOnly = inside.every(l => isLoopback(l.address));
 		const published = container.ports.map(b => formatBinding(b));
+		const others = candidates.slice(1).map(c => c.container.name);
 		const evidence = [
 			`${container.name} (${container.image}) publishes ${published.length > 0 ? published.join(', ') : 'no port'}; nothing maps host port ${port} (docker inspect)`,
 			...insideLines(container, read),
+			...(others.length > 0 ? [`also listening on ${port} inside: ${others.join(', ')}`] : []),
 			...probeLines(facts, port),
 		];
 		const match: ContainerMatch = {kind: 'listening', id: container.id, name: container.name, listeners: read?.listeners ?? [], source: read?.source ?? ''};
-		const fixes = publishFixes(container, cli, `${port}:${port}`);
+		const elsewhere = container.ports.filter(b => b.containerPort === port);
+		if (elsewhere.length > 0) {
+			const first = elsewhere[0]!;
+			const host = first.hostIp === '' || first.hostIp === '0.0.0.0' || first.hostIp === '::' ? (facts.probe?.address ?? '127.0.0.1') : first.hostIp;
+			return {
+				status: 'problem',
+				detail: `${container.name} listens on ${port} inside, and publishes it as host port ${first.hostPort}, not ${port}.`,
+				output: evidence,
+				facts: matchFacts(facts, container, match),
+				findings: [
+					{
+						id: 'wrong-port',
+						confidence: 'likely',
+						summary: `${container.name} publishes its port ${port} as host port ${elsewhere.map(b => b.hostPort).join(', ')}: on the host, connect to ${host.includes(':') ? `[${host}]` : host}:${first.hostPort}, not ${port}.`,
+						evidence,
+						fixes: [
+							{command: `Connect to ${host.includes(':') ? `[${host}]` : host}:${first.hostPort}`, why: `Publishing maps host port ${first.hostPort} to the container's ${port}; host port ${port} is not mapped.`},
+							...publishFixes(container, cli, `${port}:${port}`),
+						],
+					},
+				],
+			};
+		}
+
+		const local = (facts.probe?.addresses ?? []).every(p => isLoopback(p.address));
+		const fixes = publishFixes(container, cli, local ? `127.0.0.1:${port}:${port}` : `${port}:${port}`);
 		return {
 			status: 'problem',
 			detail: `${container.name} listens on ${port} inside its own network namespace, but does not publish it on the host.`,

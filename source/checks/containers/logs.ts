@@ -58,7 +58,7 @@ export const containerLogs: CheckRun = async context => {
 			{
 				id: 'container-exited',
 				confidence: 'confirmed',
-				summary: `The container ${container.name}, which publishes port ${target.port}, is ${container.state} with exit code ${container.exitCode}${how}${last ? `; its last log line: "${last}"` : ''}.`,
+				summary: `Container ${container.name}, which publishes port ${target.port}, is ${container.state} (exit code ${container.exitCode}${how})${last ? `; its last log line: "${last}"` : ''}.`,
 				evidence,
 				fixes,
 			},

@@ -35,7 +35,9 @@ export const containersChecks: readonly CheckNode[] = [
 		read: 'Shows the mapping for the port and what listens inside the container (read from /proc/PID/net/tcp, its own network namespace). An app on 127.0.0.1 inside cannot be reached through a published port.',
 		after: ['container-engine'],
 		when: facts =>
-			facts.containers?.readable
+			facts.containers === undefined
+				? 'the container engine step did not run'
+				: facts.containers.readable
 				? (facts.containers.containers?.length ?? 0) > 0
 					? true
 					: 'the engine has no containers'
