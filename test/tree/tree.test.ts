@@ -3,6 +3,7 @@ import {describe, expect, test} from 'vitest';
 import {runs} from '../../source/checks/registry.js';
 import {tree, validateTree} from '../../source/tree/index.js';
 import {causeIds} from '../../source/tree/types.js';
+import {schemaErrors} from '../helpers/schema.js';
 
 const schema = JSON.parse(
 	readFileSync(
@@ -44,5 +45,12 @@ describe('the tree', () => {
 		for (const cause of tree.causes) {
 			expect(readme).toContain(`| \`${cause.id}\` | ${cause.title} |`);
 		}
+	});
+
+	test('the README\'s JSON example is a valid report', () => {
+		const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+		const example = /```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+		expect(example).toBeDefined();
+		expect(schemaErrors(JSON.parse(example!))).toEqual([]);
 	});
 });
