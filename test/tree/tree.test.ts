@@ -47,8 +47,11 @@ describe('the tree', () => {
 		}
 	});
 
-	test('the README\'s JSON example is a valid report', () => {
-		const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+	test("the README's JSON example is a valid report", () => {
+		const readme = readFileSync(
+			new URL('../../README.md', import.meta.url),
+			'utf8',
+		);
 		const example = /```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
 		expect(example).toBeDefined();
 		expect(schemaErrors(JSON.parse(example!))).toEqual([]);
