@@ -41,7 +41,11 @@ export type NftSet = {
 
 export type NftRuleset = {
 	readonly version?: string;
-	readonly tables: ReadonlyArray<{readonly family: string; readonly name: string; readonly handle: number}>;
+	readonly tables: ReadonlyArray<{
+		readonly family: string;
+		readonly name: string;
+		readonly handle: number;
+	}>;
 	readonly chains: readonly NftChain[];
 	readonly rules: readonly NftRule[];
 	readonly sets: readonly NftSet[];
@@ -86,7 +90,11 @@ export function parseNftJson(input: string): NftRuleset {
 		if (isObject(metainfo)) {
 			version = text(metainfo['version']) || undefined;
 		} else if (isObject(table)) {
-			tables.push({family: text(table['family']), name: text(table['name']), handle: number(table['handle'])});
+			tables.push({
+				family: text(table['family']),
+				name: text(table['name']),
+				handle: number(table['handle']),
+			});
 		} else if (isObject(chain)) {
 			chains.push({
 				family: text(chain['family']),
@@ -96,7 +104,9 @@ export function parseNftJson(input: string): NftRuleset {
 				...(typeof chain['type'] === 'string' ? {type: chain['type']} : {}),
 				...(typeof chain['hook'] === 'string' ? {hook: chain['hook']} : {}),
 				...(typeof chain['prio'] === 'number' ? {prio: chain['prio']} : {}),
-				...(typeof chain['policy'] === 'string' ? {policy: chain['policy']} : {}),
+				...(typeof chain['policy'] === 'string'
+					? {policy: chain['policy']}
+					: {}),
 				...(typeof chain['dev'] === 'string' ? {dev: chain['dev']} : {}),
 			});
 		} else if (isObject(rule)) {
@@ -105,7 +115,9 @@ export function parseNftJson(input: string): NftRuleset {
 				table: text(rule['table']),
 				chain: text(rule['chain']),
 				handle: number(rule['handle']),
-				...(typeof rule['comment'] === 'string' ? {comment: rule['comment']} : {}),
+				...(typeof rule['comment'] === 'string'
+					? {comment: rule['comment']}
+					: {}),
 				expr: Array.isArray(rule['expr']) ? (rule['expr'] as unknown[]) : [],
 			});
 		} else if (isObject(set)) {
@@ -125,7 +137,12 @@ export function parseNftJson(input: string): NftRuleset {
 }
 
 /** Key of a rule in `nftRuleTexts`. */
-export function nftRuleKey(family: string, table: string, chain: string, handle: number): string {
+export function nftRuleKey(
+	family: string,
+	table: string,
+	chain: string,
+	handle: number,
+): string {
 	return `${family} ${table} ${chain} ${handle}`;
 }
 
@@ -154,7 +171,12 @@ export function parseNftRuleTexts(input: string): Map<string, string> {
 			continue;
 		}
 
-		if (/^(?:set|map|flowtable|counter|quota|ct|limit|secmark|synproxy) .*{/.test(line) && depth === 1) {
+		if (
+			/^(?:set|map|flowtable|counter|quota|ct|limit|secmark|synproxy) .*{/.test(
+				line,
+			) &&
+			depth === 1
+		) {
 			depth = 2;
 			chain = undefined;
 			continue;
@@ -175,7 +197,10 @@ export function parseNftRuleTexts(input: string): Map<string, string> {
 
 		const handle = /^(.*?)\s*# handle (\d+)$/.exec(line);
 		if (handle && table && chain && depth === 2) {
-			texts.set(nftRuleKey(table.family, table.name, chain, Number(handle[2])), handle[1]!);
+			texts.set(
+				nftRuleKey(table.family, table.name, chain, Number(handle[2])),
+				handle[1]!,
+			);
 		}
 	}
 

@@ -1,19 +1,32 @@
 import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
 import {describe, expect, test} from 'vitest';
-import {nftRuleKey, parseNftJson, parseNftRuleTexts} from '../../source/parsers/nft-json.js';
+import {
+	nftRuleKey,
+	parseNftJson,
+	parseNftRuleTexts,
+} from '../../source/parsers/nft-json.js';
 
 const fixture = (name: string) => {
 	const raw = readFileSync(new URL(`../fixtures/nft/${name}`, import.meta.url));
-	return name.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+	return name.endsWith('.gz')
+		? gunzipSync(raw).toString('utf8')
+		: raw.toString('utf8');
 };
 
 describe('parseNftJson', () => {
 	test('native tables next to iptables-nft ones (nft -j list ruleset)', () => {
 		const ruleset = parseNftJson(fixture('mixed-with-iptables-nft.json'));
 		expect(ruleset.version).toBe('1.0.6');
-		expect(ruleset.tables.map(t => `${t.family} ${t.name}`)).toEqual(['ip raw', 'ip filter', 'ip6 filter', 'inet edge']);
-		expect(ruleset.chains.find(c => c.table === 'edge' && c.name === 'early')).toEqual({
+		expect(ruleset.tables.map(t => `${t.family} ${t.name}`)).toEqual([
+			'ip raw',
+			'ip filter',
+			'ip6 filter',
+			'inet edge',
+		]);
+		expect(
+			ruleset.chains.find(c => c.table === 'edge' && c.name === 'early'),
+		).toEqual({
 			family: 'inet',
 			table: 'edge',
 			name: 'early',
@@ -23,11 +36,20 @@ describe('parseNftJson', () => {
 			prio: -10,
 			policy: 'accept',
 		});
-		expect(ruleset.chains.find(c => c.table === 'edge' && c.name === 'deny')?.hook).toBeUndefined();
-		expect(ruleset.sets.find(s => s.name === 'blocked')?.elem).toEqual([{prefix: {addr: '192.0.2.0', len: 24}}, '198.51.100.7']);
-		const reset = ruleset.rules.find(r => r.table === 'edge' && r.handle === 13);
+		expect(
+			ruleset.chains.find(c => c.table === 'edge' && c.name === 'deny')?.hook,
+		).toBeUndefined();
+		expect(ruleset.sets.find(s => s.name === 'blocked')?.elem).toEqual([
+			{prefix: {addr: '192.0.2.0', len: 24}},
+			'198.51.100.7',
+		]);
+		const reset = ruleset.rules.find(
+			r => r.table === 'edge' && r.handle === 13,
+		);
 		expect(reset?.expr.at(-1)).toEqual({reject: {type: 'tcp reset'}});
-		expect(ruleset.rules.find(r => r.table === 'edge' && r.handle === 19)?.comment).toBe('local only');
+		expect(
+			ruleset.rules.find(r => r.table === 'edge' && r.handle === 19)?.comment,
+		).toBe('local only');
 	});
 
 	test('an empty ruleset', () => {
@@ -49,10 +71,18 @@ describe('parseNftJson', () => {
 
 describe('parseNftRuleTexts', () => {
 	test('the printed rule of each handle (nft -a list ruleset)', () => {
-		const texts = parseNftRuleTexts(fixture('mixed-with-iptables-nft-handles.txt'));
-		expect(texts.get(nftRuleKey('inet', 'edge', 'input', 13))).toMatch(/^tcp dport 9003 counter packets \d+ bytes \d+ reject with tcp reset$/);
-		expect(texts.get(nftRuleKey('inet', 'edge', 'early', 6))).toMatch(/^ip saddr @blocked counter packets 0 bytes 0 drop$/);
-		expect(texts.get(nftRuleKey('ip', 'filter', 'INPUT', 11))).toMatch(/tcp dport 8080 .*reject with tcp reset/);
+		const texts = parseNftRuleTexts(
+			fixture('mixed-with-iptables-nft-handles.txt'),
+		);
+		expect(texts.get(nftRuleKey('inet', 'edge', 'input', 13))).toMatch(
+			/^tcp dport 9003 counter packets \d+ bytes \d+ reject with tcp reset$/,
+		);
+		expect(texts.get(nftRuleKey('inet', 'edge', 'early', 6))).toMatch(
+			/^ip saddr @blocked counter packets 0 bytes 0 drop$/,
+		);
+		expect(texts.get(nftRuleKey('ip', 'filter', 'INPUT', 11))).toMatch(
+			/tcp dport 8080 .*reject with tcp reset/,
+		);
 		// Set elements and chain headers are not rules.
 		expect([...texts.keys()].some(key => key.includes('blocked'))).toBe(false);
 	});
