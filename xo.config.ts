@@ -51,6 +51,9 @@ const xoConfig: FlatXoConfig = [
 			'no-bitwise': 'off',
 			'unicorn/no-await-expression-member': 'off',
 			'@typescript-eslint/strict-void-return': 'off',
+			// The automatic JSX runtime (tsconfig jsx: react-jsx): components need no React import.
+			'react/react-in-jsx-scope': 'off',
+			'react/jsx-uses-react': 'off',
 		},
 	},
 ];
