@@ -16,14 +16,20 @@ const answeredBy: Readonly<Record<string, string>> = {
 
 /** A fenced code block whose fence is longer than any backtick run inside. */
 export function codeBlock(text: string, language = ''): string {
-	const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map(match => match[0].length));
+	const longest = Math.max(
+		2,
+		...[...text.matchAll(/`+/g)].map(match => match[0].length),
+	);
 	const fence = '`'.repeat(longest + 1);
 	return `${fence}${language}\n${text}\n${fence}`;
 }
 
 /** Inline code, safe for any content. */
 function code(text: string): string {
-	const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map(match => match[0].length));
+	const longest = Math.max(
+		0,
+		...[...text.matchAll(/`+/g)].map(match => match[0].length),
+	);
 	const ticks = '`'.repeat(longest + 1);
 	const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
 	return `${ticks}${pad}${text}${pad}${ticks}`;
@@ -48,14 +54,25 @@ function causeSection(cause: ReportCause, heading: string): string[] {
 	}
 
 	if (cause.evidence.length > 0) {
-		lines.push('Evidence (measured on this host):', '', codeBlock(cause.evidence.join('\n')), '');
+		lines.push(
+			'Evidence (measured on this host):',
+			'',
+			codeBlock(cause.evidence.join('\n')),
+			'',
+		);
 	}
 
 	if (cause.fixes.length > 0) {
 		lines.push('Fixes (shown, never run by the tool):', '');
 		for (const [index, fix] of cause.fixes.entries()) {
-			lines.push(`${index + 1}. ${fix.why}`, '');
-			lines.push(...codeBlock(fix.command, 'sh').split('\n').map(line => `   ${line}`), '');
+			lines.push(
+				`${index + 1}. ${fix.why}`,
+				'',
+				...codeBlock(fix.command, 'sh')
+					.split('\n')
+					.map(line => `   ${line}`),
+				'',
+			);
 			if (fix.undo) {
 				lines.push(`   Undo: ${code(fix.undo)}`, '');
 			}
@@ -85,7 +102,8 @@ export function renderMarkdown(report: Report): string {
 			'| Address | Family | From | Outcome | Time |',
 			'| --- | --- | --- | --- | --- |',
 			...probe.addresses.map(
-				a => `| ${code(a.address)} | IPv${a.family} | ${cell(a.source)} | ${a.outcome} | ${a.ms} ms |`,
+				a =>
+					`| ${code(a.address)} | IPv${a.family} | ${cell(a.source)} | ${a.outcome} | ${a.ms} ms |`,
 			),
 			'',
 		);
@@ -101,21 +119,33 @@ export function renderMarkdown(report: Report): string {
 			}
 		}
 	} else if (probe.outcome === 'open') {
-		lines.push('## Result', '', 'Nothing is wrong: the target accepted the connection, and no check found a problem.', '');
+		lines.push(
+			'## Result',
+			'',
+			'Nothing is wrong: the target accepted the connection, and no check found a problem.',
+			'',
+		);
 	} else {
 		const unknown = report.steps.filter(step => step.status === 'unknown');
 		lines.push(
 			'## Result',
 			'',
 			`The connection was not accepted (${probe.outcome}), but no cause could be named from here.${
-				unknown.length > 0 ? ` ${unknown.length} step(s) could not tell; each says what to run by hand.` : ''
+				unknown.length > 0
+					? ` ${unknown.length} step(s) could not tell; each says what to run by hand.`
+					: ''
 			}`,
 			'',
 		);
 	}
 
 	if (report.questions.length > 0) {
-		lines.push('## Questions', '', '| Question | Answer | How | Evidence |', '| --- | --- | --- | --- |');
+		lines.push(
+			'## Questions',
+			'',
+			'| Question | Answer | How | Evidence |',
+			'| --- | --- | --- | --- |',
+		);
 		for (const question of report.questions) {
 			lines.push(
 				`| ${cell(question.prompt)} | ${cell(question.answer ?? '(none)')} | ${answeredBy[question.by] ?? question.by} | ${cell(question.evidence ?? '')} |`,
@@ -128,7 +158,12 @@ export function renderMarkdown(report: Report): string {
 	if (report.steps.length > 0) {
 		lines.push('## Steps', '');
 		for (const [index, step] of report.steps.entries()) {
-			lines.push(`### ${index + 1}. ${step.title}: ${statusMarks[step.status]}`, '', step.detail, '');
+			lines.push(
+				`### ${index + 1}. ${step.title}: ${statusMarks[step.status]}`,
+				'',
+				step.detail,
+				'',
+			);
 			if (step.command) {
 				lines.push(codeBlock(`$ ${step.command}`, 'sh'), '');
 			}

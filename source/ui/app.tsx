@@ -2,34 +2,63 @@ import {Box, Static, Text, useInput} from 'ink';
 import {plan} from '../engine/session.js';
 import type {Fix} from '../tree/types.js';
 import {LogItem} from './components/log-item.js';
-import {FixList, Footer, HelpPanel, QuestionView, RunningStep, StartScreen} from './components/live.js';
+import {
+	FixList,
+	Footer,
+	HelpPanel,
+	QuestionView,
+	RunningStep,
+	StartScreen,
+} from './components/live.js';
 import {fixesOf, type AppAction, type AppState} from './state.js';
 import {ThemeContext, useTheme, type Theme} from './theme.js';
 import {useWalk, type WalkOptions} from './use-walk.js';
 
 export type AppProps = WalkOptions & {readonly theme?: Theme};
 
+const defaultTheme: Theme = {color: true, ascii: false};
+
 const walkKeys = {
-	unicode: '↑↓ enter · b back · c copy · ? learn · r rerun · e export · h help · q quit',
-	ascii: 'up/down enter | b back | c copy | ? learn | r rerun | e export | h help | q quit',
+	unicode:
+		'↑↓ enter · b back · c copy · ? learn · r rerun · e export · h help · q quit',
+	ascii:
+		'up/down enter | b back | c copy | ? learn | r rerun | e export | h help | q quit',
 };
 const startKeys = {
-	unicode: 'type a target, enter to start · ↑↓ practice case · Esc or Ctrl-C quits',
-	ascii: 'type a target, enter to start | up/down practice case | Esc or Ctrl-C quits',
+	unicode:
+		'type a target, enter to start · ↑↓ practice case · Esc or Ctrl-C quits',
+	ascii:
+		'type a target, enter to start | up/down practice case | Esc or Ctrl-C quits',
 };
 
 /** Rows a text takes at a width (plain text, wrapped). */
 const rowsOf = (text: string, width: number) =>
-	text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / Math.max(1, width))), 0);
+	text
+		.split('\n')
+		.reduce(
+			(sum, line) =>
+				sum + Math.max(1, Math.ceil(line.length / Math.max(1, width))),
+			0,
+		);
 
-function fixesHeight(fixes: readonly Fix[], columns: number, selected: number, showWhy: 'all' | 'selected'): number {
+function fixesHeight(
+	fixes: readonly Fix[],
+	columns: number,
+	selected: number,
+	showWhy: 'all' | 'selected',
+): number {
 	return (
 		2 +
 		fixes.reduce(
 			(sum, fix, index) =>
 				sum +
 				rowsOf(fix.command, columns - 5) +
-				(showWhy === 'all' || index === selected ? rowsOf(fix.why + (fix.undo ? ` Undo: ${fix.undo}` : ''), columns - 5) : 0),
+				(showWhy === 'all' || index === selected
+					? rowsOf(
+							fix.why + (fix.undo ? ` Undo: ${fix.undo}` : ''),
+							columns - 5,
+						)
+					: 0),
 			0,
 		)
 	);
@@ -41,23 +70,49 @@ export function View({state}: {readonly state: AppState}) {
 	const {ascii} = useTheme();
 	const live: React.JSX.Element[] = [];
 	// The live area must stay shorter than the terminal, or Ink clears the screen (and the scrollback) on every frame.
-	let budget = rows - 1 - 2 - (state.notice ? rowsOf(state.notice, columns) : 0) - (state.help ? 10 : 0);
+	let budget =
+		rows -
+		1 -
+		2 -
+		(state.notice ? rowsOf(state.notice, columns) : 0) -
+		(state.help ? 10 : 0);
 	if (state.screen === 'start') {
-		live.push(<StartScreen key="start" text={state.text} field={state.field} error={state.error} />);
+		live.push(
+			<StartScreen
+				key="start"
+				text={state.text}
+				field={state.field}
+				error={state.error}
+			/>,
+		);
 	} else if (state.screen === 'starting') {
 		live.push(<Text key="starting">Starting the practice server...</Text>);
 	} else if (session) {
 		const current = plan(session);
 		if (current.ask) {
-			budget -= 3 + rowsOf(current.ask.why, columns - 2) + current.ask.choices.length;
-			live.push(<QuestionView key="question" question={current.ask} choice={state.choice} />);
+			budget -=
+				3 + rowsOf(current.ask.why, columns - 2) + current.ask.choices.length;
+			live.push(
+				<QuestionView
+					key="question"
+					question={current.ask}
+					choice={state.choice}
+				/>,
+			);
 		}
 
-		const running = session.tree.checks.filter(node => session.steps[node.id]?.state === 'running');
-		const perStep = running.length > 0 ? Math.floor(Math.max(0, budget) / running.length) : 0;
+		const running = session.tree.checks.filter(
+			node => session.steps[node.id]?.state === 'running',
+		);
+		const perStep =
+			running.length > 0 ? Math.floor(Math.max(0, budget) / running.length) : 0;
 		const learnLine = state.learn ? 1 : 0;
 		const outputLines = Math.max(0, Math.min(3, perStep - 2 - learnLine));
-		const shown = perStep >= 2 ? running : running.slice(0, Math.max(1, Math.floor(Math.max(0, budget) / 2)));
+		const isLearning = state.learn && perStep >= 2 + learnLine;
+		const shown =
+			perStep >= 2
+				? running
+				: running.slice(0, Math.max(1, Math.floor(Math.max(0, budget) / 2)));
 		live.unshift(
 			...shown.map(node => (
 				<RunningStep
@@ -65,18 +120,32 @@ export function View({state}: {readonly state: AppState}) {
 					node={node}
 					step={session.steps[node.id]}
 					outputLines={outputLines}
-					learn={state.learn && perStep >= 2 + learnLine}
+					isLearning={isLearning}
 				/>
 			)),
 		);
 		if (shown.length < running.length) {
-			live.push(<Text key="more">...and {running.length - shown.length} more running</Text>);
+			live.push(
+				<Text key="more">
+					...and {running.length - shown.length} more running
+				</Text>,
+			);
 		}
 
 		const fixes = fixesOf(state);
 		if (state.concluded && fixes.length > 0) {
-			const showWhy = fixesHeight(fixes, columns, state.fix, 'all') <= budget ? 'all' : 'selected';
-			live.push(<FixList key="fixes" fixes={fixes} selected={state.fix} showWhy={showWhy} />);
+			const showWhy =
+				fixesHeight(fixes, columns, state.fix, 'all') <= budget
+					? 'all'
+					: 'selected';
+			live.push(
+				<FixList
+					key="fixes"
+					fixes={fixes}
+					selected={state.fix}
+					showWhy={showWhy}
+				/>,
+			);
 		}
 	}
 
@@ -94,7 +163,13 @@ export function View({state}: {readonly state: AppState}) {
 				{live}
 				{state.help ? <HelpPanel /> : undefined}
 				{state.notice ? <Text>{state.notice}</Text> : undefined}
-				<Footer keys={(state.screen === 'walk' ? walkKeys : startKeys)[ascii ? 'ascii' : 'unicode']} />
+				<Footer
+					keys={
+						(state.screen === 'walk' ? walkKeys : startKeys)[
+							ascii ? 'ascii' : 'unicode'
+						]
+					}
+				/>
 			</Box>
 		</>
 	);
@@ -124,7 +199,7 @@ function pickKey(key: {
 	};
 }
 
-function Walk(props: AppProps & {readonly theme: Theme}) {
+function Walk(props: WalkOptions) {
 	const {state, dispatch} = useWalk(props);
 	// The one input handler: it only dispatches, so the reducer always acts on the current state.
 	useInput((input, key) => {
@@ -135,10 +210,9 @@ function Walk(props: AppProps & {readonly theme: Theme}) {
 
 /** The interactive troubleshooter. `io` and `tree` are injected: that is what makes it testable. */
 export function App(props: AppProps) {
-	const theme = props.theme ?? {color: true, ascii: false};
 	return (
-		<ThemeContext.Provider value={theme}>
-			<Walk {...props} theme={theme} />
+		<ThemeContext.Provider value={props.theme ?? defaultTheme}>
+			<Walk {...props} />
 		</ThemeContext.Provider>
 	);
 }

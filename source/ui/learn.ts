@@ -1,7 +1,8 @@
 /** Learn mode texts that depend on measurements: how the TCP handshake went, in plain words. */
 import type {AddressProbe, ProbeFacts} from '../tree/facts.js';
 
-const where = (address: string, port: number) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
+const where = (address: string, port: number) =>
+	address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 
 export function handshakeLine(probe: AddressProbe, port: number): string {
 	const at = where(probe.address, port);

@@ -28,7 +28,9 @@ function restoreTerminal() {
 }
 
 /** Mount the Ink app; resolves with the exit code (0 nothing wrong, 1 a problem found, 3 a crash). */
-export async function runInteractive(options: InteractiveOptions): Promise<number> {
+export async function runInteractive(
+	options: InteractiveOptions,
+): Promise<number> {
 	let code = 0;
 	const theme = detectTheme(process.env, options.color);
 	const instance = render(
@@ -48,7 +50,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 	const crash = (error: unknown) => {
 		instance.unmount();
 		restoreTerminal();
-		process.stderr.write(`refused: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+		process.stderr.write(
+			`refused: internal error: ${(error as Error)?.message ?? String(error)}\n`,
+		);
 		process.exit(3);
 	};
 
@@ -66,7 +70,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 		await instance.waitUntilExit();
 	} catch (error) {
 		restoreTerminal();
-		process.stderr.write(`refused: internal error: ${(error as Error).message}\n`);
+		process.stderr.write(
+			`refused: internal error: ${(error as Error).message}\n`,
+		);
 		return 3;
 	} finally {
 		process.off('uncaughtException', crash);

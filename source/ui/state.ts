@@ -4,43 +4,95 @@ steps, the selected choice and fix, learn mode, notices, requested side effects)
 goes through `appReducer`, so keys sent in one burst act on the state the user saw, in order.
 Side effects (copy, export, quit, the practice server) are queued as requests that the hook runs.
 */
-import {answersOf, factsOf, plan, reduce, startSession, type AnswerRecord, type EngineEvent, type Session} from '../engine/session.js';
+import {
+	answersOf,
+	factsOf,
+	plan,
+	reduce,
+	startSession,
+	type AnswerRecord,
+	type EngineEvent,
+	type Session,
+} from '../engine/session.js';
 import {buildReport, type Report} from '../report/model.js';
 import type {ProbeFacts, Target} from '../tree/facts.js';
-import type {Answers, CheckNode, CheckResult, Fix, QuestionNode, Tree} from '../tree/types.js';
+import type {
+	Answers,
+	CheckNode,
+	CheckResult,
+	Fix,
+	QuestionNode,
+	Tree,
+} from '../tree/types.js';
 import {parseTarget} from '../parsers/target.js';
 
 export type Key = {
-	readonly upArrow?: boolean;
-	readonly downArrow?: boolean;
-	readonly return?: boolean;
-	readonly escape?: boolean;
-	readonly tab?: boolean;
-	readonly backspace?: boolean;
-	readonly delete?: boolean;
-	readonly ctrl?: boolean;
-	readonly meta?: boolean;
+	readonly upArrow: boolean;
+	readonly downArrow: boolean;
+	readonly return: boolean;
+	readonly escape: boolean;
+	readonly tab: boolean;
+	readonly backspace: boolean;
+	readonly delete: boolean;
+	readonly ctrl: boolean;
+	readonly meta: boolean;
 };
 
 export type Request =
-	| {readonly id: number; readonly kind: 'copy'; readonly text: string; readonly index: number}
+	| {
+			readonly id: number;
+			readonly kind: 'copy';
+			readonly text: string;
+			readonly index: number;
+	  }
 	| {readonly id: number; readonly kind: 'export'}
 	| {readonly id: number; readonly kind: 'quit'}
 	| {readonly id: number; readonly kind: 'practice'};
 
-type RequestBody = Request extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
+type RequestBody = Request extends infer R
+	? R extends {id: number}
+		? Omit<R, 'id'>
+		: never
+	: never;
 
 export type LogEntry = {readonly key: string} & (
-	| {readonly kind: 'intro'; readonly target: Target; readonly practice?: string}
-	| {readonly kind: 'step'; readonly node: CheckNode; readonly result: CheckResult; readonly learn: boolean}
-	| {readonly kind: 'answer'; readonly question: QuestionNode; readonly record: AnswerRecord}
-	| {readonly kind: 'handshake'; readonly probe: ProbeFacts; readonly port: number}
-	| {readonly kind: 'learn'; readonly steps: ReadonlyArray<{readonly node: CheckNode; readonly result: CheckResult}>}
+	| {
+			readonly kind: 'intro';
+			readonly target: Target;
+			readonly practice?: string;
+	  }
+	| {
+			readonly kind: 'step';
+			readonly node: CheckNode;
+			readonly result: CheckResult;
+			readonly learn: boolean;
+	  }
+	| {
+			readonly kind: 'answer';
+			readonly question: QuestionNode;
+			readonly record: AnswerRecord;
+	  }
+	| {
+			readonly kind: 'handshake';
+			readonly probe: ProbeFacts;
+			readonly port: number;
+	  }
+	| {
+			readonly kind: 'learn';
+			readonly steps: ReadonlyArray<{
+				readonly node: CheckNode;
+				readonly result: CheckResult;
+			}>;
+	  }
 	| {readonly kind: 'note'; readonly text: string}
 	| {readonly kind: 'conclusion'; readonly report: Report}
 );
 
-type LogBody = LogEntry extends infer E ? (E extends {key: string} ? Omit<E, 'key'> : never) : never;
+type LogBody = LogEntry extends infer E
+	? E extends {key: string}
+		? Omit<E, 'key'>
+		: never
+	: never;
 
 export type AppState = {
 	readonly tree: Tree;
@@ -76,7 +128,11 @@ export type AppState = {
 export type AppAction =
 	| {readonly type: 'key'; readonly input: string; readonly key: Key}
 	| {readonly type: 'engine'; readonly event: EngineEvent}
-	| {readonly type: 'start'; readonly target: Target; readonly practice?: string}
+	| {
+			readonly type: 'start';
+			readonly target: Target;
+			readonly practice?: string;
+	  }
 	| {readonly type: 'practice-failed'; readonly message: string}
 	| {readonly type: 'notice'; readonly text: string}
 	| {readonly type: 'resize'; readonly columns: number; readonly rows: number};
@@ -114,17 +170,24 @@ export function initialState(options: {
 
 function append(state: AppState, ...bodies: LogBody[]): AppState {
 	let {nextKey} = state;
-	const entries = bodies.map(body => ({...body, key: `log-${nextKey++}`}) as LogEntry);
+	const entries = bodies.map(body => ({...body, key: `log-${nextKey++}`}));
 	return {...state, log: [...state.log, ...entries], nextKey};
 }
 
 function request(state: AppState, body: RequestBody): AppState {
-	const entry = {...body, id: state.nextRequest} as Request;
-	return {...state, requests: [...state.requests.slice(-19), entry], nextRequest: state.nextRequest + 1};
+	const entry: Request = {...body, id: state.nextRequest};
+	return {
+		...state,
+		requests: [...state.requests.slice(-19), entry],
+		nextRequest: state.nextRequest + 1,
+	};
 }
 
 function start(state: AppState, target: Target, practice?: string): AppState {
-	const session = startSession(state.tree, target, {interactive: true, answers: state.preset});
+	const session = startSession(state.tree, target, {
+		interactive: true,
+		answers: state.preset,
+	});
 	const begun: AppState = {
 		...state,
 		screen: 'walk',
@@ -133,7 +196,9 @@ function start(state: AppState, target: Target, practice?: string): AppState {
 		error: undefined,
 		notice: undefined,
 	};
-	return sync(append(begun, {kind: 'intro', target, ...(practice ? {practice} : {})}));
+	return sync(
+		append(begun, {kind: 'intro', target, ...(practice ? {practice} : {})}),
+	);
 }
 
 /** The fixes the user can select and copy: those of the most likely cause. */
@@ -176,10 +241,16 @@ function sync(state: AppState): AppState {
 		}
 	}
 
-	const loggedAnswers = state.loggedAnswers.filter(key => session.answers[key as keyof Session['answers']]);
+	const loggedAnswers = state.loggedAnswers.filter(
+		key => session.answers[key as keyof Session['answers']],
+	);
 	for (const question of session.tree.questions) {
 		const record = session.answers[question.key];
-		if (record && record.by !== 'unanswered' && !loggedAnswers.includes(question.key)) {
+		if (
+			record &&
+			record.by !== 'unanswered' &&
+			!loggedAnswers.includes(question.key)
+		) {
 			loggedAnswers.push(question.key);
 			bodies.push({kind: 'answer', question, record});
 		}
@@ -195,7 +266,10 @@ function sync(state: AppState): AppState {
 		concluded = false;
 	}
 
-	return append({...state, logged, loggedAnswers, handshakeShown, concluded, fix}, ...bodies);
+	return append(
+		{...state, logged, loggedAnswers, handshakeShown, concluded, fix},
+		...bodies,
+	);
 }
 
 function engine(state: AppState, event: EngineEvent): AppState {
@@ -207,7 +281,13 @@ function engine(state: AppState, event: EngineEvent): AppState {
 }
 
 const isPrintable = (input: string, key: Key) =>
-	input.length > 0 && !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && !/[\u0000-\u001F\u007F]/.test(input);
+	input.length > 0 &&
+	!key.ctrl &&
+	!key.meta &&
+	!key.escape &&
+	!key.return &&
+	!key.tab &&
+	!/[\u0000-\u001F\u007F]/.test(input);
 
 function startScreenKey(state: AppState, input: string, key: Key): AppState {
 	if (state.screen === 'starting') {
@@ -224,11 +304,18 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 
 	if (key.return) {
 		if (state.field === 1) {
-			return request({...state, screen: 'starting', error: undefined}, {kind: 'practice'});
+			return request(
+				{...state, screen: 'starting', error: undefined},
+				{kind: 'practice'},
+			);
 		}
 
 		if (state.text.trim() === '') {
-			return {...state, error: 'Type a target first (for example localhost:5432), or choose the practice case.'};
+			return {
+				...state,
+				error:
+					'Type a target first (for example localhost:5432), or choose the practice case.',
+			};
 		}
 
 		const parsed = parseTarget(state.text.trim().split(/\s+/));
@@ -240,7 +327,12 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 	}
 
 	if (key.backspace || key.delete) {
-		return {...state, field: 0, text: state.text.slice(0, -1), error: undefined};
+		return {
+			...state,
+			field: 0,
+			text: state.text.slice(0, -1),
+			error: undefined,
+		};
 	}
 
 	if (isPrintable(input, key)) {
@@ -255,11 +347,17 @@ function toggleLearn(state: AppState): AppState {
 		return {...state, learn: false, notice: 'Learn mode off.'};
 	}
 
-	const on: AppState = {...state, learn: true, notice: 'Learn mode on: each step says why it runs and how to read it.'};
+	const on: AppState = {
+		...state,
+		learn: true,
+		notice: 'Learn mode on: each step says why it runs and how to read it.',
+	};
 	const session = state.session!;
 	const done = session.tree.checks.flatMap(node => {
 		const result = session.steps[node.id]?.result;
-		return result && session.steps[node.id]?.state === 'done' ? [{node, result}] : [];
+		return result && session.steps[node.id]?.state === 'done'
+			? [{node, result}]
+			: [];
 	});
 	const bodies: LogBody[] = [];
 	if (done.length > 0) {
@@ -301,7 +399,10 @@ function walkKey(state: AppState, input: string, key: Key): AppState {
 		const digit = /^[1-9]$/.test(input) ? Number(input) - 1 : undefined;
 		if (key.return || (digit !== undefined && digit < count)) {
 			const choice = ask.choices[digit ?? state.choice] ?? ask.choices[0]!;
-			return engine({...state, choice: 0, notice: undefined}, {type: 'answered', key: ask.key, value: choice.value});
+			return engine(
+				{...state, choice: 0, notice: undefined},
+				{type: 'answered', key: ask.key, value: choice.value},
+			);
 		}
 	}
 
@@ -334,15 +435,24 @@ function walkKey(state: AppState, input: string, key: Key): AppState {
 			if (!selected) {
 				return {
 					...state,
-					notice: state.concluded ? 'There is no fix to copy.' : 'Nothing to copy yet: the fixes appear when the walk ends.',
+					notice: state.concluded
+						? 'There is no fix to copy.'
+						: 'Nothing to copy yet: the fixes appear when the walk ends.',
 				};
 			}
 
-			return request(state, {kind: 'copy', text: selected.command, index: state.fix});
+			return request(state, {
+				kind: 'copy',
+				text: selected.command,
+				index: state.fix,
+			});
 		}
 
 		case 'e': {
-			return request({...state, notice: 'Writing the report...'}, {kind: 'export'});
+			return request(
+				{...state, notice: 'Writing the report...'},
+				{kind: 'export'},
+			);
 		}
 
 		case 'b': {
@@ -350,16 +460,21 @@ function walkKey(state: AppState, input: string, key: Key): AppState {
 			if (last === undefined) {
 				return {
 					...state,
-					notice: 'Nothing to go back to: you have not answered a question yet.',
+					notice:
+						'Nothing to go back to: you have not answered a question yet.',
 				};
 			}
 
 			const question = session.tree.questions.find(q => q.key === last);
 			const previous = session.answers[last]?.value ?? '';
-			const label = question?.choices.find(c => c.value === previous)?.label ?? previous;
+			const label =
+				question?.choices.find(c => c.value === previous)?.label ?? previous;
 			const back = append(
 				{...state, choice: 0, notice: undefined},
-				{kind: 'note', text: `Back: your answer "${label}" to "${question?.prompt ?? last}" is undone; the walk recomputes from there.`},
+				{
+					kind: 'note',
+					text: `Back: your answer "${label}" to "${question?.prompt ?? last}" is undone; the walk recomputes from there.`,
+				},
 			);
 			return engine(back, {type: 'back'});
 		}
@@ -393,7 +508,9 @@ function walkKey(state: AppState, input: string, key: Key): AppState {
 export function appReducer(state: AppState, action: AppAction): AppState {
 	switch (action.type) {
 		case 'key': {
-			return state.screen === 'walk' ? walkKey(state, action.input, action.key) : startScreenKey(state, action.input, action.key);
+			return state.screen === 'walk'
+				? walkKey(state, action.input, action.key)
+				: startScreenKey(state, action.input, action.key);
 		}
 
 		case 'engine': {
@@ -405,7 +522,11 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 		}
 
 		case 'practice-failed': {
-			return {...state, screen: 'start', error: `The practice case could not start: ${action.message}`};
+			return {
+				...state,
+				screen: 'start',
+				error: `The practice case could not start: ${action.message}`,
+			};
 		}
 
 		case 'notice': {

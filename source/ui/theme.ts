@@ -64,7 +64,10 @@ const statusColors: Readonly<Record<StepStatus, string>> = {
 	skipped: 'gray',
 };
 
-export function statusColor(theme: Theme, status: StepStatus): string | undefined {
+export function statusColor(
+	theme: Theme,
+	status: StepStatus,
+): string | undefined {
 	return theme.color ? statusColors[status] : undefined;
 }
 
@@ -77,14 +80,24 @@ export function tint(theme: Theme, color: string): string | undefined {
 Decide from the environment: NO_COLOR (any value), --no-color (passed as `color: false`) and
 TERM=dumb give plain output; TERM=dumb, the Linux console and a non-UTF-8 locale give ASCII symbols.
 */
-export function detectTheme(env: Readonly<Record<string, string | undefined>>, color = true): Theme {
+export function detectTheme(
+	env: Readonly<Record<string, string | undefined>>,
+	color = true,
+): Theme {
 	const term = env['TERM'] ?? '';
 	const plain = !color || env['NO_COLOR'] !== undefined || term === 'dumb';
-	const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'] || '';
+	const locale =
+		[env['LC_ALL'], env['LC_CTYPE'], env['LANG']].find(
+			value => value !== undefined && value !== '',
+		) ?? '';
 	const nonUtf8Locale = locale !== '' && !/utf-?8/i.test(locale);
 	return {
 		color: !plain,
-		ascii: term === 'dumb' || term === 'linux' || nonUtf8Locale || env['REFUSED_ASCII'] === '1',
+		ascii:
+			term === 'dumb' ||
+			term === 'linux' ||
+			nonUtf8Locale ||
+			env['REFUSED_ASCII'] === '1',
 	};
 }
 

@@ -17,7 +17,13 @@ import {tree as defaultTree} from '../tree/index.js';
 import type {Target} from '../tree/facts.js';
 import type {Answers, Tree} from '../tree/types.js';
 import {clipboardHint, osc52} from './osc52.js';
-import {appReducer, initialState, type AppAction, type AppState, type Request} from './state.js';
+import {
+	appReducer,
+	initialState,
+	type AppAction,
+	type AppState,
+	type Request,
+} from './state.js';
 
 export type WalkOptions = {
 	readonly target?: Target;
@@ -37,9 +43,18 @@ export type WalkOptions = {
 	readonly now?: () => Date;
 };
 
-type Launch = {readonly token: symbol; readonly controller: AbortController; readonly generation: number};
+type Launch = {
+	readonly token: symbol;
+	readonly controller: AbortController;
+	readonly generation: number;
+};
 
-const stamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, '').replaceAll(/[-:]/g, '').replace('T', '-');
+const stamp = (date: Date) =>
+	date
+		.toISOString()
+		.replace(/\.\d+Z$/, '')
+		.replaceAll(/[-:]/g, '')
+		.replace('T', '-');
 
 /** ./refused-HOST-PORT-20261124-081500.md, with the host made safe for a file name. */
 export function reportFileName(target: Target, date: Date): string {
@@ -47,7 +62,10 @@ export function reportFileName(target: Target, date: Date): string {
 	return `refused-${host}-${target.port}-${stamp(date)}.md`;
 }
 
-export function useWalk(options: WalkOptions): {readonly state: AppState; readonly dispatch: (action: AppAction) => void} {
+export function useWalk(options: WalkOptions): {
+	readonly state: AppState;
+	readonly dispatch: (action: AppAction) => void;
+} {
 	const {stdout} = useStdout();
 	const {exit} = useApp();
 	const [state, dispatch] = useReducer(appReducer, undefined, () =>
@@ -63,12 +81,21 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 	const practice = useRef<Practice | undefined>(undefined);
 	const handled = useRef(0);
 	const optionsRef = useRef(options);
-	optionsRef.current = options;
+	const stateRef = useRef(state);
+	// The latest props and state, for effects that must not restart when they change.
+	useEffect(() => {
+		optionsRef.current = options;
+		stateRef.current = state;
+	});
 
 	// The terminal's size: the layout follows a resize.
 	useEffect(() => {
 		const onResize = () => {
-			dispatch({type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24});
+			dispatch({
+				type: 'resize',
+				columns: stdout.columns || 80,
+				rows: stdout.rows || 24,
+			});
 		};
 
 		stdout.on('resize', onResize);
@@ -94,7 +121,11 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 		const {io, timeoutMs, registry} = optionsRef.current;
 		for (const node of plan(session).start) {
 			launches.current.get(node.id)?.controller.abort();
-			const launch: Launch = {token: Symbol(node.id), controller: new AbortController(), generation: session.generation};
+			const launch: Launch = {
+				token: Symbol(node.id),
+				controller: new AbortController(),
+				generation: session.generation,
+			};
 			launches.current.set(node.id, launch);
 			void startCheck(node, session, {
 				io,
@@ -127,9 +158,12 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 	useEffect(() => {
 		const run = async (request: Request) => {
 			const current = optionsRef.current;
+			const snapshot = stateRef.current.session;
 			switch (request.kind) {
 				case 'copy': {
-					const write = current.writeTerminal ?? ((data: string) => process.stdout.write(data));
+					const write =
+						current.writeTerminal ??
+						((data: string) => process.stdout.write(data));
 					write(osc52(request.text, current.io.env));
 					dispatch({
 						type: 'notice',
@@ -139,18 +173,34 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 				}
 
 				case 'export': {
-					if (!state.session) {
-						dispatch({type: 'notice', text: 'Nothing to export yet: give a target first.'});
+					if (!snapshot) {
+						dispatch({
+							type: 'notice',
+							text: 'Nothing to export yet: give a target first.',
+						});
 						break;
 					}
 
 					const {renderMarkdown} = await import('../report/markdown.js');
-					const file = path.resolve(current.exportDir ?? process.cwd(), reportFileName(state.session.target, (current.now ?? (() => new Date()))()));
+					const file = path.resolve(
+						current.exportDir ?? process.cwd(),
+						reportFileName(
+							snapshot.target,
+							(current.now ?? (() => new Date()))(),
+						),
+					);
 					try {
-						await writeFile(file, `${renderMarkdown(buildReport(state.session))}\n`, {flag: 'wx'});
+						await writeFile(
+							file,
+							`${renderMarkdown(buildReport(snapshot))}\n`,
+							{flag: 'wx'},
+						);
 						dispatch({type: 'notice', text: `Report written to ${file}`});
 					} catch (error) {
-						dispatch({type: 'notice', text: `Could not write the report to ${file}: ${(error as Error).message}`});
+						dispatch({
+							type: 'notice',
+							text: `Could not write the report to ${file}: ${(error as Error).message}`,
+						});
 					}
 
 					break;
@@ -158,12 +208,21 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 
 				case 'practice': {
 					try {
-						const start = current.startPractice ?? (await import('../practice.js')).startPractice;
+						const start =
+							current.startPractice ??
+							(await import('../practice.js')).startPractice;
 						const started = await start();
 						practice.current = started;
-						dispatch({type: 'start', target: started.target, practice: started.description});
+						dispatch({
+							type: 'start',
+							target: started.target,
+							practice: started.description,
+						});
 					} catch (error) {
-						dispatch({type: 'practice-failed', message: (error as Error).message});
+						dispatch({
+							type: 'practice-failed',
+							message: (error as Error).message,
+						});
 					}
 
 					break;
@@ -176,7 +235,7 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 
 					await practice.current?.close();
 					practice.current = undefined;
-					current.onExit?.(state.session ? buildReport(state.session).exitCode : 0);
+					current.onExit?.(snapshot ? buildReport(snapshot).exitCode : 0);
 					exit();
 					break;
 				}
@@ -189,7 +248,7 @@ export function useWalk(options: WalkOptions): {readonly state: AppState; readon
 				void run(request);
 			}
 		}
-	}, [requests]);
+	}, [requests, exit]);
 
 	return {state, dispatch};
 }

@@ -2,8 +2,7 @@
 Drive an Ink app in tests: render and press keys inside act() (frames and effects are flushed when
 act returns), and wait for content by polling in short act() turns, never with fixed sleeps.
 */
-import type {ReactElement} from 'react';
-import {act} from 'react';
+import {act, type ReactElement} from 'react';
 import {render} from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
 
@@ -37,7 +36,10 @@ export async function renderApp(element: ReactElement): Promise<Instance> {
 }
 
 /** Write each input as its own chunk (a key at a time), letting the app settle in between. */
-export async function press(instance: Instance, ...inputs: string[]): Promise<void> {
+export async function press(
+	instance: Instance,
+	...inputs: string[]
+): Promise<void> {
 	for (const input of inputs) {
 		await act(async () => {
 			instance.stdin.write(input);
@@ -66,7 +68,9 @@ export async function waitFor(
 		}
 
 		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${String(expected)}; the screen was:\n${frame}`);
+			throw new Error(
+				`timed out waiting for ${String(expected)}; the screen was:\n${frame}`,
+			);
 		}
 
 		await act(turn);
@@ -74,10 +78,20 @@ export async function waitFor(
 }
 
 /** Pretend the terminal has this size: set it on the fake stdout and tell Ink it was resized. */
-export async function resize(instance: Instance, columns: number, rows: number): Promise<void> {
+export async function resize(
+	instance: Instance,
+	columns: number,
+	rows: number,
+): Promise<void> {
 	await act(async () => {
-		Object.defineProperty(instance.stdout, 'columns', {configurable: true, get: () => columns});
-		Object.defineProperty(instance.stdout, 'rows', {configurable: true, get: () => rows});
+		Object.defineProperty(instance.stdout, 'columns', {
+			configurable: true,
+			get: () => columns,
+		});
+		Object.defineProperty(instance.stdout, 'rows', {
+			configurable: true,
+			get: () => rows,
+		});
 		instance.stdout.emit('resize');
 	});
 	await act(turn);

@@ -11,8 +11,20 @@ const base: Report = {
 		address: '10.0.0.5',
 		ms: 2,
 		addresses: [
-			{address: '10.0.0.5', family: 4, source: '/etc/hosts:3', outcome: 'refused', ms: 2},
-			{address: 'fd00::5', family: 6, source: 'dns', outcome: 'timeout', ms: 3000},
+			{
+				address: '10.0.0.5',
+				family: 4,
+				source: '/etc/hosts:3',
+				outcome: 'refused',
+				ms: 2,
+			},
+			{
+				address: 'fd00::5',
+				family: 6,
+				source: 'dns',
+				outcome: 'timeout',
+				ms: 3000,
+			},
 		],
 	},
 	causes: [
@@ -21,11 +33,22 @@ const base: Report = {
 			confidence: 'confirmed',
 			title: 'The service listens on loopback only.',
 			summary: 'postgres listens on 127.0.0.1:5432 only; you dialed 10.0.0.5.',
-			explanation: 'A program that binds 127.0.0.1 accepts connections from this host only.',
-			evidence: ['LISTEN 0 244 127.0.0.1:5432 0.0.0.0:* users:(("postgres",pid=81,fd=6))'],
+			explanation:
+				'A program that binds 127.0.0.1 accepts connections from this host only.',
+			evidence: [
+				'LISTEN 0 244 127.0.0.1:5432 0.0.0.0:* users:(("postgres",pid=81,fd=6))',
+			],
 			fixes: [
-				{command: "sudo sed -i \"s/^#listen_addresses.*/listen_addresses = '*'/\" /etc/postgresql/15/main/postgresql.conf", why: 'Listen on every address.'},
-				{command: 'sudo ufw allow 5432/tcp', why: 'Let clients in.', undo: 'sudo ufw delete allow 5432/tcp'},
+				{
+					command:
+						'sudo sed -i "s/^#listen_addresses.*/listen_addresses = \'*\'/" /etc/postgresql/15/main/postgresql.conf',
+					why: 'Listen on every address.',
+				},
+				{
+					command: 'sudo ufw allow 5432/tcp',
+					why: 'Let clients in.',
+					undo: 'sudo ufw delete allow 5432/tcp',
+				},
 			],
 		},
 		{
@@ -39,10 +62,24 @@ const base: Report = {
 		},
 	],
 	steps: [
-		{id: 'probe', title: 'Connect to each address', status: 'problem', command: 'connect 10.0.0.5:5432', detail: 'refused in 2 ms', output: ['10.0.0.5 refused', 'has ``` fences']},
-		{id: 'families', title: 'Do all addresses agree?', status: 'skipped', detail: 'one address'},
+		{
+			id: 'probe',
+			title: 'Connect to each address',
+			status: 'problem',
+			command: 'connect 10.0.0.5:5432',
+			detail: 'refused in 2 ms',
+			output: ['10.0.0.5 refused', 'has ``` fences'],
+		},
+		{
+			id: 'families',
+			title: 'Do all addresses agree?',
+			status: 'skipped',
+			detail: 'one address',
+		},
 	],
-	questions: [{key: 'proxy', prompt: 'A proxy in front?', answer: 'no', by: 'user'}],
+	questions: [
+		{key: 'proxy', prompt: 'A proxy in front?', answer: 'no', by: 'user'},
+	],
 	exitCode: 1,
 };
 
@@ -128,8 +165,15 @@ one address`);
 	});
 
 	test('nothing wrong says so', () => {
-		const text = renderMarkdown({...base, probe: {...base.probe, outcome: 'open'}, causes: [], exitCode: 0});
-		expect(text).toContain('## Result\n\nNothing is wrong: the target accepted the connection, and no check found a problem.');
+		const text = renderMarkdown({
+			...base,
+			probe: {...base.probe, outcome: 'open'},
+			causes: [],
+			exitCode: 0,
+		});
+		expect(text).toContain(
+			'## Result\n\nNothing is wrong: the target accepted the connection, and no check found a problem.',
+		);
 		expect(text).toContain('- Exit code: 0 (no problem found)');
 	});
 
@@ -137,14 +181,30 @@ one address`);
 		const text = renderMarkdown({
 			...base,
 			causes: [],
-			steps: [{id: 'listeners', title: 'What listens', status: 'unknown', detail: 'ss is not installed: run sudo ss -ltnp'}],
+			steps: [
+				{
+					id: 'listeners',
+					title: 'What listens',
+					status: 'unknown',
+					detail: 'ss is not installed: run sudo ss -ltnp',
+				},
+			],
 		});
-		expect(text).toContain('no cause could be named from here. 1 step(s) could not tell; each says what to run by hand.');
-		expect(text).toContain('### 1. What listens: could not tell\n\nss is not installed: run sudo ss -ltnp');
+		expect(text).toContain(
+			'no cause could be named from here. 1 step(s) could not tell; each says what to run by hand.',
+		);
+		expect(text).toContain(
+			'### 1. What listens: could not tell\n\nss is not installed: run sudo ss -ltnp',
+		);
 	});
 
 	test('table cells escape pipes and code blocks outgrow backtick runs', () => {
-		const text = renderMarkdown({...base, questions: [{key: 'proxy', prompt: 'a | b', answer: null, by: 'unanswered'}]});
+		const text = renderMarkdown({
+			...base,
+			questions: [
+				{key: 'proxy', prompt: 'a | b', answer: null, by: 'unanswered'},
+			],
+		});
 		expect(text).toContain('| a \\| b | (none) | not answered |  |');
 		expect(codeBlock('x ```` y')).toBe('`````\nx ```` y\n`````');
 	});

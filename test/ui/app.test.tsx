@@ -10,16 +10,28 @@ import type {Tree} from '../../source/tree/types.js';
 import type {Target} from '../../source/tree/facts.js';
 import {App, type AppProps} from '../../source/ui/app.js';
 import {createFakeIo, type FakeIoOptions} from '../helpers/fake-io.js';
-import {keys, plain, press, renderApp, resize, waitFor, type Instance} from '../helpers/ink.js';
+import {
+	keys,
+	plain,
+	press,
+	renderApp,
+	resize,
+	waitFor,
+	type Instance,
+} from '../helpers/ink.js';
 import {longCommand, smallRegistry, smallTree} from './small-tree.js';
 
 const plainTheme = {color: false, ascii: false};
 const foundationTree: Tree = {checks: foundationChecks, questions: [], causes};
-const localhost: Target = {input: 'localhost:5432', host: 'localhost', port: 5432};
+const localhost: Target = {
+	input: 'localhost:5432',
+	host: 'localhost',
+	port: 5432,
+};
 const local: Target = {input: '127.0.0.1:5432', host: '127.0.0.1', port: 5432};
 
-/** localhost is ::1 then 127.0.0.1; the server listens on 127.0.0.1 only (unless `fixed`). */
-function familyWorld(world: {fixed: boolean} = {fixed: false}, extra: FakeIoOptions = {}) {
+/** Localhost is ::1 then 127.0.0.1; the server listens on 127.0.0.1 only (unless `fixed`). */
+function familyWorld(world?: {fixed: boolean}, extra: FakeIoOptions = {}) {
 	return createFakeIo({
 		lookup: {
 			localhost: {
@@ -31,13 +43,17 @@ function familyWorld(world: {fixed: boolean} = {fixed: false}, extra: FakeIoOpti
 			},
 		},
 		connect(address) {
-			return address === '127.0.0.1' || world.fixed ? {code: 'connect', ms: 1} : {code: 'ECONNREFUSED', ms: 1};
+			return address === '127.0.0.1' || world?.fixed
+				? {code: 'connect', ms: 1}
+				: {code: 'ECONNREFUSED', ms: 1};
 		},
 		...extra,
 	});
 }
 
-async function start(props: Partial<AppProps> & Pick<AppProps, 'io'>): Promise<Instance> {
+async function start(
+	props: Partial<AppProps> & Pick<AppProps, 'io'>,
+): Promise<Instance> {
 	return renderApp(<App timeoutMs={1000} theme={plainTheme} {...props} />);
 }
 
@@ -49,13 +65,19 @@ afterEach(async () => {
 
 describe('the walk', () => {
 	test('walks automatically to the cause, with evidence and numbered fixes, without a question', async () => {
-		const app = await start({io: familyWorld(), target: localhost, tree: foundationTree});
+		const app = await start({
+			io: familyWorld(),
+			target: localhost,
+			tree: foundationTree,
+		});
 		const frame = await waitFor(app, 'Fixes (shown, never run for you):');
 		expect(frame).toContain('refused: why is localhost:5432 refused?');
 		expect(frame).toContain('✖ Connect to each address (found a problem)');
 		expect(frame).toContain('$ connect [::1]:5432 127.0.0.1:5432');
 		expect(frame).toContain('--- Cause (confirmed) ---'.replaceAll('-', '─'));
-		expect(frame).toContain('localhost resolves to IPv4 and IPv6 addresses and only some accept');
+		expect(frame).toContain(
+			'localhost resolves to IPv4 and IPv6 addresses and only some accept',
+		);
 		expect(frame).toContain('What it means:');
 		expect(frame).toContain('│ [::1]:5432 (IPv6, dns): refused in 1 ms');
 		expect(frame).toMatch(/❯ 1\. refused \[::1]:5432/);
@@ -89,52 +111,95 @@ describe('the walk', () => {
 		await act(async () => {
 			release();
 		});
-		await waitFor(app, '✖ Connect to the target (found a problem): 127.0.0.1:5432: refused');
+		await waitFor(
+			app,
+			'✖ Connect to the target (found a problem): 127.0.0.1:5432: refused',
+		);
 	});
 
 	test('a question the tool answered itself is shown answered, with its evidence', async () => {
-		const app = await start({io: createFakeIo(), target: local, tree: smallTree, registry: smallRegistry});
+		const app = await start({
+			io: createFakeIo(),
+			target: local,
+			tree: smallTree,
+			registry: smallRegistry,
+		});
 		const frame = await waitFor(app, 'Is there a reverse proxy');
-		expect(frame).toContain('? Does the client run on this host? On this host (found by the tool)');
-		expect(frame).toContain('Evidence: the target 127.0.0.1 is an address of this host');
+		expect(frame).toContain(
+			'? Does the client run on this host? On this host (found by the tool)',
+		);
+		expect(frame).toContain(
+			'Evidence: the target 127.0.0.1 is an address of this host',
+		);
 	});
 
 	test('asks a question when needed, with why, and the answer decides the walk', async () => {
-		const app = await start({io: createFakeIo(), target: local, tree: smallTree, registry: smallRegistry});
-		const asked = await waitFor(app, 'Is there a reverse proxy in front of the service?');
+		const app = await start({
+			io: createFakeIo(),
+			target: local,
+			tree: smallTree,
+			registry: smallRegistry,
+		});
+		const asked = await waitFor(
+			app,
+			'Is there a reverse proxy in front of the service?',
+		);
 		expect(asked).toContain('Why I ask: Nothing on this host could tell');
 		expect(asked).toMatch(/❯ Yes\n {2}No/);
 		await press(app, keys.down);
 		expect(plain(app.lastFrame())).toMatch(/ {2}Yes\n❯ No/);
 		await press(app, keys.enter);
 		const frame = await waitFor(app, 'Fixes (shown, never run for you):');
-		expect(frame).toContain('Is there a reverse proxy in front of the service? No (your answer)');
+		expect(frame).toContain(
+			'Is there a reverse proxy in front of the service? No (your answer)',
+		);
 		expect(frame).toContain('Nothing listens on port 5432 on this host.');
-		expect(frame).toContain('– Ask the proxy about its backend (skipped): no proxy in front');
+		expect(frame).toContain(
+			'– Ask the proxy about its backend (skipped): no proxy in front',
+		);
 	});
 
 	test('b goes back to change an answer, and the walk recomputes from there', async () => {
-		const app = await start({io: createFakeIo(), target: local, tree: smallTree, registry: smallRegistry});
+		const app = await start({
+			io: createFakeIo(),
+			target: local,
+			tree: smallTree,
+			registry: smallRegistry,
+		});
 		await waitFor(app, 'Is there a reverse proxy');
 		await press(app, keys.down, keys.enter);
 		await waitFor(app, 'Nothing listens on port 5432 on this host.');
 		await press(app, 'b');
-		const back = await waitFor(app, 'Back: your answer "No" to "Is there a reverse proxy in front of the service?" is undone');
+		const back = await waitFor(
+			app,
+			'Back: your answer "No" to "Is there a reverse proxy in front of the service?" is undone',
+		);
 		expect(back.split('Back: your answer')[1]).toContain('Why I ask');
 		await press(app, keys.enter);
 		const frame = await waitFor(app, 'its backend 127.0.0.1:9000 refuses');
 		const after = frame.split('Back: your answer')[1]!;
-		expect(after).toContain('Is there a reverse proxy in front of the service? Yes (your answer)');
-		expect(after).toContain('✖ Ask the proxy about its backend (found a problem)');
+		expect(after).toContain(
+			'Is there a reverse proxy in front of the service? Yes (your answer)',
+		);
+		expect(after).toContain(
+			'✖ Ask the proxy about its backend (found a problem)',
+		);
 		expect(after).toContain('❯ 1. sudo nginx -T | grep -n upstream');
 		expect(after).not.toContain('Nothing listens on port 5432');
 	});
 
 	test('b with no answer to undo says so', async () => {
-		const app = await start({io: familyWorld(), target: localhost, tree: foundationTree});
+		const app = await start({
+			io: familyWorld(),
+			target: localhost,
+			tree: foundationTree,
+		});
 		await waitFor(app, 'Fixes (shown');
 		await press(app, 'b');
-		await waitFor(app, 'Nothing to go back to: you have not answered a question yet.');
+		await waitFor(
+			app,
+			'Nothing to go back to: you have not answered a question yet.',
+		);
 	});
 });
 
@@ -152,14 +217,18 @@ describe('keys at the end', () => {
 		await waitFor(app, 'Fixes (shown');
 		await press(app, keys.down, 'c');
 		await waitFor(app, 'Copied fix 2 to the clipboard with OSC 52');
-		expect(written).toEqual([`\u001B]52;c;${Buffer.from('127.0.0.1:5432').toString('base64')}\u0007`]);
+		expect(written).toEqual([
+			`\u001B]52;c;${Buffer.from('127.0.0.1:5432').toString('base64')}\u0007`,
+		]);
 		expect(written[0]).toBe('\u001B]52;c;MTI3LjAuMC4xOjU0MzI=\u0007');
 	});
 
 	test('inside tmux the confirmation names set-clipboard; under GNU screen the sequence is wrapped', async () => {
 		const written: string[] = [];
 		const app = await start({
-			io: familyWorld(undefined, {env: {TMUX: '/tmp/tmux-0/default,1,0', TERM: 'screen'}}),
+			io: familyWorld(undefined, {
+				env: {TMUX: '/tmp/tmux-0/default,1,0', TERM: 'screen'},
+			}),
 			target: localhost,
 			tree: foundationTree,
 			writeTerminal(data) {
@@ -185,7 +254,9 @@ describe('keys at the end', () => {
 		await waitFor(inScreen, 'Fixes (shown');
 		await press(inScreen, 'c');
 		await waitFor(inScreen, 'Copied fix 1');
-		expect(screen).toEqual([`\u001BP\u001B]52;c;${Buffer.from('refused [::1]:5432').toString('base64')}\u0007\u001B\\`]);
+		expect(screen).toEqual([
+			`\u001BP\u001B]52;c;${Buffer.from('refused [::1]:5432').toString('base64')}\u0007\u001B\\`,
+		]);
 	});
 
 	test('c before the end copies nothing and says why', async () => {
@@ -206,28 +277,49 @@ describe('keys at the end', () => {
 	});
 
 	test('? turns learn mode on: why each step runs, what its command does, how to read it, and the handshake once', async () => {
-		const app = await start({io: familyWorld(), target: localhost, tree: foundationTree});
+		const app = await start({
+			io: familyWorld(),
+			target: localhost,
+			tree: foundationTree,
+		});
 		await waitFor(app, 'Fixes (shown');
 		expect(plain(app.lastFrame())).not.toContain('Why: ');
 		await press(app, '?');
 		const frame = await waitFor(app, 'How the TCP handshake went:');
 		expect(frame).toContain('Learn mode: the steps so far, explained');
-		expect(frame).toContain('Why: This is the experiment itself: a real TCP connect to every address');
-		expect(frame).toContain('The command: Opens a real TCP connection to each address, as a client would');
-		expect(frame).toContain('Reading it: open: the handshake completed (SYN, SYN-ACK).');
+		expect(frame).toContain(
+			'Why: This is the experiment itself: a real TCP connect to every address',
+		);
+		expect(frame).toContain(
+			'The command: Opens a real TCP connection to each address, as a client would',
+		);
+		expect(frame).toContain(
+			'Reading it: open: the handshake completed (SYN, SYN-ACK).',
+		);
 		expect(frame).toContain(
 			'[::1]:5432: your side sent a SYN ("may I connect?"); a RST ("no") came back in 1 ms.',
 		);
-		expect(frame).toContain('127.0.0.1:5432: SYN out, SYN-ACK back, ACK out in 1 ms');
+		expect(frame).toContain(
+			'127.0.0.1:5432: SYN out, SYN-ACK back, ACK out in 1 ms',
+		);
 		await press(app, '?');
 		await waitFor(app, 'Learn mode off.');
 		await press(app, '?');
-		await waitFor(app, frame => frame.split('Learn mode: the steps so far').length === 3);
-		expect(plain(app.lastFrame()).split('How the TCP handshake went').length).toBe(2);
+		await waitFor(
+			app,
+			frame => frame.split('Learn mode: the steps so far').length === 3,
+		);
+		expect(
+			plain(app.lastFrame()).split('How the TCP handshake went').length,
+		).toBe(2);
 	});
 
 	test('learn mode on from the start explains each step as it finishes', async () => {
-		const app = await start({io: createFakeIo(), tree: smallTree, registry: smallRegistry});
+		const app = await start({
+			io: createFakeIo(),
+			tree: smallTree,
+			registry: smallRegistry,
+		});
 		await press(app, '?');
 		// On the start screen, ? is text: type a target, then turn learn mode on during the walk.
 		await press(app, keys.backspace, ...'127.0.0.1:5432', keys.enter, '?');
@@ -235,7 +327,9 @@ describe('keys at the end', () => {
 		expect(frame).toContain('Why: The experiment itself: one TCP connect.');
 		await press(app, keys.down, keys.enter);
 		const end = await waitFor(app, 'Fixes (shown');
-		expect(end).toMatch(/What listens on the port \(found a problem\)[^\n]*\n {2}\$ ss -ltnp\n {2}Why: Nothing listening is the most common cause\./);
+		expect(end).toMatch(
+			/What listens on the port \(found a problem\)[^\n]*\n {2}\$ ss -ltnp\n {2}Why: Nothing listening is the most common cause\./,
+		);
 	});
 
 	test('e writes the markdown report to a file and shows its path', async () => {
@@ -252,12 +346,16 @@ describe('keys at the end', () => {
 			await press(app, 'e');
 			const file = path.join(dir, 'refused-localhost-5432-20261124-081500.md');
 			await waitFor(app, `Report written to ${file}`);
-			expect(await readdir(dir)).toEqual(['refused-localhost-5432-20261124-081500.md']);
+			expect(await readdir(dir)).toEqual([
+				'refused-localhost-5432-20261124-081500.md',
+			]);
 			const text = await readFile(file, 'utf8');
 			expect(text.startsWith('# refused: localhost:5432\n')).toBe(true);
 			expect(text).toContain('| `::1` | IPv6 | dns | refused | 1 ms |');
 			expect(text).toContain('## Cause: ');
-			expect(text).toContain('Cause id `address-family-mismatch`, confidence: confirmed.');
+			expect(text).toContain(
+				'Cause id `address-family-mismatch`, confidence: confirmed.',
+			);
 			expect(text).toContain('   ```sh\n   refused [::1]:5432\n   ```');
 			expect(text).toContain('### 3. Connect to each address: found a problem');
 			expect(text.endsWith('\n')).toBe(true);
@@ -268,18 +366,27 @@ describe('keys at the end', () => {
 
 	test('r reruns the probe after the fix, and the walk ends with nothing wrong', async () => {
 		const world = {fixed: false};
-		const app = await start({io: familyWorld(world), target: localhost, tree: foundationTree});
+		const app = await start({
+			io: familyWorld(world),
+			target: localhost,
+			tree: foundationTree,
+		});
 		await waitFor(app, 'Fixes (shown');
 		world.fixed = true;
 		await press(app, 'r');
-		const frame = await waitFor(app, 'Nothing is wrong: localhost:5432 accepted the connection');
+		const frame = await waitFor(
+			app,
+			'Nothing is wrong: localhost:5432 accepted the connection',
+		);
 		const after = frame.split('Rerun: probing localhost:5432 again')[1]!;
 		expect(after).toContain('✔ Connect to each address (passed)');
 		expect(after).not.toContain('Fixes (shown');
-		expect(frame.split('Rerun:')[0]).toContain('✖ Connect to each address (found a problem)');
+		expect(frame.split('Rerun:')[0]).toContain(
+			'✖ Connect to each address (found a problem)',
+		);
 	});
 
-	test('q quits with the report\'s exit code', async () => {
+	test("q quits with the report's exit code", async () => {
 		let code: number | undefined;
 		const app = await start({
 			io: familyWorld(),
@@ -303,7 +410,12 @@ describe('the start screen', () => {
 		expect(first).toContain('Practice case:');
 		await press(app, ...'host:99999', keys.enter);
 		await waitFor(app, 'out of range');
-		await press(app, ...Array.from({length: 5}, () => keys.backspace), ...'5432', keys.enter);
+		await press(
+			app,
+			...Array.from({length: 5}, () => keys.backspace),
+			...'5432',
+			keys.enter,
+		);
 		await waitFor(app, 'refused: why is host:5432 refused?');
 	});
 
@@ -324,7 +436,9 @@ describe('the start screen', () => {
 		});
 		await press(app, keys.down, keys.enter);
 		const frame = await waitFor(app, 'Fixes (shown');
-		expect(frame).toContain('A practice server listens on 127.0.0.1:5432 only.');
+		expect(frame).toContain(
+			'A practice server listens on 127.0.0.1:5432 only.',
+		);
 		await press(app, 'q');
 		expect(closed).toBe(true);
 	});
@@ -332,7 +446,11 @@ describe('the start screen', () => {
 
 describe('the terminal', () => {
 	test('fits 80 columns: no line is wider, and a long fix command is whole on screen', async () => {
-		const app = await start({io: createFakeIo(), tree: smallTree, registry: smallRegistry});
+		const app = await start({
+			io: createFakeIo(),
+			tree: smallTree,
+			registry: smallRegistry,
+		});
 		await resize(app, 80, 24);
 		await press(app, ...'127.0.0.1:5432', keys.enter);
 		await waitFor(app, 'Is there a reverse proxy');
@@ -343,11 +461,17 @@ describe('the terminal', () => {
 		}
 
 		const live = frame.slice(frame.lastIndexOf('Fixes (shown'));
-		expect(live.replaceAll(/\s+/g, '')).toContain(longCommand.replaceAll(/\s+/g, ''));
+		expect(live.replaceAll(/\s+/g, '')).toContain(
+			longCommand.replaceAll(/\s+/g, ''),
+		);
 	});
 
 	test('the live area stays shorter than the terminal', async () => {
-		const app = await start({io: familyWorld(), target: localhost, tree: foundationTree});
+		const app = await start({
+			io: familyWorld(),
+			target: localhost,
+			tree: foundationTree,
+		});
 		await resize(app, 80, 12);
 		await press(app, 'h');
 		const frame = await waitFor(app, 'Keys');
@@ -372,16 +496,25 @@ describe('the terminal', () => {
 			app.stdin.write(`${keys.down}${keys.enter}`);
 		});
 		await waitFor(app, 'Fixes (shown');
-		expect(plain(app.lastFrame())).toContain('Is there a reverse proxy in front of the service? No (your answer)');
+		expect(plain(app.lastFrame())).toContain(
+			'Is there a reverse proxy in front of the service? No (your answer)',
+		);
 		await act(async () => {
 			app.stdin.write(`${keys.down}c`);
 		});
 		await waitFor(app, 'Copied fix 2');
-		expect(written).toEqual([`\u001B]52;c;${Buffer.from(longCommand).toString('base64')}\u0007`]);
+		expect(written).toEqual([
+			`\u001B]52;c;${Buffer.from(longCommand).toString('base64')}\u0007`,
+		]);
 	});
 
 	test('plain output has no escape sequences; ASCII symbols replace Unicode ones', async () => {
-		const app = await start({io: familyWorld(), target: localhost, tree: foundationTree, theme: {color: false, ascii: true}});
+		const app = await start({
+			io: familyWorld(),
+			target: localhost,
+			tree: foundationTree,
+			theme: {color: false, ascii: true},
+		});
 		await waitFor(app, 'Fixes (shown');
 		const raw = app.lastFrame() ?? '';
 		expect(raw).not.toContain('\u001B[');

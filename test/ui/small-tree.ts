@@ -30,7 +30,8 @@ export const smallTree: Tree = {
 			read: 'A 502 names the backend that refuses.',
 			after: ['probe'],
 			uses: ['proxy'],
-			when: (_facts, answers) => (answers.proxy === 'yes' ? true : 'no proxy in front'),
+			when: (_facts, answers) =>
+				answers.proxy === 'yes' ? true : 'no proxy in front',
 			timeoutMs: 2000,
 		},
 		{
@@ -41,7 +42,8 @@ export const smallTree: Tree = {
 			read: 'An empty list means nothing listens.',
 			after: ['probe'],
 			uses: ['proxy'],
-			when: (_facts, answers) => (answers.proxy === 'no' ? true : 'a proxy answers for the service'),
+			when: (_facts, answers) =>
+				answers.proxy === 'no' ? true : 'a proxy answers for the service',
 			timeoutMs: 2000,
 		},
 	],
@@ -58,7 +60,10 @@ export const smallTree: Tree = {
 			],
 			after: ['probe'],
 			when: () => true,
-			auto: () => ({value: 'here', evidence: 'the target 127.0.0.1 is an address of this host'}),
+			auto: () => ({
+				value: 'here',
+				evidence: 'the target 127.0.0.1 is an address of this host',
+			}),
 		},
 		{
 			kind: 'question',
@@ -96,7 +101,16 @@ export const smallRegistry: Readonly<Record<string, CheckRun>> = {
 					outcome,
 					address: target.host,
 					ms: result.ms,
-					addresses: [{address: target.host, family: 4, source: 'literal', outcome, ms: result.ms, code: result.code}],
+					addresses: [
+						{
+							address: target.host,
+							family: 4,
+							source: 'literal',
+							outcome,
+							ms: result.ms,
+							code: result.code,
+						},
+					],
 				},
 			},
 		};
@@ -112,7 +126,12 @@ export const smallRegistry: Readonly<Record<string, CheckRun>> = {
 					confidence: 'confirmed',
 					summary: `The proxy on port ${target.port} answers, but its backend 127.0.0.1:9000 refuses.`,
 					evidence: ['HTTP/1.1 502 Bad Gateway'],
-					fixes: [{command: 'sudo nginx -T | grep -n upstream', why: 'Find the backend the proxy dials.'}],
+					fixes: [
+						{
+							command: 'sudo nginx -T | grep -n upstream',
+							why: 'Find the backend the proxy dials.',
+						},
+					],
 				},
 			],
 		};
@@ -130,8 +149,14 @@ export const smallRegistry: Readonly<Record<string, CheckRun>> = {
 					summary: `Nothing listens on port ${target.port} on this host.`,
 					evidence: ['ss -ltn shows no socket on port 5432'],
 					fixes: [
-						{command: 'sudo systemctl start postgresql', why: 'Start the service that should listen.'},
-						{command: longCommand, why: 'Make it listen on every address, then restart it.'},
+						{
+							command: 'sudo systemctl start postgresql',
+							why: 'Start the service that should listen.',
+						},
+						{
+							command: longCommand,
+							why: 'Make it listen on every address, then restart it.',
+						},
 					],
 				},
 			],

@@ -5,20 +5,21 @@ import type {StepState} from '../../engine/session.js';
 import type {CheckNode, Fix, QuestionNode} from '../../tree/types.js';
 import {symbolsOf, tint, useTheme} from '../theme.js';
 
-const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+const seconds = (ms: number) =>
+	ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 
 /** A step while it runs: spinner, title, its own time limit, the exact command, the last output lines. */
 export function RunningStep({
 	node,
 	step,
 	outputLines,
-	learn,
+	isLearning,
 }: {
 	readonly node: CheckNode;
 	readonly step: StepState | undefined;
 	/** How many output lines fit (0 to hide them). */
 	readonly outputLines: number;
-	readonly learn: boolean;
+	readonly isLearning: boolean;
 }) {
 	const theme = useTheme();
 	const symbols = symbolsOf(theme);
@@ -32,7 +33,8 @@ export function RunningStep({
 					</Text>
 				</Box>
 				<Text wrap="truncate-end">
-					{node.title} <Text dimColor={theme.color}>(limit {seconds(node.timeoutMs)})</Text>
+					{node.title}{' '}
+					<Text dimColor={theme.color}>(limit {seconds(node.timeoutMs)})</Text>
 				</Text>
 			</Box>
 			<Box paddingLeft={2}>
@@ -41,14 +43,13 @@ export function RunningStep({
 				</Text>
 			</Box>
 			{lines.map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Box key={index} paddingLeft={2}>
 					<Text wrap="truncate-end" dimColor={theme.color}>
 						{symbols.quote} {line}
 					</Text>
 				</Box>
 			))}
-			{learn ? (
+			{isLearning ? (
 				<Box paddingLeft={2}>
 					<Text wrap="truncate-end" color={tint(theme, 'cyan')}>
 						Why: {node.why}
@@ -63,15 +64,24 @@ function Indicator({isSelected = false}: {readonly isSelected?: boolean}) {
 	const theme = useTheme();
 	return (
 		<Box marginRight={1}>
-			<Text color={tint(theme, 'blue')}>{isSelected ? symbolsOf(theme).pointer : ' '}</Text>
+			<Text color={tint(theme, 'blue')}>
+				{isSelected ? symbolsOf(theme).pointer : ' '}
+			</Text>
 		</Box>
 	);
 }
 
-function Item({isSelected = false, label}: {readonly isSelected?: boolean; readonly label: string}) {
+function Item({
+	isSelected = false,
+	label,
+}: {
+	readonly isSelected?: boolean;
+	readonly label: string;
+}) {
 	const theme = useTheme();
+	const isBold = isSelected && theme.color;
 	return (
-		<Text color={isSelected ? tint(theme, 'blue') : undefined} bold={isSelected && theme.color}>
+		<Text color={isSelected ? tint(theme, 'blue') : undefined} bold={isBold}>
 			{label}
 		</Text>
 	);
@@ -81,7 +91,13 @@ function Item({isSelected = false, label}: {readonly isSelected?: boolean; reado
 A question, only when the tool cannot find the answer itself. The list is ink-select-input, drawn
 without its own key handling: the app's one input handler moves `choice`, so keys in a burst act in order.
 */
-export function QuestionView({question, choice}: {readonly question: QuestionNode; readonly choice: number}) {
+export function QuestionView({
+	question,
+	choice,
+}: {
+	readonly question: QuestionNode;
+	readonly choice: number;
+}) {
 	const theme = useTheme();
 	const symbols = symbolsOf(theme);
 	return (
@@ -97,7 +113,11 @@ export function QuestionView({question, choice}: {readonly question: QuestionNod
 				key={`${question.key}-${choice}`}
 				isFocused={false}
 				initialIndex={choice}
-				items={question.choices.map(c => ({key: c.value, label: c.label, value: c.value}))}
+				items={question.choices.map(c => ({
+					key: c.value,
+					label: c.label,
+					value: c.value,
+				}))}
 				indicatorComponent={Indicator}
 				itemComponent={Item}
 			/>
@@ -123,6 +143,7 @@ export function FixList({
 			<Text bold={theme.color}>Fixes (shown, never run for you):</Text>
 			{fixes.map((fix, index) => {
 				const isSelected = index === selected;
+				const isBold = isSelected && theme.color;
 				return (
 					<Box key={fix.command} flexDirection="column">
 						<Box>
@@ -131,7 +152,10 @@ export function FixList({
 									{isSelected ? symbols.pointer : ' '} {index + 1}.
 								</Text>
 							</Box>
-							<Text bold={isSelected && theme.color} color={isSelected ? tint(theme, 'green') : undefined}>
+							<Text
+								bold={isBold}
+								color={isSelected ? tint(theme, 'green') : undefined}
+							>
 								{fix.command}
 							</Text>
 						</Box>
@@ -164,12 +188,24 @@ export function Footer({keys}: {readonly keys: string}) {
 export function HelpPanel() {
 	const theme = useTheme();
 	return (
-		<Box flexDirection="column" marginTop={1} borderStyle={theme.ascii ? 'classic' : 'round'} paddingX={1}>
+		<Box
+			flexDirection="column"
+			marginTop={1}
+			borderStyle={theme.ascii ? 'classic' : 'round'}
+			paddingX={1}
+		>
 			<Text bold={theme.color}>Keys</Text>
 			<Text>arrows, enter: move and choose; 1-9: pick a choice or a fix</Text>
-			<Text>b: back, change your last answer (the walk recomputes from there)</Text>
-			<Text>c: copy the selected fix with OSC 52 (works through SSH; inside tmux it needs: set -g set-clipboard on)</Text>
-			<Text>?: learn mode: why each step runs, what its command does, how to read it</Text>
+			<Text>
+				b: back, change your last answer (the walk recomputes from there)
+			</Text>
+			<Text>
+				c: copy the selected fix with OSC 52 (works through SSH; inside tmux it
+				needs: set -g set-clipboard on)
+			</Text>
+			<Text>
+				?: learn mode: why each step runs, what its command does, how to read it
+			</Text>
 			<Text>r: rerun the probe and what depends on it, to verify a fix</Text>
 			<Text>e: write a markdown report to the current directory</Text>
 			<Text>q or Ctrl-C: quit. h or Esc: close this help</Text>
@@ -190,21 +226,36 @@ export function StartScreen({
 	const symbols = symbolsOf(theme);
 	return (
 		<Box flexDirection="column">
-			<Text bold={theme.color}>refused: find out why a TCP connection is refused</Text>
-			<Text dimColor={theme.color}>Step by step, measured on this host. Read-only: fixes are shown, never run.</Text>
+			<Text bold={theme.color}>
+				refused: find out why a TCP connection is refused
+			</Text>
+			<Text dimColor={theme.color}>
+				Step by step, measured on this host. Read-only: fixes are shown, never
+				run.
+			</Text>
 			<Box marginTop={1}>
-				<Text color={tint(theme, 'blue')}>{field === 0 ? symbols.pointer : ' '} </Text>
+				<Text color={tint(theme, 'blue')}>
+					{field === 0 ? symbols.pointer : ' '}{' '}
+				</Text>
 				<Text>Target: </Text>
 				<Text>{text}</Text>
-				{field === 0 ? <Text inverse={theme.color}>{theme.color ? ' ' : '_'}</Text> : undefined}
+				{field === 0 ? (
+					<Text inverse={theme.color}>{theme.color ? ' ' : '_'}</Text>
+				) : undefined}
 			</Box>
 			<Box paddingLeft={2}>
-				<Text dimColor={theme.color}>e.g. localhost:5432, db.internal 6379, [::1]:8080, https://example.org</Text>
+				<Text dimColor={theme.color}>
+					e.g. localhost:5432, db.internal 6379, [::1]:8080, https://example.org
+				</Text>
 			</Box>
 			<Box marginTop={1}>
-				<Text color={tint(theme, 'blue')}>{field === 1 ? symbols.pointer : ' '} </Text>
+				<Text color={tint(theme, 'blue')}>
+					{field === 1 ? symbols.pointer : ' '}{' '}
+				</Text>
 				<Text bold={field === 1 && theme.color}>Practice case: </Text>
-				<Text>start a small local server broken in a known way, and diagnose it</Text>
+				<Text>
+					start a small local server broken in a known way, and diagnose it
+				</Text>
 			</Box>
 			{error ? (
 				<Box marginTop={1}>

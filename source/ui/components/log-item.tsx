@@ -13,13 +13,21 @@ const answeredBy: Readonly<Record<string, string>> = {
 	unanswered: 'not answered',
 };
 
-function Learn({node, result}: {readonly node: CheckNode; readonly result: CheckResult}) {
+function Learn({
+	node,
+	result,
+}: {
+	readonly node: CheckNode;
+	readonly result: CheckResult;
+}) {
 	const theme = useTheme();
 	const does = explainCommand(result.command);
 	return (
 		<Box flexDirection="column" paddingLeft={2}>
 			<Text color={tint(theme, 'cyan')}>Why: {node.why}</Text>
-			{does ? <Text color={tint(theme, 'cyan')}>The command: {does}</Text> : undefined}
+			{does ? (
+				<Text color={tint(theme, 'cyan')}>The command: {does}</Text>
+			) : undefined}
 			<Text color={tint(theme, 'cyan')}>Reading it: {node.read}</Text>
 		</Box>
 	);
@@ -29,11 +37,11 @@ function Learn({node, result}: {readonly node: CheckNode; readonly result: Check
 export function StepLine({
 	node,
 	result,
-	learn,
+	isLearning,
 }: {
 	readonly node: CheckNode;
 	readonly result: CheckResult;
-	readonly learn: boolean;
+	readonly isLearning: boolean;
 }) {
 	const theme = useTheme();
 	const symbols = symbolsOf(theme);
@@ -41,11 +49,17 @@ export function StepLine({
 		<Box flexDirection="column">
 			<Box>
 				<Box flexShrink={0} width={2}>
-					<Text color={statusColor(theme, result.status)}>{symbols[result.status]}</Text>
+					<Text color={statusColor(theme, result.status)}>
+						{symbols[result.status]}
+					</Text>
 				</Box>
 				<Text>
 					<Text bold={theme.color}>{node.title}</Text>
-					<Text color={statusColor(theme, result.status)}> ({statusWords[result.status]})</Text>: {result.detail}
+					<Text color={statusColor(theme, result.status)}>
+						{' '}
+						({statusWords[result.status]})
+					</Text>
+					: {result.detail}
 				</Text>
 			</Box>
 			{result.command ? (
@@ -53,7 +67,7 @@ export function StepLine({
 					<Text dimColor={theme.color}>$ {result.command}</Text>
 				</Box>
 			) : undefined}
-			{learn ? <Learn node={node} result={result} /> : undefined}
+			{isLearning ? <Learn node={node} result={result} /> : undefined}
 		</Box>
 	);
 }
@@ -64,7 +78,13 @@ function Conclusion({report}: {readonly report: Report}) {
 	const [first, ...others] = report.causes;
 	if (!first) {
 		const counts = (['passed', 'problem', 'unknown', 'skipped'] as const)
-			.map(status => [status, report.steps.filter(step => step.status === status).length] as const)
+			.map(
+				status =>
+					[
+						status,
+						report.steps.filter(step => step.status === status).length,
+					] as const,
+			)
 			.filter(([, count]) => count > 0)
 			.map(([status, count]) => `${count} ${statusWords[status]}`)
 			.join(', ');
@@ -72,12 +92,17 @@ function Conclusion({report}: {readonly report: Report}) {
 			return (
 				<Box flexDirection="column" marginTop={1}>
 					<Text bold={theme.color} color={tint(theme, 'green')}>
-						{symbols.ok} Nothing is wrong: {report.target.input} accepted the connection
-						{report.probe.address ? ` (${report.probe.address}, ${report.probe.ms} ms)` : ''}.
+						{symbols.ok} Nothing is wrong: {report.target.input} accepted the
+						connection
+						{report.probe.address
+							? ` (${report.probe.address}, ${report.probe.ms} ms)`
+							: ''}
+						.
 					</Text>
 					<Text>
-						Checked {report.steps.length} step{report.steps.length === 1 ? '' : 's'} ({counts}). If a client still fails,
-						compare its target with this one (name, port, IPv4 or IPv6).
+						Checked {report.steps.length} step
+						{report.steps.length === 1 ? '' : 's'} ({counts}). If a client still
+						fails, compare its target with this one (name, port, IPv4 or IPv6).
 					</Text>
 				</Box>
 			);
@@ -87,8 +112,9 @@ function Conclusion({report}: {readonly report: Report}) {
 		return (
 			<Box flexDirection="column" marginTop={1}>
 				<Text bold={theme.color} color={tint(theme, 'yellow')}>
-					{symbols.unknown} No cause could be named from here ({report.probe.outcome}). Checked {report.steps.length} steps (
-					{counts}).
+					{symbols.unknown} No cause could be named from here (
+					{report.probe.outcome}). Checked {report.steps.length} steps ({counts}
+					).
 				</Text>
 				{unknown.map(step => (
 					<Text key={step.id}>
@@ -103,7 +129,8 @@ function Conclusion({report}: {readonly report: Report}) {
 	return (
 		<Box flexDirection="column" marginTop={1}>
 			<Text color={tint(theme, 'red')}>
-				{symbols.rule.repeat(3)} Cause ({first.confidence}) {symbols.rule.repeat(3)}
+				{symbols.rule.repeat(3)} Cause ({first.confidence}){' '}
+				{symbols.rule.repeat(3)}
 			</Text>
 			<Box>
 				<Box flexShrink={0} width={2}>
@@ -116,14 +143,17 @@ function Conclusion({report}: {readonly report: Report}) {
 					<Text bold={theme.color}>What it means: </Text>
 					{first.explanation || first.title}
 				</Text>
-				{first.evidence.length > 0 ? <Text bold={theme.color}>Evidence (measured here):</Text> : undefined}
+				{first.evidence.length > 0 ? (
+					<Text bold={theme.color}>Evidence (measured here):</Text>
+				) : undefined}
 				{first.evidence.map((line, index) => (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={index} dimColor={theme.color}>
 						{symbols.quote} {line}
 					</Text>
 				))}
-				{others.length > 0 ? <Text bold={theme.color}>Other possible causes:</Text> : undefined}
+				{others.length > 0 ? (
+					<Text bold={theme.color}>Other possible causes:</Text>
+				) : undefined}
 				{others.map((cause, index) => (
 					<Text key={cause.id}>
 						{index + 2}. {cause.summary} ({cause.confidence})
@@ -142,27 +172,45 @@ export function LogItem({entry}: {readonly entry: LogEntry}) {
 		case 'intro': {
 			return (
 				<Box flexDirection="column" marginBottom={1}>
-					<Text bold={theme.color}>refused: why is {entry.target.input} refused?</Text>
-					{entry.practice ? <Text color={tint(theme, 'cyan')}>{entry.practice}</Text> : undefined}
+					<Text bold={theme.color}>
+						refused: why is {entry.target.input} refused?
+					</Text>
+					{entry.practice ? (
+						<Text color={tint(theme, 'cyan')}>{entry.practice}</Text>
+					) : undefined}
 				</Box>
 			);
 		}
 
 		case 'step': {
-			return <StepLine node={entry.node} result={entry.result} learn={entry.learn} />;
+			return (
+				<StepLine
+					node={entry.node}
+					result={entry.result}
+					isLearning={entry.learn}
+				/>
+			);
 		}
 
 		case 'answer': {
-			const label = entry.question.choices.find(choice => choice.value === entry.record.value)?.label ?? entry.record.value ?? '(none)';
+			const label =
+				entry.question.choices.find(
+					choice => choice.value === entry.record.value,
+				)?.label ??
+				entry.record.value ??
+				'(none)';
 			return (
 				<Box flexDirection="column">
 					<Text>
 						<Text color={tint(theme, 'blue')}>{symbols.unknown} </Text>
-						{entry.question.prompt} <Text bold={theme.color}>{label}</Text> ({answeredBy[entry.record.by] ?? entry.record.by})
+						{entry.question.prompt} <Text bold={theme.color}>{label}</Text> (
+						{answeredBy[entry.record.by] ?? entry.record.by})
 					</Text>
 					{entry.record.evidence ? (
 						<Box paddingLeft={2}>
-							<Text dimColor={theme.color}>Evidence: {entry.record.evidence}</Text>
+							<Text dimColor={theme.color}>
+								Evidence: {entry.record.evidence}
+							</Text>
 						</Box>
 					) : undefined}
 				</Box>
