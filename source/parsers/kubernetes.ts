@@ -13,14 +13,20 @@ export type KubeService = {
 	readonly clusterIPs: readonly string[];
 	readonly externalIPs: readonly string[];
 	readonly loadBalancerIPs: readonly string[];
-	/** undefined: no selector (endpoints managed by hand). */
+	/** Undefined: no selector (endpoints managed by hand). */
 	readonly selector?: Readonly<Record<string, string>>;
 	readonly ports: readonly KubeServicePort[];
 };
 
-export type KubeServicePort = KubernetesServicePort & {readonly protocol: string};
+export type KubeServicePort = KubernetesServicePort & {
+	readonly protocol: string;
+};
 
-export type KubeContainerPort = {readonly name?: string; readonly containerPort: number; readonly protocol: string};
+export type KubeContainerPort = {
+	readonly name?: string;
+	readonly containerPort: number;
+	readonly protocol: string;
+};
 
 export type KubeContainer = {
 	readonly name: string;
@@ -47,23 +53,46 @@ export type KubePod = {
 
 export type KubeEndpointSlice = {
 	readonly name: string;
-	readonly ports: ReadonlyArray<{readonly name?: string; readonly port?: number}>;
-	readonly endpoints: ReadonlyArray<{readonly addresses: readonly string[]; readonly ready: boolean; readonly pod?: string}>;
+	readonly ports: ReadonlyArray<{
+		readonly name?: string;
+		readonly port?: number;
+	}>;
+	readonly endpoints: ReadonlyArray<{
+		readonly addresses: readonly string[];
+		readonly ready: boolean;
+		readonly pod?: string;
+	}>;
 };
 
 type Json = Record<string, unknown>;
 
-const object = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const array = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const string = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const number = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
-const strings = (value: unknown): string[] => array(value).filter((v): v is string => typeof v === 'string');
+const object = (value: unknown): Json =>
+	value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Json)
+		: {};
+const array = (value: unknown): unknown[] =>
+	Array.isArray(value) ? value : [];
+const string = (value: unknown): string | undefined =>
+	typeof value === 'string' ? value : undefined;
+const number = (value: unknown): number | undefined =>
+	typeof value === 'number' ? value : undefined;
+const strings = (value: unknown): string[] =>
+	array(value).filter((v): v is string => typeof v === 'string');
 const record = (value: unknown): Record<string, string> =>
-	Object.fromEntries(Object.entries(object(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+	Object.fromEntries(
+		Object.entries(object(value)).filter(
+			(entry): entry is [string, string] => typeof entry[1] === 'string',
+		),
+	);
 
-export type Parsed<T> = {readonly ok: true; readonly items: readonly T[]} | {readonly ok: false; readonly error: string};
+export type Parsed<T> =
+	| {readonly ok: true; readonly items: readonly T[]}
+	| {readonly ok: false; readonly error: string};
 
-function parseItems<T>(text: string, map: (item: Json) => T | undefined): Parsed<T> {
+function parseItems<T>(
+	text: string,
+	map: (item: Json) => T | undefined,
+): Parsed<T> {
 	let document: unknown;
 	try {
 		document = JSON.parse(text);
@@ -72,12 +101,21 @@ function parseItems<T>(text: string, map: (item: Json) => T | undefined): Parsed
 	}
 
 	const root = object(document);
-	const items = Array.isArray(root['items']) ? root['items'] : root['kind'] ? [root] : undefined;
+	const items = Array.isArray(root['items'])
+		? root['items']
+		: root['kind']
+			? [root]
+			: undefined;
 	if (!items) {
 		return {ok: false, error: 'no "items" in the output'};
 	}
 
-	return {ok: true, items: items.map(item => map(object(item))).filter((item): item is T => item !== undefined)};
+	return {
+		ok: true,
+		items: items
+			.map(item => map(object(item)))
+			.filter((item): item is T => item !== undefined),
+	};
 }
 
 export function parseKubeServices(text: string): Parsed<KubeService> {
@@ -91,14 +129,22 @@ export function parseKubeServices(text: string): Parsed<KubeService> {
 
 		const clusterIP = string(spec['clusterIP']);
 		const clusterIPs = strings(spec['clusterIPs']);
-		const selector = spec['selector'] === undefined ? undefined : record(spec['selector']);
+		const selector =
+			spec['selector'] === undefined ? undefined : record(spec['selector']);
 		return {
 			namespace: string(metadata['namespace']) ?? 'default',
 			name,
 			type: string(spec['type']) ?? 'ClusterIP',
-			clusterIPs: (clusterIPs.length > 0 ? clusterIPs : clusterIP ? [clusterIP] : []).filter(ip => ip !== 'None'),
+			clusterIPs: (clusterIPs.length > 0
+				? clusterIPs
+				: clusterIP
+					? [clusterIP]
+					: []
+			).filter(ip => ip !== 'None'),
 			externalIPs: strings(spec['externalIPs']),
-			loadBalancerIPs: array(object(object(item['status'])['loadBalancer'])['ingress']).flatMap(i => {
+			loadBalancerIPs: array(
+				object(object(item['status'])['loadBalancer'])['ingress'],
+			).flatMap(i => {
 				const ip = string(object(i)['ip']);
 				return ip ? [ip] : [];
 			}),
@@ -117,7 +163,10 @@ export function parseKubeServices(text: string): Parsed<KubeService> {
 					{
 						...(portName ? {name: portName} : {}),
 						port: number_,
-						targetPort: typeof target === 'number' || typeof target === 'string' ? target : number_,
+						targetPort:
+							typeof target === 'number' || typeof target === 'string'
+								? target
+								: number_,
 						...(nodePort === undefined ? {} : {nodePort}),
 						protocol: string(port['protocol']) ?? 'TCP',
 					},
@@ -142,16 +191,19 @@ function containerState(status: Json): string | undefined {
 	return state['running'] ? 'running' : undefined;
 }
 
+const portText = (value: unknown) =>
+	typeof value === 'number' || typeof value === 'string' ? String(value) : '?';
+
 function probeText(probe: unknown): string | undefined {
 	const p = object(probe);
 	const http = object(p['httpGet']);
 	const tcp = object(p['tcpSocket']);
 	if (p['httpGet']) {
-		return `http-get ${string(http['path']) ?? '/'} on port ${String(http['port'] ?? '?')}`;
+		return `http-get ${string(http['path']) ?? '/'} on port ${portText(http['port'])}`;
 	}
 
 	if (p['tcpSocket']) {
-		return `tcp-socket on port ${String(tcp['port'] ?? '?')}`;
+		return `tcp-socket on port ${portText(tcp['port'])}`;
 	}
 
 	if (p['exec']) {
@@ -175,7 +227,12 @@ export function parseKubePods(text: string): Parsed<KubePod> {
 		const ready = conditions.find(c => c['type'] === 'Ready');
 		const statuses = array(status['containerStatuses']).map(s => object(s));
 		const podIP = string(status['podIP']);
-		const notReady = ready && ready['status'] !== 'True' ? [string(ready['reason']), string(ready['message'])].filter(Boolean).join(': ') : undefined;
+		const notReady =
+			ready && ready['status'] !== 'True'
+				? [string(ready['reason']), string(ready['message'])]
+						.filter(Boolean)
+						.join(': ')
+				: undefined;
 		return {
 			namespace: string(metadata['namespace']) ?? 'default',
 			name,
@@ -189,7 +246,9 @@ export function parseKubePods(text: string): Parsed<KubePod> {
 				const container = object(c);
 				const containerName = string(container['name']) ?? '?';
 				const containerStatus = statuses.find(s => s['name'] === containerName);
-				const state = containerStatus ? containerState(containerStatus) : undefined;
+				const state = containerStatus
+					? containerState(containerStatus)
+					: undefined;
 				const readiness = probeText(container['readinessProbe']);
 				return {
 					name: containerName,
@@ -197,10 +256,23 @@ export function parseKubePods(text: string): Parsed<KubePod> {
 						const port = object(p);
 						const containerPort = number(port['containerPort']);
 						const portName = string(port['name']);
-						return containerPort === undefined ? [] : [{...(portName ? {name: portName} : {}), containerPort, protocol: string(port['protocol']) ?? 'TCP'}];
+						return containerPort === undefined
+							? []
+							: [
+									{
+										...(portName ? {name: portName} : {}),
+										containerPort,
+										protocol: string(port['protocol']) ?? 'TCP',
+									},
+								];
 					}),
-					...(typeof containerStatus?.['ready'] === 'boolean' ? {ready: containerStatus['ready']} : {}),
-					...(containerStatus && typeof containerStatus['restartCount'] === 'number' ? {restartCount: containerStatus['restartCount']} : {}),
+					...(typeof containerStatus?.['ready'] === 'boolean'
+						? {ready: containerStatus['ready']}
+						: {}),
+					...(containerStatus &&
+					typeof containerStatus['restartCount'] === 'number'
+						? {restartCount: containerStatus['restartCount']}
+						: {}),
 					...(state ? {state} : {}),
 					...(readiness ? {readinessProbe: readiness} : {}),
 				};
@@ -209,7 +281,9 @@ export function parseKubePods(text: string): Parsed<KubePod> {
 	});
 }
 
-export function parseKubeEndpointSlices(text: string): Parsed<KubeEndpointSlice> {
+export function parseKubeEndpointSlices(
+	text: string,
+): Parsed<KubeEndpointSlice> {
 	return parseItems(text, item => {
 		const name = string(object(item['metadata'])['name']);
 		if (!name) {
@@ -222,15 +296,23 @@ export function parseKubeEndpointSlices(text: string): Parsed<KubeEndpointSlice>
 				const port = object(p);
 				const portName = string(port['name']);
 				const portNumber = number(port['port']);
-				return {...(portName ? {name: portName} : {}), ...(portNumber === undefined ? {} : {port: portNumber})};
+				return {
+					...(portName ? {name: portName} : {}),
+					...(portNumber === undefined ? {} : {port: portNumber}),
+				};
 			}),
 			endpoints: array(item['endpoints']).map(e => {
 				const endpoint = object(e);
 				const conditions = object(endpoint['conditions']);
 				const targetRef = object(endpoint['targetRef']);
-				const pod = targetRef['kind'] === 'Pod' ? string(targetRef['name']) : undefined;
+				const pod =
+					targetRef['kind'] === 'Pod' ? string(targetRef['name']) : undefined;
 				// Per the API, a nil "ready" means ready.
-				return {addresses: strings(endpoint['addresses']), ready: conditions['ready'] !== false, ...(pod ? {pod} : {})};
+				return {
+					addresses: strings(endpoint['addresses']),
+					ready: conditions['ready'] !== false,
+					...(pod ? {pod} : {}),
+				};
 			}),
 		};
 	});
@@ -250,7 +332,11 @@ export type ServiceMatch = {
 /** Find the Service a target names: by DNS name, by clusterIP/externalIP/LB IP and port, or by nodePort. */
 export function matchService(
 	services: readonly KubeService[],
-	target: {readonly host: string; readonly port: number; readonly addresses: readonly string[]},
+	target: {
+		readonly host: string;
+		readonly port: number;
+		readonly addresses: readonly string[];
+	},
 ): ServiceMatch | undefined {
 	const host = target.host.toLowerCase().replace(/\.$/, '');
 	const labels = host.split('.');
@@ -258,27 +344,54 @@ export function matchService(
 		const [name, namespace, svc] = labels;
 		const byName =
 			name === service.name &&
-			((namespace === service.namespace && (svc === undefined || svc === 'svc')) || (labels.length === 1 && service.namespace === 'default'));
+			((namespace === service.namespace &&
+				(svc === undefined || svc === 'svc')) ||
+				(labels.length === 1 && service.namespace === 'default'));
 		if (byName) {
 			const onPort = service.ports.filter(p => p.port === target.port);
-			return {service, matchedBy: `name ${host}`, ports: onPort.length > 0 ? onPort : service.ports, strength: 'exact'};
+			return {
+				service,
+				matchedBy: `name ${host}`,
+				ports: onPort.length > 0 ? onPort : service.ports,
+				strength: 'exact',
+			};
 		}
 	}
 
 	for (const service of services) {
-		const ips = [...service.clusterIPs, ...service.externalIPs, ...service.loadBalancerIPs];
-		const ip = ips.find(address => target.addresses.includes(address) || address === host);
+		const ips = [
+			...service.clusterIPs,
+			...service.externalIPs,
+			...service.loadBalancerIPs,
+		];
+		const ip = ips.find(
+			address => target.addresses.includes(address) || address === host,
+		);
 		const ports = service.ports.filter(p => p.port === target.port);
 		if (ip && ports.length > 0) {
-			const kind = service.clusterIPs.includes(ip) ? 'clusterIP' : service.externalIPs.includes(ip) ? 'externalIP' : 'load balancer IP';
-			return {service, matchedBy: `${kind} ${ip} port ${target.port}`, ports, strength: 'exact'};
+			const kind = service.clusterIPs.includes(ip)
+				? 'clusterIP'
+				: service.externalIPs.includes(ip)
+					? 'externalIP'
+					: 'load balancer IP';
+			return {
+				service,
+				matchedBy: `${kind} ${ip} port ${target.port}`,
+				ports,
+				strength: 'exact',
+			};
 		}
 	}
 
 	for (const service of services) {
 		const ports = service.ports.filter(p => p.nodePort === target.port);
 		if (ports.length > 0) {
-			return {service, matchedBy: `nodePort ${target.port}`, ports, strength: 'port-only'};
+			return {
+				service,
+				matchedBy: `nodePort ${target.port}`,
+				ports,
+				strength: 'port-only',
+			};
 		}
 	}
 
@@ -290,12 +403,22 @@ export const selectorText = (selector: Readonly<Record<string, string>>) =>
 		.map(([key, value]) => `${key}=${value}`)
 		.join(',');
 
-export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-	return Object.entries(selector).every(([key, value]) => labels[key] === value);
+export function selects(
+	selector: Readonly<Record<string, string>>,
+	labels: Readonly<Record<string, string>>,
+): boolean {
+	return Object.entries(selector).every(
+		([key, value]) => labels[key] === value,
+	);
 }
 
 export type PortCheck =
-	| {readonly kind: 'ok'; readonly port: KubeServicePort; readonly containerPort: number; readonly container: string}
+	| {
+			readonly kind: 'ok';
+			readonly port: KubeServicePort;
+			readonly containerPort: number;
+			readonly container: string;
+	  }
 	| {readonly kind: 'undeclared'; readonly port: KubeServicePort}
 	| {
 			readonly kind: 'mismatch';
@@ -309,31 +432,71 @@ export type PortCheck =
 	  };
 
 /** Does targetPort (number or name) match a port the selected pods' containers declare? */
-export function checkTargetPort(port: KubeServicePort, pods: readonly KubePod[]): PortCheck {
+export function checkTargetPort(
+	port: KubeServicePort,
+	pods: readonly KubePod[],
+): PortCheck {
 	const containers = pods.flatMap(pod => pod.containers);
-	const declared = containers.flatMap(c => c.ports.filter(p => p.protocol === port.protocol).map(p => ({container: c.name, ...p})));
-	const describe = [...new Set(declared.map(d => `${d.container}: ${d.containerPort}/${d.protocol}${d.name ? ` (${d.name})` : ''}`))];
+	const declared = containers.flatMap(c =>
+		c.ports
+			.filter(p => p.protocol === port.protocol)
+			.map(p => ({container: c.name, ...p})),
+	);
+	const describe = [
+		...new Set(
+			declared.map(
+				d =>
+					`${d.container}: ${d.containerPort}/${d.protocol}${d.name ? ` (${d.name})` : ''}`,
+			),
+		),
+	];
 	const distinctNumbers = [...new Set(declared.map(d => d.containerPort))];
 	if (typeof port.targetPort === 'string') {
 		const hit = declared.find(d => d.name === port.targetPort);
 		if (hit) {
-			return {kind: 'ok', port, containerPort: hit.containerPort, container: hit.container};
+			return {
+				kind: 'ok',
+				port,
+				containerPort: hit.containerPort,
+				container: hit.container,
+			};
 		}
 
 		const names = [...new Set(declared.flatMap(d => (d.name ? [d.name] : [])))];
-		return {kind: 'mismatch', port, named: true, declared: describe, ...(names.length === 1 ? {suggestion: names[0]!} : distinctNumbers.length === 1 ? {suggestion: distinctNumbers[0]!} : {})};
+		return {
+			kind: 'mismatch',
+			port,
+			named: true,
+			declared: describe,
+			...(names.length === 1
+				? {suggestion: names[0]!}
+				: distinctNumbers.length === 1
+					? {suggestion: distinctNumbers[0]!}
+					: {}),
+		};
 	}
 
 	const hit = declared.find(d => d.containerPort === port.targetPort);
 	if (hit) {
-		return {kind: 'ok', port, containerPort: hit.containerPort, container: hit.container};
+		return {
+			kind: 'ok',
+			port,
+			containerPort: hit.containerPort,
+			container: hit.container,
+		};
 	}
 
 	if (declared.length === 0) {
 		return {kind: 'undeclared', port};
 	}
 
-	return {kind: 'mismatch', port, named: false, declared: describe, ...(distinctNumbers.length === 1 ? {suggestion: distinctNumbers[0]!} : {})};
+	return {
+		kind: 'mismatch',
+		port,
+		named: false,
+		declared: describe,
+		...(distinctNumbers.length === 1 ? {suggestion: distinctNumbers[0]!} : {}),
+	};
 }
 
 /** One line on why a pod is not ready: phase, Ready condition, containers waiting or restarting. */
@@ -351,10 +514,16 @@ export function podProblem(pod: KubePod): string {
 
 	for (const container of pod.containers) {
 		const bits = [
-			container.state && container.state !== 'running' ? container.state : undefined,
-			container.ready === false && container.state === 'running' ? 'running but not ready' : undefined,
+			container.state && container.state !== 'running'
+				? container.state
+				: undefined,
+			container.ready === false && container.state === 'running'
+				? 'running but not ready'
+				: undefined,
 			container.restartCount ? `${container.restartCount} restarts` : undefined,
-			container.ready === false && container.readinessProbe ? `readiness probe ${container.readinessProbe}` : undefined,
+			container.ready === false && container.readinessProbe
+				? `readiness probe ${container.readinessProbe}`
+				: undefined,
 		].filter(Boolean);
 		if (bits.length > 0) {
 			parts.push(`container ${container.name}: ${bits.join(', ')}`);
@@ -365,9 +534,18 @@ export function podProblem(pod: KubePod): string {
 }
 
 /** Pods of the namespace that share a label key with the selector but not its value: likely the intended ones. */
-export function nearMisses(selector: Readonly<Record<string, string>>, pods: readonly KubePod[]): Array<{readonly pod: KubePod; readonly key: string; readonly value: string}> {
+export function nearMisses(
+	selector: Readonly<Record<string, string>>,
+	pods: readonly KubePod[],
+): Array<{
+	readonly pod: KubePod;
+	readonly key: string;
+	readonly value: string;
+}> {
 	return pods.flatMap(pod => {
-		const key = Object.keys(selector).find(k => pod.labels[k] !== undefined && pod.labels[k] !== selector[k]);
+		const key = Object.keys(selector).find(
+			k => pod.labels[k] !== undefined && pod.labels[k] !== selector[k],
+		);
 		return key ? [{pod, key, value: pod.labels[key]!}] : [];
 	});
 }

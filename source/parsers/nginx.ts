@@ -1,5 +1,5 @@
 /**
-nginx: its configuration (one file's text, or the `nginx -T` dump of all of them), the way it
+Nginx: its configuration (one file's text, or the `nginx -T` dump of all of them), the way it
 routes a request to an upstream, and its error log. Pure functions, no I/O: the check reads the
 files (and follows `include`) and passes the text in.
 */
@@ -19,10 +19,14 @@ export type NginxParse = {
 	readonly errors: readonly string[];
 };
 
-type Token = {readonly text: string; readonly line: number; readonly quoted: boolean};
+type Token = {
+	readonly text: string;
+	readonly line: number;
+	readonly quoted: boolean;
+};
 
-/** nginx unescapes only these after a backslash; `\.` in a regex stays as written. */
-const escapable = new Set(['"', '\'', '\\', ' ', ';', '{', '}']);
+/** Nginx unescapes only these after a backslash; `\.` in a regex stays as written. */
+const escapable = new Set(['"', "'", '\\', ' ', ';', '{', '}']);
 
 function tokenize(text: string): Token[] {
 	const tokens: Token[] = [];
@@ -55,7 +59,7 @@ function tokenize(text: string): Token[] {
 			continue;
 		}
 
-		if (char === '"' || char === '\'') {
+		if (char === '"' || char === "'") {
 			const start = line;
 			let value = '';
 			index++;
@@ -80,7 +84,14 @@ function tokenize(text: string): Token[] {
 		let value = '';
 		while (index < text.length) {
 			const c = text[index]!;
-			if (/\s/.test(c) || c === ';' || c === '{' || c === '}' || c === '"' || c === '\'') {
+			if (
+				/\s/.test(c) ||
+				c === ';' ||
+				c === '{' ||
+				c === '}' ||
+				c === '"' ||
+				c === "'"
+			) {
 				// `${name}` is one word.
 				if (c === '{' && value.endsWith('$')) {
 					const close = text.indexOf('}', index);
@@ -123,7 +134,12 @@ export function parseNginxConfig(text: string, file: string): NginxParse {
 			if (!token.quoted && token.text === ';') {
 				const [name, ...args] = words;
 				if (name) {
-					directives.push({name: name.text, args: args.map(a => a.text), file, line: name.line});
+					directives.push({
+						name: name.text,
+						args: args.map(a => a.text),
+						file,
+						line: name.line,
+					});
 				}
 
 				words = [];
@@ -132,7 +148,13 @@ export function parseNginxConfig(text: string, file: string): NginxParse {
 				words = [];
 				const block = parseBlock(depth + 1);
 				if (name) {
-					directives.push({name: name.text, args: args.map(a => a.text), file, line: name.line, block});
+					directives.push({
+						name: name.text,
+						args: args.map(a => a.text),
+						file,
+						line: name.line,
+						block,
+					});
 				}
 			} else if (!token.quoted && token.text === '}') {
 				if (depth === 0) {
@@ -151,7 +173,9 @@ export function parseNginxConfig(text: string, file: string): NginxParse {
 		}
 
 		if (words.length > 0) {
-			errors.push(`${file}:${words[0]!.line}: directive "${words[0]!.text}" has no ";"`);
+			errors.push(
+				`${file}:${words[0]!.line}: directive "${words[0]!.text}" has no ";"`,
+			);
 		}
 
 		return directives;
@@ -162,7 +186,9 @@ export function parseNginxConfig(text: string, file: string): NginxParse {
 }
 
 /** Split `nginx -T` output into its files ("# configuration file PATH:" headers), keeping line numbers. */
-export function splitNginxDump(text: string): Array<{readonly file: string; readonly text: string}> {
+export function splitNginxDump(
+	text: string,
+): Array<{readonly file: string; readonly text: string}> {
 	const files: Array<{file: string; lines: string[]}> = [];
 	for (const line of text.split('\n')) {
 		const header = /^# configuration file (.+):$/.exec(line);
@@ -209,7 +235,7 @@ export type NginxUpstreamServer = {
 };
 
 export type NginxPass = {
-	/** proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass, grpc_pass. */
+	/** Proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass, grpc_pass. */
 	readonly directive: string;
 	readonly value: string;
 	readonly file: string;
@@ -232,9 +258,22 @@ export type NginxRoute = {
 	readonly passes: readonly NginxPass[];
 };
 
-const passDirectives = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass']);
+const passDirectives = new Set([
+	'proxy_pass',
+	'fastcgi_pass',
+	'uwsgi_pass',
+	'scgi_pass',
+	'grpc_pass',
+]);
 
-function walk(directives: readonly NginxDirective[], visit: (directive: NginxDirective, parents: readonly NginxDirective[]) => void, parents: readonly NginxDirective[] = []) {
+function walk(
+	directives: readonly NginxDirective[],
+	visit: (
+		directive: NginxDirective,
+		parents: readonly NginxDirective[],
+	) => void,
+	parents: readonly NginxDirective[] = [],
+) {
 	for (const directive of directives) {
 		visit(directive, parents);
 		if (directive.block) {
@@ -244,13 +283,17 @@ function walk(directives: readonly NginxDirective[], visit: (directive: NginxDir
 }
 
 /** "127.0.0.1:8080", "8080", "[::]:80", "*:80", "localhost:80", "unix:/x" → address/port. */
-export function parseNginxListen(args: readonly string[], fallbackPort: number): NginxListen | undefined {
+export function parseNginxListen(
+	args: readonly string[],
+	fallbackPort: number,
+): NginxListen | undefined {
 	const [spec, ...options] = args;
 	if (!spec || spec.startsWith('unix:')) {
 		return undefined;
 	}
 
-	const defaultServer = options.includes('default_server') || options.includes('default');
+	const defaultServer =
+		options.includes('default_server') || options.includes('default');
 	let address: string | undefined;
 	let portText: string | undefined;
 	const bracket = /^\[([^\]]+)](?::(\d+))?$/.exec(spec);
@@ -274,10 +317,15 @@ export function parseNginxListen(args: readonly string[], fallbackPort: number):
 	}
 
 	const port = portText === undefined ? fallbackPort : Number(portText);
-	return Number.isInteger(port) ? {...(address === undefined ? {} : {address}), port, defaultServer} : undefined;
+	return Number.isInteger(port)
+		? {...(address === undefined ? {} : {address}), port, defaultServer}
+		: undefined;
 }
 
-function serverAddress(spec: string, defaultPort: number | undefined): {address: string; host?: string; port?: number; unix?: string} {
+function serverAddress(
+	spec: string,
+	defaultPort: number | undefined,
+): {address: string; host?: string; port?: number; unix?: string} {
 	if (spec.startsWith('unix:')) {
 		const path = spec.slice(5).replace(/:\/.*$/, '');
 		return {address: `unix:${path}`, unix: path};
@@ -286,7 +334,12 @@ function serverAddress(spec: string, defaultPort: number | undefined): {address:
 	const bracket = /^\[([^\]]+)](?::(\d+))?$/.exec(spec);
 	if (bracket) {
 		const port = bracket[2] === undefined ? defaultPort : Number(bracket[2]);
-		return {address: port === undefined ? `[${bracket[1]!}]` : `[${bracket[1]!}]:${port}`, host: bracket[1]!, ...(port === undefined ? {} : {port})};
+		return {
+			address:
+				port === undefined ? `[${bracket[1]!}]` : `[${bracket[1]!}]:${port}`,
+			host: bracket[1]!,
+			...(port === undefined ? {} : {port}),
+		};
 	}
 
 	const match = /^([^:]+)(?::(\d+))?$/.exec(spec);
@@ -295,13 +348,24 @@ function serverAddress(spec: string, defaultPort: number | undefined): {address:
 	}
 
 	const port = match[2] === undefined ? defaultPort : Number(match[2]);
-	return {address: port === undefined ? match[1]! : `${match[1]!}:${port}`, host: match[1]!, ...(port === undefined ? {} : {port})};
+	return {
+		address: port === undefined ? match[1]! : `${match[1]!}:${port}`,
+		host: match[1]!,
+		...(port === undefined ? {} : {port}),
+	};
 }
 
-const schemePorts: Readonly<Record<string, number>> = {http: 80, https: 443, grpc: 80, grpcs: 443};
+const schemePorts: Readonly<Record<string, number>> = {
+	http: 80,
+	https: 443,
+	grpc: 80,
+	grpcs: 443,
+};
 
 /** The servers of `upstream NAME {}` blocks, by context and name. */
-function upstreamBlocks(directives: readonly NginxDirective[]): Map<string, NginxDirective> {
+function upstreamBlocks(
+	directives: readonly NginxDirective[],
+): Map<string, NginxDirective> {
 	const blocks = new Map<string, NginxDirective>();
 	walk(directives, (directive, parents) => {
 		if (directive.name === 'upstream' && directive.block && directive.args[0]) {
@@ -312,9 +376,20 @@ function upstreamBlocks(directives: readonly NginxDirective[]): Map<string, Ngin
 	return blocks;
 }
 
-function resolvePass(directive: NginxDirective, context: 'http' | 'stream', upstreams: Map<string, NginxDirective>, location: string | undefined): NginxPass {
+function resolvePass(
+	directive: NginxDirective,
+	context: 'http' | 'stream',
+	upstreams: Map<string, NginxDirective>,
+	location: string | undefined,
+): NginxPass {
 	const value = directive.args[0] ?? '';
-	const base = {directive: directive.name, value, file: directive.file, line: directive.line, ...(location === undefined ? {} : {location})};
+	const base = {
+		directive: directive.name,
+		value,
+		file: directive.file,
+		line: directive.line,
+		...(location === undefined ? {} : {location}),
+	};
 	const text = `${directive.name} ${directive.args.join(' ')};`;
 	if (value.includes('$')) {
 		return {...base, servers: [], variable: true};
@@ -330,7 +405,19 @@ function resolvePass(directive: NginxDirective, context: 'http' | 'stream', upst
 
 	if (rest.startsWith('unix:')) {
 		const server = serverAddress(rest, undefined);
-		return {...base, servers: [{...server, file: directive.file, line: directive.line, text, flags: []}], variable: false};
+		return {
+			...base,
+			servers: [
+				{
+					...server,
+					file: directive.file,
+					line: directive.line,
+					text,
+					flags: [],
+				},
+			],
+			variable: false,
+		};
 	}
 
 	// Host part: up to the first "/" (after an optional [v6]).
@@ -343,7 +430,9 @@ function resolvePass(directive: NginxDirective, context: 'http' | 'stream', upst
 				continue;
 			}
 
-			const flags = entry.args.slice(1).filter(a => a === 'backup' || a === 'down');
+			const flags = entry.args
+				.slice(1)
+				.filter(a => a === 'backup' || a === 'down');
 			servers.push({
 				...serverAddress(entry.args[0], context === 'http' ? 80 : undefined),
 				file: entry.file,
@@ -358,17 +447,31 @@ function resolvePass(directive: NginxDirective, context: 'http' | 'stream', upst
 
 	return {
 		...base,
-		servers: [{...serverAddress(hostPart, defaultPort), file: directive.file, line: directive.line, text, flags: []}],
+		servers: [
+			{
+				...serverAddress(hostPart, defaultPort),
+				file: directive.file,
+				line: directive.line,
+				text,
+				flags: [],
+			},
+		],
 		variable: false,
 	};
 }
 
 /** Every server block (http and stream) with its listens and names. */
-export function nginxServers(directives: readonly NginxDirective[]): NginxServerBlock[] {
+export function nginxServers(
+	directives: readonly NginxDirective[],
+): NginxServerBlock[] {
 	const servers: NginxServerBlock[] = [];
 	walk(directives, (directive, parents) => {
 		const parent = parents.at(-1)?.name;
-		if (directive.name !== 'server' || !directive.block || (parent !== 'http' && parent !== 'stream')) {
+		if (
+			directive.name !== 'server' ||
+			!directive.block ||
+			(parent !== 'http' && parent !== 'stream')
+		) {
 			return;
 		}
 
@@ -376,13 +479,21 @@ export function nginxServers(directives: readonly NginxDirective[]): NginxServer
 			.filter(d => d.name === 'listen')
 			.map(d => parseNginxListen(d.args, 80))
 			.filter(l => l !== undefined);
-		const names = directive.block.filter(d => d.name === 'server_name').flatMap(d => d.args);
+		const names = directive.block
+			.filter(d => d.name === 'server_name')
+			.flatMap(d => d.args);
 		servers.push({
 			context: parent,
 			file: directive.file,
 			line: directive.line,
 			// No listen directive: *:80 (nginx runs as root) or *:8000 otherwise; both are given.
-			listens: listens.length > 0 || parent === 'stream' ? listens : [{port: 80, defaultServer: false}, {port: 8000, defaultServer: false}],
+			listens:
+				listens.length > 0 || parent === 'stream'
+					? listens
+					: [
+							{port: 80, defaultServer: false},
+							{port: 8000, defaultServer: false},
+						],
 			names,
 			directives: directive.block,
 		});
@@ -416,19 +527,37 @@ function nameMatches(pattern: string, host: string): boolean {
 	return p === lower;
 }
 
-type LocationMatch = {readonly directive: NginxDirective; readonly label: string};
+type LocationMatch = {
+	readonly directive: NginxDirective;
+	readonly label: string;
+};
 
-function chooseLocation(server: NginxServerBlock, path: string): LocationMatch | undefined {
-	const locations = server.directives.filter(d => d.name === 'location' && d.block);
-	let best: {directive: NginxDirective; prefix: string; stop: boolean} | undefined;
+function chooseLocation(
+	server: NginxServerBlock,
+	path: string,
+): LocationMatch | undefined {
+	const locations = server.directives.filter(
+		d => d.name === 'location' && d.block,
+	);
+	let best:
+		{directive: NginxDirective; prefix: string; stop: boolean} | undefined;
 	for (const location of locations) {
 		const [first, second] = location.args;
 		if (first === '=' && second === path) {
 			return {directive: location, label: `= ${second}`};
 		}
 
-		const prefix = first === '^~' ? second : first && !['=', '~', '~*'].includes(first) && !first.startsWith('@') ? first : undefined;
-		if (prefix !== undefined && path.startsWith(prefix) && (!best || prefix.length > best.prefix.length)) {
+		const prefix =
+			first === '^~'
+				? second
+				: first && !['=', '~', '~*'].includes(first) && !first.startsWith('@')
+					? first
+					: undefined;
+		if (
+			prefix !== undefined &&
+			path.startsWith(prefix) &&
+			(!best || prefix.length > best.prefix.length)
+		) {
 			best = {directive: location, prefix, stop: first === '^~'};
 		}
 	}
@@ -446,14 +575,24 @@ function chooseLocation(server: NginxServerBlock, path: string): LocationMatch |
 		}
 	}
 
-	return best ? {directive: best.directive, label: best.directive.args.join(' ')} : undefined;
+	return best
+		? {directive: best.directive, label: best.directive.args.join(' ')}
+		: undefined;
 }
 
-function passesIn(directives: readonly NginxDirective[], context: 'http' | 'stream', upstreams: Map<string, NginxDirective>, location: string | undefined): NginxPass[] {
+function passesIn(
+	directives: readonly NginxDirective[],
+	context: 'http' | 'stream',
+	upstreams: Map<string, NginxDirective>,
+	location: string | undefined,
+): NginxPass[] {
 	const passes: NginxPass[] = [];
 	walk(directives, (directive, parents) => {
 		// Nested locations belong to themselves; `if` blocks belong to their location.
-		if (passDirectives.has(directive.name) && parents.every(p => p.name === 'if')) {
+		if (
+			passDirectives.has(directive.name) &&
+			parents.every(p => p.name === 'if')
+		) {
 			passes.push(resolvePass(directive, context, upstreams, location));
 		}
 	});
@@ -465,44 +604,111 @@ Which server block answers a connection to address:port with this Host and path,
 sends the request: the location nginx would pick and its *_pass directive, resolved through
 `upstream` blocks to addresses with their file:line.
 */
-export function routeNginx(directives: readonly NginxDirective[], request: {readonly address: string; readonly port: number; readonly host?: string; readonly path?: string}): NginxRoute {
+export function routeNginx(
+	directives: readonly NginxDirective[],
+	request: {
+		readonly address: string;
+		readonly port: number;
+		readonly host?: string;
+		readonly path?: string;
+	},
+): NginxRoute {
 	const upstreams = upstreamBlocks(directives);
-	const onPort = nginxServers(directives).filter(server => server.listens.some(l => l.port === request.port && (l.address === undefined || l.address === request.address || l.address === 'localhost')));
+	const onPort = nginxServers(directives).filter(server =>
+		server.listens.some(
+			l =>
+				l.port === request.port &&
+				(l.address === undefined ||
+					l.address === request.address ||
+					l.address === 'localhost'),
+		),
+	);
 	if (onPort.length === 0) {
-		return {serverReason: `no server block listens on port ${request.port}`, passes: []};
+		return {
+			serverReason: `no server block listens on port ${request.port}`,
+			passes: [],
+		};
 	}
 
 	// A server that listens on the exact address wins over wildcard ones (nginx picks by address first).
-	const exact = onPort.filter(server => server.listens.some(l => l.port === request.port && l.address === request.address));
+	const exact = onPort.filter(server =>
+		server.listens.some(
+			l => l.port === request.port && l.address === request.address,
+		),
+	);
 	const candidates = exact.length > 0 ? exact : onPort;
 	const host = request.host?.toLowerCase();
-	const named = host === undefined ? undefined : candidates.find(server => server.names.some(name => nameMatches(name, host)));
-	const byDefault = candidates.find(server => server.listens.some(l => l.port === request.port && l.defaultServer));
+	const named =
+		host === undefined
+			? undefined
+			: candidates.find(server =>
+					server.names.some(name => nameMatches(name, host)),
+				);
+	const byDefault = candidates.find(server =>
+		server.listens.some(l => l.port === request.port && l.defaultServer),
+	);
 	const server = named ?? byDefault ?? candidates[0]!;
 	const listen = server.listens.find(l => l.port === request.port)!;
 	const reason = `server block at ${server.file}:${server.line} (listen ${listen.address ?? '*'}:${listen.port}${
-		named ? `, server_name ${server.names.join(' ')}` : byDefault === server ? ', default_server' : candidates.length > 1 ? ', the first on this port' : ''
+		named
+			? `, server_name ${server.names.join(' ')}`
+			: byDefault === server
+				? ', default_server'
+				: candidates.length > 1
+					? ', the first on this port'
+					: ''
 	})`;
 	const context = server.context;
 	if (context === 'stream') {
-		return {server, serverReason: reason, passes: passesIn(server.directives, context, upstreams, undefined)};
+		return {
+			server,
+			serverReason: reason,
+			passes: passesIn(server.directives, context, upstreams, undefined),
+		};
 	}
 
 	const path = request.path ?? '/';
 	const location = chooseLocation(server, path);
 	if (!location) {
-		return {server, serverReason: reason, passes: passesIn(server.directives.filter(d => d.name !== 'location'), context, upstreams, undefined)};
+		return {
+			server,
+			serverReason: reason,
+			passes: passesIn(
+				server.directives.filter(d => d.name !== 'location'),
+				context,
+				upstreams,
+				undefined,
+			),
+		};
 	}
 
-	return {server, serverReason: reason, location: location.label, passes: passesIn(location.directive.block ?? [], context, upstreams, location.label)};
+	return {
+		server,
+		serverReason: reason,
+		location: location.label,
+		passes: passesIn(
+			location.directive.block ?? [],
+			context,
+			upstreams,
+			location.label,
+		),
+	};
 }
 
-/** error_log paths named in the config (first argument), with where they are set. */
-export function nginxErrorLogs(directives: readonly NginxDirective[]): Array<{readonly path: string; readonly file: string; readonly line: number}> {
+/** Error_log paths named in the config (first argument), with where they are set. */
+export function nginxErrorLogs(directives: readonly NginxDirective[]): Array<{
+	readonly path: string;
+	readonly file: string;
+	readonly line: number;
+}> {
 	const logs: Array<{path: string; file: string; line: number}> = [];
 	walk(directives, directive => {
 		if (directive.name === 'error_log' && directive.args[0]) {
-			logs.push({path: directive.args[0], file: directive.file, line: directive.line});
+			logs.push({
+				path: directive.args[0],
+				file: directive.file,
+				line: directive.line,
+			});
 		}
 	});
 	return logs;
@@ -514,13 +720,18 @@ export function isInclude(directive: NginxDirective): boolean {
 }
 
 /** Replace every `include` by the directives of the files it names (as the caller resolves them). */
-export function expandIncludes(directives: readonly NginxDirective[], resolve: (directive: NginxDirective) => readonly NginxDirective[] | undefined): NginxDirective[] {
+export function expandIncludes(
+	directives: readonly NginxDirective[],
+	resolve: (directive: NginxDirective) => readonly NginxDirective[] | undefined,
+): NginxDirective[] {
 	return directives.flatMap(directive => {
 		if (isInclude(directive)) {
 			return resolve(directive) ?? [];
 		}
 
-		return directive.block ? [{...directive, block: expandIncludes(directive.block, resolve)}] : [directive];
+		return directive.block
+			? [{...directive, block: expandIncludes(directive.block, resolve)}]
+			: [directive];
 	});
 }
 
@@ -530,7 +741,7 @@ export type NginxLogEntry = {
 	readonly time: string;
 	readonly level: string;
 	readonly message: string;
-	/** errno and its text, from "(111: Connection refused)". */
+	/** Errno and its text, from "(111: Connection refused)". */
 	readonly errno?: number;
 	readonly error?: string;
 	/** The upstream URL nginx tried: "http://127.0.0.1:3000/". */
@@ -546,14 +757,18 @@ export type NginxLogEntry = {
 export function parseNginxErrorLog(text: string): NginxLogEntry[] {
 	const entries: NginxLogEntry[] = [];
 	for (const raw of text.split('\n')) {
-		const match = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)] \d+#\d+: (?:\*\d+ )?(.*)$/.exec(raw);
+		const match =
+			/^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)] \d+#\d+: (?:\*\d+ )?(.*)$/.exec(
+				raw,
+			);
 		if (!match) {
 			continue;
 		}
 
 		const message = match[3]!;
 		const errno = /\((\d+): ([^)]+)\)/.exec(message);
-		const field = (name: string) => new RegExp(`, ${name}: "?([^",]*)"?`).exec(message)?.[1];
+		const field = (name: string) =>
+			new RegExp(`, ${name}: "?([^",]*)"?`).exec(message)?.[1];
 		const upstream = /, upstream: "([^"]*)"/.exec(message)?.[1];
 		const request = /, request: "([^"]*)"/.exec(message)?.[1];
 		const client = field('client');

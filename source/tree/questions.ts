@@ -1,4 +1,5 @@
 import type {Facts} from './facts.js';
+import {proxyAnswer, proxyQuestionApplies} from './nodes/proxy.js';
 import type {AutoAnswer, QuestionNode} from './types.js';
 
 const yesNo = [
@@ -82,11 +83,8 @@ export const questions: readonly QuestionNode[] = [
 		why: 'A proxy or load balancer answers for the service: the refusal may be its connection to the backend, or its health checks.',
 		help: 'proxy=yes|no  a reverse proxy or load balancer sits in front of the service',
 		choices: yesNo,
-		after: ['probe'],
-		when: facts =>
-			facts.upstream !== undefined &&
-			facts.upstream.proxy === undefined &&
-			facts.probe?.outcome !== 'open',
-		auto: () => undefined,
+		after: ['reverse-proxy'],
+		when: proxyQuestionApplies,
+		auto: proxyAnswer,
 	},
 ];

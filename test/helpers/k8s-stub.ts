@@ -11,7 +11,12 @@ import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-type KubeObject = {readonly metadata?: {readonly namespace?: string; readonly labels?: Record<string, string>}} & Record<string, unknown>;
+type KubeObject = {
+	readonly metadata?: {
+		readonly namespace?: string;
+		readonly labels?: Record<string, string>;
+	};
+} & Record<string, unknown>;
 
 export type KubeObjects = {
 	readonly services: readonly KubeObject[];
@@ -23,18 +28,31 @@ const fixtureDirectory = new URL('../fixtures/kubernetes/', import.meta.url);
 
 /** The recorded objects of test/fixtures/kubernetes (see its README). */
 export function recordedObjects(): KubeObjects {
-	const items = (name: string) => (JSON.parse(readFileSync(new URL(name, fixtureDirectory), 'utf8')) as {items: KubeObject[]}).items;
-	return {services: items('services.json'), pods: items('pods.json'), endpointslices: items('endpointslices.json')};
+	const items = (name: string) =>
+		(
+			JSON.parse(readFileSync(new URL(name, fixtureDirectory), 'utf8')) as {
+				items: KubeObject[];
+			}
+		).items;
+	return {
+		services: items('services.json'),
+		pods: items('pods.json'),
+		endpointslices: items('endpointslices.json'),
+	};
 }
 
 /** "a=b,c==d,e!=f" → a predicate on labels (what the API server does with ?labelSelector=). */
-export function labelMatcher(selector: string | undefined): (labels: Record<string, string> | undefined) => boolean {
+export function labelMatcher(
+	selector: string | undefined,
+): (labels: Record<string, string> | undefined) => boolean {
 	const terms = (selector ?? '')
 		.split(',')
 		.filter(Boolean)
 		.map(term => {
 			const match = /^([^!=]+)(!=|==|=)(.*)$/.exec(term.trim());
-			return match ? {key: match[1]!, not: match[2] === '!=', value: match[3]!} : {key: term.trim(), not: false, value: undefined};
+			return match
+				? {key: match[1]!, not: match[2] === '!=', value: match[3]!}
+				: {key: term.trim(), not: false, value: undefined};
 		});
 	return labels =>
 		terms.every(term => {
@@ -48,20 +66,66 @@ export function labelMatcher(selector: string | undefined): (labels: Record<stri
 }
 
 /** The `kubectl get KIND -o json` document for these objects (a List), filtered like the API would. */
-export function kubeList(items: readonly KubeObject[], filter: {readonly namespace?: string; readonly labelSelector?: string} = {}): string {
+export function kubeList(
+	items: readonly KubeObject[],
+	filter: {readonly namespace?: string; readonly labelSelector?: string} = {},
+): string {
 	const matches = labelMatcher(filter.labelSelector);
-	const selected = items.filter(item => (filter.namespace === undefined || item.metadata?.namespace === filter.namespace) && matches(item.metadata?.labels));
+	const selected = items.filter(
+		item =>
+			(filter.namespace === undefined ||
+				item.metadata?.namespace === filter.namespace) &&
+			matches(item.metadata?.labels),
+	);
 	return `${JSON.stringify({apiVersion: 'v1', items: selected, kind: 'List', metadata: {resourceVersion: ''}}, undefined, 4)}\n`;
 }
 
 const resources = {
 	v1: [
-		{name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'], shortNames: ['po'], categories: ['all']},
-		{name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list', 'watch'], shortNames: ['svc'], categories: ['all']},
-		{name: 'endpoints', singularName: 'endpoints', namespaced: true, kind: 'Endpoints', verbs: ['get', 'list', 'watch'], shortNames: ['ep']},
-		{name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list', 'watch'], shortNames: ['ns']},
+		{
+			name: 'pods',
+			singularName: 'pod',
+			namespaced: true,
+			kind: 'Pod',
+			verbs: ['get', 'list', 'watch'],
+			shortNames: ['po'],
+			categories: ['all'],
+		},
+		{
+			name: 'services',
+			singularName: 'service',
+			namespaced: true,
+			kind: 'Service',
+			verbs: ['get', 'list', 'watch'],
+			shortNames: ['svc'],
+			categories: ['all'],
+		},
+		{
+			name: 'endpoints',
+			singularName: 'endpoints',
+			namespaced: true,
+			kind: 'Endpoints',
+			verbs: ['get', 'list', 'watch'],
+			shortNames: ['ep'],
+		},
+		{
+			name: 'namespaces',
+			singularName: 'namespace',
+			namespaced: false,
+			kind: 'Namespace',
+			verbs: ['get', 'list', 'watch'],
+			shortNames: ['ns'],
+		},
 	],
-	discovery: [{name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list', 'watch']}],
+	discovery: [
+		{
+			name: 'endpointslices',
+			singularName: 'endpointslice',
+			namespaced: true,
+			kind: 'EndpointSlice',
+			verbs: ['get', 'list', 'watch'],
+		},
+	],
 };
 
 export type K8sStub = {
@@ -74,58 +138,117 @@ export type K8sStub = {
 	readonly close: () => Promise<void>;
 };
 
-export async function startK8sStub(objects: KubeObjects = recordedObjects()): Promise<K8sStub> {
+export async function startK8sStub(
+	objects: KubeObjects = recordedObjects(),
+): Promise<K8sStub> {
 	const requests: Array<{method: string; url: string}> = [];
 	const server = http.createServer((request, response) => {
 		const url = new URL(request.url ?? '/', 'http://stub');
-		requests.push({method: request.method ?? '?', url: url.pathname + url.search});
+		requests.push({
+			method: request.method ?? '?',
+			url: url.pathname + url.search,
+		});
 		const send = (status: number, body: unknown) => {
 			response.writeHead(status, {'content-type': 'application/json'});
 			response.end(typeof body === 'string' ? body : JSON.stringify(body));
 		};
 
 		const status = (code: number, reason: string, message: string) => {
-			send(code, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code});
+			send(code, {
+				kind: 'Status',
+				apiVersion: 'v1',
+				metadata: {},
+				status: 'Failure',
+				message,
+				reason,
+				code,
+			});
 		};
 
 		if (request.method !== 'GET') {
-			status(403, 'Forbidden', `${request.method} is not allowed: this stub is read-only`);
+			status(
+				403,
+				'Forbidden',
+				`${request.method} is not allowed: this stub is read-only`,
+			);
 			return;
 		}
 
 		const p = url.pathname;
 		if (p === '/version') {
-			send(200, {major: '1', minor: '30', gitVersion: 'v1.30.0', platform: 'linux/amd64'});
+			send(200, {
+				major: '1',
+				minor: '30',
+				gitVersion: 'v1.30.0',
+				platform: 'linux/amd64',
+			});
 			return;
 		}
 
 		if (p === '/api') {
-			send(200, {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443'}]});
+			send(200, {
+				kind: 'APIVersions',
+				versions: ['v1'],
+				serverAddressByClientCIDRs: [
+					{clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443'},
+				],
+			});
 			return;
 		}
 
 		if (p === '/apis') {
 			const version = {groupVersion: 'discovery.k8s.io/v1', version: 'v1'};
-			send(200, {kind: 'APIGroupList', apiVersion: 'v1', groups: [{name: 'discovery.k8s.io', versions: [version], preferredVersion: version}]});
+			send(200, {
+				kind: 'APIGroupList',
+				apiVersion: 'v1',
+				groups: [
+					{
+						name: 'discovery.k8s.io',
+						versions: [version],
+						preferredVersion: version,
+					},
+				],
+			});
 			return;
 		}
 
 		if (p === '/api/v1') {
-			send(200, {kind: 'APIResourceList', groupVersion: 'v1', resources: resources.v1});
+			send(200, {
+				kind: 'APIResourceList',
+				groupVersion: 'v1',
+				resources: resources.v1,
+			});
 			return;
 		}
 
 		if (p === '/apis/discovery.k8s.io/v1') {
-			send(200, {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'discovery.k8s.io/v1', resources: resources.discovery});
+			send(200, {
+				kind: 'APIResourceList',
+				apiVersion: 'v1',
+				groupVersion: 'discovery.k8s.io/v1',
+				resources: resources.discovery,
+			});
 			return;
 		}
 
-		const list = /^\/(?:api\/v1|apis\/discovery\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/(services|pods|endpointslices)$/.exec(p);
+		const list =
+			/^\/(?:api\/v1|apis\/discovery\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/(services|pods|endpointslices)$/.exec(
+				p,
+			);
 		if (list) {
 			const [, namespace, kind] = list;
 			const items = objects[kind as keyof KubeObjects];
-			const listKind = {services: 'ServiceList', pods: 'PodList', endpointslices: 'EndpointSliceList'}[kind as keyof KubeObjects];
-			const document = JSON.parse(kubeList(items, {namespace, labelSelector: url.searchParams.get('labelSelector') ?? undefined})) as {items: unknown[]};
+			const listKind = {
+				services: 'ServiceList',
+				pods: 'PodList',
+				endpointslices: 'EndpointSliceList',
+			}[kind as keyof KubeObjects];
+			const document = JSON.parse(
+				kubeList(items, {
+					namespace,
+					labelSelector: url.searchParams.get('labelSelector') ?? undefined,
+				}),
+			) as {items: unknown[]};
 			send(200, {
 				kind: listKind,
 				apiVersion: kind === 'endpointslices' ? 'discovery.k8s.io/v1' : 'v1',

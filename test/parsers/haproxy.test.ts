@@ -1,11 +1,20 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {haproxyConfigArgs, parseHaproxyBind, parseHaproxyConfig, routeHaproxy} from '../../source/parsers/haproxy.js';
+import {
+	haproxyConfigArgs,
+	parseHaproxyBind,
+	parseHaproxyConfig,
+	routeHaproxy,
+} from '../../source/parsers/haproxy.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/haproxy/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+	readFileSync(new URL(`../fixtures/haproxy/${name}`, import.meta.url), 'utf8');
 
 describe('parseHaproxyConfig (the config HAProxy 2.6 ran with on this host)', () => {
-	const sections = parseHaproxyConfig(fixture('haproxy.cfg'), '/tmp/hap1/haproxy.cfg');
+	const sections = parseHaproxyConfig(
+		fixture('haproxy.cfg'),
+		'/tmp/hap1/haproxy.cfg',
+	);
 
 	test('sections with line numbers', () => {
 		expect(sections.map(s => [s.kind, s.name, s.line])).toEqual([
@@ -19,34 +28,69 @@ describe('parseHaproxyConfig (the config HAProxy 2.6 ran with on this host)', ()
 
 	test('frontend → default_backend → server, with file:line', () => {
 		const route = routeHaproxy(sections, {address: '127.0.0.1', port: 39_190});
-		expect(route.reason).toBe('frontend web at /tmp/hap1/haproxy.cfg:13 (bind 127.0.0.1:39190 at line 14)');
+		expect(route.reason).toBe(
+			'frontend web at /tmp/hap1/haproxy.cfg:13 (bind 127.0.0.1:39190 at line 14)',
+		);
 		expect(route.backends).toHaveLength(1);
 		expect(route.backends[0]?.via).toBe('default_backend app (line 15)');
 		expect(route.backends[0]?.servers).toEqual([
-			{name: 'app1', address: '127.0.0.1:39191', host: '127.0.0.1', port: 39_191, file: '/tmp/hap1/haproxy.cfg', line: 18, text: 'server app1 127.0.0.1:39191', checked: false, flags: []},
+			{
+				name: 'app1',
+				address: '127.0.0.1:39191',
+				host: '127.0.0.1',
+				port: 39_191,
+				file: '/tmp/hap1/haproxy.cfg',
+				line: 18,
+				text: 'server app1 127.0.0.1:39191',
+				checked: false,
+				flags: [],
+			},
 		]);
 	});
 
 	test('a listen section is its own backend', () => {
 		const route = routeHaproxy(sections, {address: '127.0.0.1', port: 39_192});
-		expect(route.backends[0]?.servers[0]).toMatchObject({name: 'db1', address: '127.0.0.1:39193', line: 23, checked: true});
+		expect(route.backends[0]?.servers[0]).toMatchObject({
+			name: 'db1',
+			address: '127.0.0.1:39193',
+			line: 23,
+			checked: true,
+		});
 	});
 
 	test('a port nobody binds', () => {
-		expect(routeHaproxy(sections, {address: '127.0.0.1', port: 1}).reason).toBe('no frontend or listen section binds port 1');
+		expect(routeHaproxy(sections, {address: '127.0.0.1', port: 1}).reason).toBe(
+			'no frontend or listen section binds port 1',
+		);
 	});
 });
 
-test('Debian\'s default haproxy.cfg has no frontend', () => {
-	const sections = parseHaproxyConfig(fixture('debian-default.cfg'), '/etc/haproxy/haproxy.cfg');
+test("Debian's default haproxy.cfg has no frontend", () => {
+	const sections = parseHaproxyConfig(
+		fixture('debian-default.cfg'),
+		'/etc/haproxy/haproxy.cfg',
+	);
 	expect(sections.map(s => s.kind)).toEqual(['global', 'defaults']);
-	expect(sections[0]?.lines.find(l => l.keyword === 'stats')?.args).toEqual(['socket', '/run/haproxy/admin.sock', 'mode', '660', 'level', 'admin']);
+	expect(sections[0]?.lines.find(l => l.keyword === 'stats')?.args).toEqual([
+		'socket',
+		'/run/haproxy/admin.sock',
+		'mode',
+		'660',
+		'level',
+		'admin',
+	]);
 });
 
 test.each([
 	['*:80', [{port: 80, portEnd: 80}]],
 	[':8000-8010', [{port: 8000, portEnd: 8010}]],
-	['127.0.0.1:8080,[::1]:8080', [{address: '127.0.0.1', port: 8080, portEnd: 8080}, {address: '::1', port: 8080, portEnd: 8080}]],
+	[
+		'127.0.0.1:8080,[::1]:8080',
+		[
+			{address: '127.0.0.1', port: 8080, portEnd: 8080},
+			{address: '::1', port: 8080, portEnd: 8080},
+		],
+	],
 	['ipv4@0.0.0.0:443', [{port: 443, portEnd: 443}]],
 	['unix@/run/x.sock', []],
 	['garbage', []],
@@ -66,8 +110,13 @@ test('servers: no port, port offsets, IPv6, unix sockets, use_backend', () => {
 		'backend api',
 		'\tserver a1 /run/api.sock',
 	].join('\n');
-	const route = routeHaproxy(parseHaproxyConfig(config, 'h.cfg'), {address: '10.0.0.9', port: 8080});
-	expect(route.backends.map(b => [b.section.name, b.servers.map(s => s.address)])).toEqual([
+	const route = routeHaproxy(parseHaproxyConfig(config, 'h.cfg'), {
+		address: '10.0.0.9',
+		port: 8080,
+	});
+	expect(
+		route.backends.map(b => [b.section.name, b.servers.map(s => s.address)]),
+	).toEqual([
 		['api', ['unix:/run/api.sock']],
 		['web', ['10.0.0.1:8080', '[::1]:8081']],
 	]);
@@ -75,11 +124,29 @@ test('servers: no port, port offsets, IPv6, unix sockets, use_backend', () => {
 });
 
 test('config files from the command line (real /proc/PID/cmdline)', () => {
-	const argv = readFileSync(new URL('../fixtures/haproxy/cmdline.bin', import.meta.url), 'utf8').split('\0').filter(Boolean);
-	expect(argv).toEqual(['/usr/sbin/haproxy', '-f', '/tmp/hap1/haproxy.cfg', '-db']);
-	expect(haproxyConfigArgs(argv)).toEqual(['/tmp/hap1/haproxy.cfg']);
-	expect(haproxyConfigArgs(['haproxy', '-Ws', '-f', '/etc/haproxy/haproxy.cfg', '-f', '/etc/haproxy/conf.d', '-p', '/run/haproxy.pid'])).toEqual([
-		'/etc/haproxy/haproxy.cfg',
-		'/etc/haproxy/conf.d',
+	const argv = readFileSync(
+		new URL('../fixtures/haproxy/cmdline.bin', import.meta.url),
+		'utf8',
+	)
+		.split('\0')
+		.filter(Boolean);
+	expect(argv).toEqual([
+		'/usr/sbin/haproxy',
+		'-f',
+		'/tmp/hap1/haproxy.cfg',
+		'-db',
 	]);
+	expect(haproxyConfigArgs(argv)).toEqual(['/tmp/hap1/haproxy.cfg']);
+	expect(
+		haproxyConfigArgs([
+			'haproxy',
+			'-Ws',
+			'-f',
+			'/etc/haproxy/haproxy.cfg',
+			'-f',
+			'/etc/haproxy/conf.d',
+			'-p',
+			'/run/haproxy.pid',
+		]),
+	).toEqual(['/etc/haproxy/haproxy.cfg', '/etc/haproxy/conf.d']);
 });

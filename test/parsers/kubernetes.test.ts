@@ -16,13 +16,20 @@ import {kubeList, recordedObjects} from '../helpers/k8s-stub.js';
 const objects = recordedObjects();
 const parsedServices = parseKubeServices(kubeList(objects.services));
 const parsedPods = parseKubePods(kubeList(objects.pods, {namespace: 'shop'}));
-const services: readonly KubeService[] = parsedServices.ok ? parsedServices.items : [];
+const services: readonly KubeService[] = parsedServices.ok
+	? parsedServices.items
+	: [];
 const pods: readonly KubePod[] = parsedPods.ok ? parsedPods.items : [];
 
 describe('parsers', () => {
 	test('services', () => {
 		expect(parsedServices.ok).toBe(true);
-		expect(services.map(s => `${s.namespace}/${s.name}`)).toEqual(['default/kubernetes', 'shop/web', 'shop/api', 'shop/worker']);
+		expect(services.map(s => `${s.namespace}/${s.name}`)).toEqual([
+			'default/kubernetes',
+			'shop/web',
+			'shop/api',
+			'shop/worker',
+		]);
 		expect(services[0]?.selector).toBeUndefined();
 		expect(services[1]).toEqual({
 			namespace: 'shop',
@@ -32,7 +39,15 @@ describe('parsers', () => {
 			externalIPs: [],
 			loadBalancerIPs: [],
 			selector: {app: 'web'},
-			ports: [{name: 'http', port: 80, targetPort: 8080, nodePort: 30_080, protocol: 'TCP'}],
+			ports: [
+				{
+					name: 'http',
+					port: 80,
+					targetPort: 8080,
+					nodePort: 30_080,
+					protocol: 'TCP',
+				},
+			],
 		});
 		expect(services[3]?.ports[0]?.targetPort).toBe('rpc');
 	});
@@ -44,7 +59,9 @@ describe('parsers', () => {
 			['worker-7b8c9d6f5-vx4kp', false, '10.244.2.31'],
 		]);
 		const worker = pods[2]!;
-		expect(worker.notReadyReason).toBe('ContainersNotReady: containers with unready status: [worker]');
+		expect(worker.notReadyReason).toBe(
+			'ContainersNotReady: containers with unready status: [worker]',
+		);
 		expect(worker.containers[0]).toEqual({
 			name: 'worker',
 			ports: [{name: 'rpc', containerPort: 9000, protocol: 'TCP'}],
@@ -59,44 +76,106 @@ describe('parsers', () => {
 	});
 
 	test('endpoint slices: null endpoints, ready and not ready', () => {
-		const slices = parseKubeEndpointSlices(kubeList(objects.endpointslices, {namespace: 'shop'}));
+		const slices = parseKubeEndpointSlices(
+			kubeList(objects.endpointslices, {namespace: 'shop'}),
+		);
 		expect(slices.ok && slices.items).toEqual([
 			{name: 'web-7xk2q', ports: [], endpoints: []},
-			{name: 'api-h8n2c', ports: [{name: 'http', port: 8081}], endpoints: [{addresses: ['10.244.1.17'], ready: true, pod: 'api-5f7b9c8d4-qm2zt'}]},
-			{name: 'worker-m4p9d', ports: [{name: 'rpc', port: 9000}], endpoints: [{addresses: ['10.244.2.31'], ready: false, pod: 'worker-7b8c9d6f5-vx4kp'}]},
+			{
+				name: 'api-h8n2c',
+				ports: [{name: 'http', port: 8081}],
+				endpoints: [
+					{addresses: ['10.244.1.17'], ready: true, pod: 'api-5f7b9c8d4-qm2zt'},
+				],
+			},
+			{
+				name: 'worker-m4p9d',
+				ports: [{name: 'rpc', port: 9000}],
+				endpoints: [
+					{
+						addresses: ['10.244.2.31'],
+						ready: false,
+						pod: 'worker-7b8c9d6f5-vx4kp',
+					},
+				],
+			},
 		]);
 	});
 
 	test('bad output', () => {
-		expect(parseKubeServices('error: You must be logged in to the server (Unauthorized)')).toEqual({ok: false, error: 'the output is not JSON'});
-		expect(parseKubePods('{"a": 1}')).toEqual({ok: false, error: 'no "items" in the output'});
+		expect(
+			parseKubeServices(
+				'error: You must be logged in to the server (Unauthorized)',
+			),
+		).toEqual({ok: false, error: 'the output is not JSON'});
+		expect(parseKubePods('{"a": 1}')).toEqual({
+			ok: false,
+			error: 'no "items" in the output',
+		});
 	});
 });
 
 describe('matchService', () => {
 	test.each([
-		['web.shop.svc.cluster.local', 80, [], 'shop/web', 'name web.shop.svc.cluster.local', 'exact'],
+		[
+			'web.shop.svc.cluster.local',
+			80,
+			[],
+			'shop/web',
+			'name web.shop.svc.cluster.local',
+			'exact',
+		],
 		['web.shop', 80, [], 'shop/web', 'name web.shop', 'exact'],
 		['kubernetes', 443, [], 'default/kubernetes', 'name kubernetes', 'exact'],
-		['worker.internal', 9000, ['10.96.40.12'], 'shop/worker', 'clusterIP 10.96.40.12 port 9000', 'exact'],
-		['127.0.0.1', 30_081, ['127.0.0.1'], 'shop/api', 'nodePort 30081', 'port-only'],
+		[
+			'worker.internal',
+			9000,
+			['10.96.40.12'],
+			'shop/worker',
+			'clusterIP 10.96.40.12 port 9000',
+			'exact',
+		],
+		[
+			'127.0.0.1',
+			30_081,
+			['127.0.0.1'],
+			'shop/api',
+			'nodePort 30081',
+			'port-only',
+		],
 	])('%s:%d', (host, port, addresses, service, matchedBy, strength) => {
 		const match = matchService(services, {host, port, addresses});
-		expect(match && `${match.service.namespace}/${match.service.name}`).toBe(service);
+		expect(match && `${match.service.namespace}/${match.service.name}`).toBe(
+			service,
+		);
 		expect(match?.matchedBy).toBe(matchedBy);
 		expect(match?.strength).toBe(strength);
 	});
 
 	test('no match', () => {
-		expect(matchService(services, {host: '127.0.0.1', port: 5432, addresses: ['127.0.0.1']})).toBeUndefined();
-		expect(matchService(services, {host: '10.96.40.12', port: 80, addresses: ['10.96.40.12']})).toBeUndefined();
+		expect(
+			matchService(services, {
+				host: '127.0.0.1',
+				port: 5432,
+				addresses: ['127.0.0.1'],
+			}),
+		).toBeUndefined();
+		expect(
+			matchService(services, {
+				host: '10.96.40.12',
+				port: 80,
+				addresses: ['10.96.40.12'],
+			}),
+		).toBeUndefined();
 	});
 });
 
 describe('selector and ports', () => {
 	test('selector matching and near misses', () => {
 		expect(pods.filter(p => selects({app: 'web'}, p.labels))).toEqual([]);
-		expect(nearMisses({app: 'web'}, pods).map(m => [m.pod.name, m.key, m.value])).toEqual([
+		expect(
+			nearMisses({app: 'web'}, pods).map(m => [m.pod.name, m.key, m.value]),
+		).toEqual([
 			['web-6d4cf56db6-2xk8p', 'app', 'web-frontend'],
 			['api-5f7b9c8d4-qm2zt', 'app', 'api'],
 			['worker-7b8c9d6f5-vx4kp', 'app', 'worker'],
@@ -105,7 +184,12 @@ describe('selector and ports', () => {
 
 	test('numeric targetPort no container declares', () => {
 		const api = services.find(s => s.name === 'api')!;
-		expect(checkTargetPort(api.ports[0]!, pods.filter(p => p.labels['app'] === 'api'))).toEqual({
+		expect(
+			checkTargetPort(
+				api.ports[0]!,
+				pods.filter(p => p.labels['app'] === 'api'),
+			),
+		).toEqual({
 			kind: 'mismatch',
 			port: api.ports[0],
 			named: false,
@@ -117,12 +201,32 @@ describe('selector and ports', () => {
 	test('named targetPort resolved, and missing', () => {
 		const worker = services.find(s => s.name === 'worker')!;
 		const workerPods = pods.filter(p => p.labels['app'] === 'worker');
-		expect(checkTargetPort(worker.ports[0]!, workerPods)).toMatchObject({kind: 'ok', containerPort: 9000, container: 'worker'});
-		expect(checkTargetPort({port: 9000, targetPort: 'grpc', protocol: 'TCP'}, workerPods)).toMatchObject({kind: 'mismatch', named: true, suggestion: 'rpc'});
+		expect(checkTargetPort(worker.ports[0]!, workerPods)).toMatchObject({
+			kind: 'ok',
+			containerPort: 9000,
+			container: 'worker',
+		});
+		expect(
+			checkTargetPort(
+				{port: 9000, targetPort: 'grpc', protocol: 'TCP'},
+				workerPods,
+			),
+		).toMatchObject({kind: 'mismatch', named: true, suggestion: 'rpc'});
 	});
 
 	test('no declared ports: cannot tell', () => {
-		const bare: KubePod = {namespace: 'x', name: 'p', labels: {}, phase: 'Running', ready: true, deleting: false, containers: [{name: 'c', ports: []}]};
-		expect(checkTargetPort({port: 80, targetPort: 8080, protocol: 'TCP'}, [bare]).kind).toBe('undeclared');
+		const bare: KubePod = {
+			namespace: 'x',
+			name: 'p',
+			labels: {},
+			phase: 'Running',
+			ready: true,
+			deleting: false,
+			containers: [{name: 'c', ports: []}],
+		};
+		expect(
+			checkTargetPort({port: 80, targetPort: 8080, protocol: 'TCP'}, [bare])
+				.kind,
+		).toBe('undeclared');
 	});
 });
