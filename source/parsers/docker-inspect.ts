@@ -2,11 +2,15 @@ import type {ContainerInfo, ContainerPortBinding} from '../tree/facts.js';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 const object = (value: unknown): Json => (isObject(value) ? value : {});
-const string = (value: unknown): string => (typeof value === 'string' ? value : '');
-const number = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter(v => typeof v === 'string') : []);
+const string = (value: unknown): string =>
+	typeof value === 'string' ? value : '';
+const number = (value: unknown): number =>
+	typeof value === 'number' && Number.isFinite(value) ? value : 0;
+const strings = (value: unknown): string[] =>
+	Array.isArray(value) ? value.filter(v => typeof v === 'string') : [];
 
 /** "8080/tcp" → {port: 8080, protocol: 'tcp'}. */
 function portKey(key: string): {port: number; protocol: string} | undefined {
@@ -34,7 +38,12 @@ function parseBindings(value: unknown): ContainerPortBinding[] {
 				continue;
 			}
 
-			bindings.push({containerPort: container.port, protocol: container.protocol, hostIp: string(host['HostIp']), hostPort});
+			bindings.push({
+				containerPort: container.port,
+				protocol: container.protocol,
+				hostIp: string(host['HostIp']),
+				hostPort,
+			});
 		}
 	}
 
@@ -84,11 +93,16 @@ function parseContainer(value: Json): ContainerInfo | undefined {
 	const project = label('com.docker.compose.project');
 	const service = label('com.docker.compose.service');
 	const path = string(value['Path']);
-	const status = string(state['Status']) || (state['Running'] === true ? 'running' : 'unknown');
+	const status =
+		string(state['Status']) ||
+		(state['Running'] === true ? 'running' : 'unknown');
 	return {
 		id,
 		name: string(value['Name']).replace(/^\//, '') || id.slice(0, 12),
-		image: string(config['Image']) || string(value['ImageName']) || string(value['Image']),
+		image:
+			string(config['Image']) ||
+			string(value['ImageName']) ||
+			string(value['Image']),
 		state: status,
 		running: state['Running'] === true,
 		pid: number(state['Pid']),
@@ -111,7 +125,9 @@ function parseContainer(value: Json): ContainerInfo | undefined {
 					compose: {
 						project,
 						service,
-						...(label('com.docker.compose.project.working_dir') ? {workingDir: label('com.docker.compose.project.working_dir')} : {}),
+						...(label('com.docker.compose.project.working_dir')
+							? {workingDir: label('com.docker.compose.project.working_dir')}
+							: {}),
 						...(label('com.docker.compose.project.config_files')
 							? {configFiles: label('com.docker.compose.project.config_files')}
 							: {}),
@@ -153,6 +169,11 @@ export function parseDockerPsIds(stdout: string): string[] {
 
 /** "127.0.0.1:18080->8080/tcp", as `docker ps` shows a mapping. */
 export function formatBinding(binding: ContainerPortBinding): string {
-	const host = binding.hostIp === '' ? '0.0.0.0' : binding.hostIp.includes(':') ? `[${binding.hostIp}]` : binding.hostIp;
+	const host =
+		binding.hostIp === ''
+			? '0.0.0.0'
+			: binding.hostIp.includes(':')
+				? `[${binding.hostIp}]`
+				: binding.hostIp;
 	return `${host}:${binding.hostPort}->${binding.containerPort}/${binding.protocol}`;
 }

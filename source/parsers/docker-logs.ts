@@ -1,6 +1,11 @@
-const stamped = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/;
+const stamped =
+	/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/;
 
-export type LogLine = {readonly time: string; readonly stream: 'stdout' | 'stderr'; readonly text: string};
+export type LogLine = {
+	readonly time: string;
+	readonly stream: 'stdout' | 'stderr';
+	readonly text: string;
+};
 
 function lines(text: string, stream: LogLine['stream']): LogLine[] {
 	return text
@@ -8,7 +13,9 @@ function lines(text: string, stream: LogLine['stream']): LogLine[] {
 		.filter(line => line.trim() !== '')
 		.map(line => {
 			const match = stamped.exec(line);
-			return match ? {time: match[1]!, stream, text: match[2]!} : {time: '', stream, text: line};
+			return match
+				? {time: match[1]!, stream, text: match[2]!}
+				: {time: '', stream, text: line};
 		});
 }
 
@@ -26,7 +33,7 @@ export function parseDockerLogs(stdout: string, stderr: string): LogLine[] {
 	const all = [...lines(stdout, 'stdout'), ...lines(stderr, 'stderr')];
 	return all
 		.map((line, index) => ({line, index}))
-		.sort((a, b) => {
+		.toSorted((a, b) => {
 			const left = sortable(a.line.time);
 			const right = sortable(b.line.time);
 			return left === right ? a.index - b.index : left < right ? -1 : 1;
@@ -51,7 +58,11 @@ export function parseDockerError(stderr: string): DockerError {
 		return {kind: 'permission', message};
 	}
 
-	if (/cannot connect to the docker daemon|is the docker daemon running|connection refused|no such file or directory|unable to connect to podman/i.test(stderr)) {
+	if (
+		/cannot connect to the docker daemon|is the docker daemon running|connection refused|no such file or directory|unable to connect to podman/i.test(
+			stderr,
+		)
+	) {
 		return {kind: 'not-running', message};
 	}
 

@@ -66,7 +66,10 @@ function decodeAddress(hex: string, family: Family): string | undefined {
 The listening sockets in /proc/PID/net/tcp (family 4) or tcp6 (family 6): the view from inside
 that process's network namespace. Total: header and odd lines are ignored.
 */
-export function parseProcNetTcpListeners(text: string, family: Family): NetnsListener[] {
+export function parseProcNetTcpListeners(
+	text: string,
+	family: Family,
+): NetnsListener[] {
 	const listeners: NetnsListener[] = [];
 	for (const line of text.split('\n')) {
 		const fields = line.trim().split(/\s+/);
@@ -76,7 +79,12 @@ export function parseProcNetTcpListeners(text: string, family: Family): NetnsLis
 		}
 
 		const [addressHex, portHex] = local.split(':');
-		if (!addressHex || !portHex || !/^[\da-f]+$/i.test(addressHex) || !/^[\da-f]{4}$/i.test(portHex)) {
+		if (
+			!addressHex ||
+			!portHex ||
+			!/^[\da-f]+$/i.test(addressHex) ||
+			!/^[\da-f]{4}$/i.test(portHex)
+		) {
 			continue;
 		}
 
@@ -96,7 +104,11 @@ export function parseProcNetTcpListeners(text: string, family: Family): NetnsLis
 
 /** 127.0.0.0/8, ::1 and ::ffff:127.x: reachable only from inside the same namespace. */
 export function isLoopback(address: string): boolean {
-	return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+	return (
+		address.startsWith('127.') ||
+		address === '::1' ||
+		address.startsWith('::ffff:127.')
+	);
 }
 
 /** 0.0.0.0 and :: accept on every address of the namespace. */
@@ -106,5 +118,7 @@ export function isWildcard(address: string): boolean {
 
 /** "127.0.0.1:8080", "[::]:8080". */
 export function formatListener(listener: NetnsListener): string {
-	return listener.family === 6 ? `[${listener.address}]:${listener.port}` : `${listener.address}:${listener.port}`;
+	return listener.family === 6
+		? `[${listener.address}]:${listener.port}`
+		: `${listener.address}:${listener.port}`;
 }

@@ -31,7 +31,12 @@ const bridge = 'refused-dk0';
 const bridgeAddress = '10.203.0.1/24';
 const dirPrefix = 'refused-docker-';
 /** Files dockerd creates outside its own roots; removed on stop when they did not exist before. */
-const strayPaths = ['/etc/docker/key.json', '/etc/docker', '/run/docker', '/run/containerd'];
+const strayPaths = [
+	'/etc/docker/key.json',
+	'/etc/docker',
+	'/run/docker',
+	'/run/containerd',
+];
 
 export type DockerEngine = {
 	readonly dir: string;
@@ -40,13 +45,23 @@ export type DockerEngine = {
 	/** Environment for the CLI under test: DOCKER_HOST pointing at this engine. */
 	readonly env: Record<string, string>;
 	/** The docker CLI against this engine; never throws. */
-	readonly docker: (args: readonly string[]) => Promise<{stdout: string; stderr: string; exitCode: number | undefined}>;
+	readonly docker: (
+		args: readonly string[],
+	) => Promise<{stdout: string; stderr: string; exitCode: number | undefined}>;
 	/** `docker run -d --name NAME ...args`; returns the container ID, throws with stderr on failure. */
 	readonly run: (name: string, args: readonly string[]) => Promise<string>;
 	/** Poll `docker inspect` until the container's state is `state` (bounded). */
-	readonly waitForState: (name: string, state: string, timeoutMs?: number) => Promise<void>;
+	readonly waitForState: (
+		name: string,
+		state: string,
+		timeoutMs?: number,
+	) => Promise<void>;
 	/** Poll the container's /proc/PID/net/tcp* until something listens on `port` inside (bounded). */
-	readonly waitForListen: (name: string, port: number, timeoutMs?: number) => Promise<void>;
+	readonly waitForListen: (
+		name: string,
+		port: number,
+		timeoutMs?: number,
+	) => Promise<void>;
 	readonly stop: () => Promise<void>;
 };
 
@@ -82,7 +97,11 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
+async function poll<T>(
+	what: string,
+	timeoutMs: number,
+	attempt: () => Promise<T | undefined>,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	let last: T | undefined;
 	for (;;) {
@@ -101,7 +120,9 @@ async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T
 	}
 }
 
-const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+const alive = (pid: number) =>
+	existsSync(`/proc/${pid}`) &&
+	!readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 function pidsUsing(dir: string): number[] {
 	const pids: number[] = [];
@@ -125,7 +146,7 @@ function unmountUnder(dir: string) {
 		.split('\n')
 		.map(line => line.split(' ')[1] ?? '')
 		.filter(point => point.startsWith(dir))
-		.sort((a, b) => b.length - a.length);
+		.toSorted((a, b) => b.length - a.length);
 	for (const point of mounts) {
 		try {
 			execFileSync('umount', ['-l', point], {stdio: 'ignore', timeout: 5000});
@@ -141,7 +162,9 @@ async function killAndWait(pids: readonly number[], timeoutMs: number) {
 	}
 
 	try {
-		await poll('processes to exit', timeoutMs, async () => (pids.some(pid => alive(pid)) ? undefined : true));
+		await poll('processes to exit', timeoutMs, async () =>
+			pids.some(pid => alive(pid)) ? undefined : true,
+		);
 	} catch {
 		for (const pid of pids.filter(pid => alive(pid))) {
 			try {
@@ -153,13 +176,18 @@ async function killAndWait(pids: readonly number[], timeoutMs: number) {
 
 function deleteBridge() {
 	try {
-		execFileSync('ip', ['link', 'del', bridge], {stdio: 'ignore', timeout: 5000});
+		execFileSync('ip', ['link', 'del', bridge], {
+			stdio: 'ignore',
+			timeout: 5000,
+		});
 	} catch {}
 }
 
 /** Remove what a crashed earlier run left: its dockerd (by the pidfile in its own dir), mounts, dir, bridge. */
 async function sweep() {
-	for (const entry of readdirSync(tmpdir()).filter(name => name.startsWith(dirPrefix))) {
+	for (const entry of readdirSync(tmpdir()).filter(name =>
+		name.startsWith(dirPrefix),
+	)) {
 		const dir = join(tmpdir(), entry);
 		const pids = pidsUsing(dir);
 		await killAndWait(pids, 15_000);
@@ -175,9 +203,13 @@ function buildRootfs(rootfs: string) {
 		mkdirSync(join(rootfs, sub), {recursive: true});
 	}
 
-	const busybox = execFileSync('sh', ['-c', 'command -v busybox'], {encoding: 'utf8'}).trim();
+	const busybox = execFileSync('sh', ['-c', 'command -v busybox'], {
+		encoding: 'utf8',
+	}).trim();
 	copyFileSync(busybox, join(rootfs, 'bin/busybox'));
-	const applets = execFileSync(busybox, ['--list'], {encoding: 'utf8'}).split('\n').filter(Boolean);
+	const applets = execFileSync(busybox, ['--list'], {encoding: 'utf8'})
+		.split('\n')
+		.filter(Boolean);
 	for (const applet of applets) {
 		if (applet !== 'busybox') {
 			symlinkSync('busybox', join(rootfs, 'bin', applet));
@@ -199,13 +231,24 @@ export async function startDocker(): Promise<DockerEngine> {
 	let dockerdPid: number | undefined;
 
 	const docker = async (args: readonly string[]) => {
-		const result = await execa('docker', [...args], {reject: false, timeout: 30_000, env, stdin: 'ignore'});
-		return {stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode};
+		const result = await execa('docker', [...args], {
+			reject: false,
+			timeout: 30_000,
+			env,
+			stdin: 'ignore',
+		});
+		return {
+			stdout: String(result.stdout),
+			stderr: String(result.stderr),
+			exitCode: result.exitCode,
+		};
 	};
 
 	const stop = async () => {
 		if (dockerdPid !== undefined && alive(dockerdPid)) {
-			const ids = (await docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+			const ids = (await docker(['ps', '-aq'])).stdout
+				.split('\n')
+				.filter(Boolean);
 			if (ids.length > 0) {
 				await docker(['rm', '-f', ...ids]);
 			}
@@ -235,22 +278,32 @@ export async function startDocker(): Promise<DockerEngine> {
 	});
 
 	try {
-		execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge'], {timeout: 5000});
-		execFileSync('ip', ['addr', 'add', bridgeAddress, 'dev', bridge], {timeout: 5000});
+		execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge'], {
+			timeout: 5000,
+		});
+		execFileSync('ip', ['addr', 'add', bridgeAddress, 'dev', bridge], {
+			timeout: 5000,
+		});
 		execFileSync('ip', ['link', 'set', bridge, 'up'], {timeout: 5000});
 		const log = openSync(join(dir, 'dockerd.log'), 'a');
 		const daemon = spawn(
 			'dockerd',
 			[
-				'--bridge', bridge,
+				'--bridge',
+				bridge,
 				'--iptables=false',
 				'--ip-masq=false',
 				'--ip-forward=false',
-				'--data-root', join(dir, 'data'),
-				'--exec-root', join(dir, 'exec'),
-				'--pidfile', join(dir, 'dockerd.pid'),
-				'-H', host,
-				'--storage-driver', 'overlay2',
+				'--data-root',
+				join(dir, 'data'),
+				'--exec-root',
+				join(dir, 'exec'),
+				'--pidfile',
+				join(dir, 'dockerd.pid'),
+				'-H',
+				host,
+				'--storage-driver',
+				'overlay2',
 			],
 			{detached: true, stdio: ['ignore', log, log]},
 		);
@@ -259,15 +312,22 @@ export async function startDocker(): Promise<DockerEngine> {
 		dockerdPid = daemon.pid;
 		await poll('dockerd to answer', 30_000, async () => {
 			if (dockerdPid === undefined || !alive(dockerdPid)) {
-				throw new Error(`dockerd exited: ${readFileSync(join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`);
+				throw new Error(
+					`dockerd exited: ${readFileSync(join(dir, 'dockerd.log'), 'utf8').slice(-2000)}`,
+				);
 			}
 
-			return (await docker(['version', '--format', '{{.Server.Version}}'])).exitCode === 0 ? true : undefined;
+			return (await docker(['version', '--format', '{{.Server.Version}}']))
+				.exitCode === 0
+				? true
+				: undefined;
 		});
 
 		const rootfs = join(dir, 'rootfs');
 		buildRootfs(rootfs);
-		execFileSync('tar', ['-C', rootfs, '-cf', join(dir, 'rootfs.tar'), '.'], {timeout: 30_000});
+		execFileSync('tar', ['-C', rootfs, '-cf', join(dir, 'rootfs.tar'), '.'], {
+			timeout: 30_000,
+		});
 		const imported = await docker(['import', join(dir, 'rootfs.tar'), image]);
 		if (imported.exitCode !== 0) {
 			throw new Error(`docker import failed: ${imported.stderr}`);
@@ -278,7 +338,12 @@ export async function startDocker(): Promise<DockerEngine> {
 	}
 
 	const inspect = async (name: string) => {
-		const result = await docker(['inspect', '--format', '{{.State.Status}} {{.State.Pid}}', name]);
+		const result = await docker([
+			'inspect',
+			'--format',
+			'{{.State.Status}} {{.State.Pid}}',
+			name,
+		]);
 		const [state, pid] = result.stdout.trim().split(' ');
 		return {state: state ?? '', pid: Number(pid ?? 0)};
 	};
@@ -297,7 +362,9 @@ export async function startDocker(): Promise<DockerEngine> {
 			return result.stdout.trim();
 		},
 		async waitForState(name, state, timeoutMs = 15_000) {
-			await poll(`${name} to be ${state}`, timeoutMs, async () => ((await inspect(name)).state === state ? true : undefined));
+			await poll(`${name} to be ${state}`, timeoutMs, async () =>
+				(await inspect(name)).state === state ? true : undefined,
+			);
 		},
 		async waitForListen(name, port, timeoutMs = 15_000) {
 			const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
@@ -314,7 +381,11 @@ export async function startDocker(): Promise<DockerEngine> {
 						return '';
 					}
 				});
-				return tables.some(text => text.split('\n').some(line => line.includes(hex) && line.split(/\s+/)[4] === '0A'))
+				return tables.some(text =>
+					text
+						.split('\n')
+						.some(line => line.includes(hex) && line.split(/\s+/)[4] === '0A'),
+				)
 					? true
 					: undefined;
 			});

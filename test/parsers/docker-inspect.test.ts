@@ -1,8 +1,13 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {formatBinding, parseDockerInspect, parseDockerPsIds} from '../../source/parsers/docker-inspect.js';
+import {
+	formatBinding,
+	parseDockerInspect,
+	parseDockerPsIds,
+} from '../../source/parsers/docker-inspect.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/docker/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+	readFileSync(new URL(`../fixtures/docker/${name}`, import.meta.url), 'utf8');
 
 describe('parseDockerInspect', () => {
 	const containers = parseDockerInspect(fixture('inspect-all.json'));
@@ -13,16 +18,34 @@ describe('parseDockerInspect', () => {
 	};
 
 	test('reads every container of a real docker 20.10 inspect', () => {
-		expect(containers.map(c => c.name).sort()).toEqual(
-			['compose-web', 'exited', 'exposed', 'localonly', 'noport', 'web', 'wrongport'],
-		);
+		expect(containers.map(c => c.name).toSorted()).toEqual([
+			'compose-web',
+			'exited',
+			'exposed',
+			'localonly',
+			'noport',
+			'web',
+			'wrongport',
+		]);
 	});
 
 	test('a running container published to 127.0.0.1', () => {
 		const web = byName('web');
-		expect(web).toMatchObject({state: 'running', running: true, image: 'refused/base', networkMode: 'default'});
+		expect(web).toMatchObject({
+			state: 'running',
+			running: true,
+			image: 'refused/base',
+			networkMode: 'default',
+		});
 		expect(web.pid).toBeGreaterThan(0);
-		expect(web.ports).toEqual([{containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18080}]);
+		expect(web.ports).toEqual([
+			{
+				containerPort: 8080,
+				protocol: 'tcp',
+				hostIp: '127.0.0.1',
+				hostPort: 18_080,
+			},
+		]);
 		expect(web.exposed).toEqual([8080]);
 		expect(web.addresses[0]).toMatch(/^10\.203\.0\.\d+$/);
 		expect(web.command).toEqual(['httpd', '-f', '-p', '8080', '-h', '/www']);
@@ -31,19 +54,46 @@ describe('parseDockerInspect', () => {
 
 	test('published on all addresses: IPv4 and IPv6 mappings in effect, one requested', () => {
 		const localonly = byName('localonly');
-		expect(localonly.ports.map(p => formatBinding(p))).toEqual(['0.0.0.0:18081->8080/tcp', '[::]:18081->8080/tcp']);
-		expect(localonly.portBindings).toEqual([{containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 18081}]);
+		expect(localonly.ports.map(p => formatBinding(p))).toEqual([
+			'0.0.0.0:18081->8080/tcp',
+			'[::]:18081->8080/tcp',
+		]);
+		expect(localonly.portBindings).toEqual([
+			{containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 18_081},
+		]);
 	});
 
 	test('no published port, and an exposed-only port', () => {
-		expect(byName('noport')).toMatchObject({ports: [], portBindings: [], exposed: []});
-		expect(byName('exposed')).toMatchObject({ports: [], portBindings: [], exposed: [9090]});
+		expect(byName('noport')).toMatchObject({
+			ports: [],
+			portBindings: [],
+			exposed: [],
+		});
+		expect(byName('exposed')).toMatchObject({
+			ports: [],
+			portBindings: [],
+			exposed: [9090],
+		});
 	});
 
 	test('an exited container keeps its requested mapping, not the one in effect', () => {
 		const exited = byName('exited');
-		expect(exited).toMatchObject({state: 'exited', running: false, pid: 0, exitCode: 3, oomKilled: false, ports: []});
-		expect(exited.portBindings).toEqual([{containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18083}]);
+		expect(exited).toMatchObject({
+			state: 'exited',
+			running: false,
+			pid: 0,
+			exitCode: 3,
+			oomKilled: false,
+			ports: [],
+		});
+		expect(exited.portBindings).toEqual([
+			{
+				containerPort: 8080,
+				protocol: 'tcp',
+				hostIp: '127.0.0.1',
+				hostPort: 18_083,
+			},
+		]);
 		expect(exited.addresses).toEqual([]);
 		expect(exited.finishedAt).toMatch(/^2026-/);
 	});
@@ -59,7 +109,9 @@ describe('parseDockerInspect', () => {
 
 	test('odd input gives no containers', () => {
 		expect(parseDockerInspect('')).toEqual([]);
-		expect(parseDockerInspect(fixture('inspect-missing.stdout.txt'))).toEqual([]);
+		expect(parseDockerInspect(fixture('inspect-missing.stdout.txt'))).toEqual(
+			[],
+		);
 		expect(parseDockerInspect('{"Id": "x"}')).toEqual([]);
 		expect(parseDockerInspect('[1, null, {"Name": "/noid"}]')).toEqual([]);
 	});

@@ -5,7 +5,11 @@ decide (and build the findings and fixes, for this container).
 */
 import {shellQuote} from '../sanitize.js';
 import {formatBinding} from '../../parsers/docker-inspect.js';
-import {formatListener, isLoopback, isWildcard} from '../../parsers/docker-netns.js';
+import {
+	formatListener,
+	isLoopback,
+	isWildcard,
+} from '../../parsers/docker-netns.js';
 import type {
 	AddressProbe,
 	ContainerFacts,
@@ -36,23 +40,40 @@ export type DiagnoseInput = {
 
 /** The CLI as the user should type it ("docker", "docker -H unix:///run/podman/podman.sock"). */
 export function cliOf(containers: ContainerFacts | undefined): string {
-	return shellQuote([containers?.cli ?? 'docker', ...(containers?.hostArgs ?? [])]);
+	return shellQuote([
+		containers?.cli ?? 'docker',
+		...(containers?.hostArgs ?? []),
+	]);
 }
 
 /** The host port of a mapping as `docker run -p` takes it. */
-export function publishFlag(binding: Pick<ContainerPortBinding, 'hostIp' | 'hostPort'>, containerPort: number): string {
-	const ip = binding.hostIp === '' || binding.hostIp === '0.0.0.0' ? '' : binding.hostIp.includes(':') ? `[${binding.hostIp}]:` : `${binding.hostIp}:`;
+export function publishFlag(
+	binding: Pick<ContainerPortBinding, 'hostIp' | 'hostPort'>,
+	containerPort: number,
+): string {
+	const ip =
+		binding.hostIp === '' || binding.hostIp === '0.0.0.0'
+			? ''
+			: binding.hostIp.includes(':')
+				? `[${binding.hostIp}]:`
+				: `${binding.hostIp}:`;
 	return `${ip}${binding.hostPort}:${containerPort}`;
 }
 
 /** Mappings in effect (running) or asked for (stopped) for a host port. */
-export function bindingsFor(container: ContainerInfo, port: number): ContainerPortBinding[] {
+export function bindingsFor(
+	container: ContainerInfo,
+	port: number,
+): ContainerPortBinding[] {
 	const list = container.running ? container.ports : container.portBindings;
 	return list.filter(b => b.hostPort === port && b.protocol === 'tcp');
 }
 
 /** Does a mapping accept connections to this host address? */
-export function covers(binding: ContainerPortBinding, address: string): boolean {
+export function covers(
+	binding: ContainerPortBinding,
+	address: string,
+): boolean {
 	if (binding.hostIp === '') {
 		return true;
 	}
@@ -88,11 +109,19 @@ function composeUp(container: ContainerInfo, cli: string): string | undefined {
 
 function composeFile(container: ContainerInfo): string {
 	const compose = container.compose;
-	return compose?.configFiles?.split(',')[0] ?? `${compose?.workingDir ?? '.'}/compose.yaml`;
+	return (
+		compose?.configFiles?.split(',')[0] ??
+		`${compose?.workingDir ?? '.'}/compose.yaml`
+	);
 }
 
 /** The `docker run` that recreates this container with new -p flags (and maybe a new command). */
-function rerun(container: ContainerInfo, cli: string, publish: readonly string[], cmd?: readonly string[]): string {
+function rerun(
+	container: ContainerInfo,
+	cli: string,
+	publish: readonly string[],
+	cmd?: readonly string[],
+): string {
 	return shellQuote([
 		...cli.split(' '),
 		'run',
@@ -106,11 +135,19 @@ function rerun(container: ContainerInfo, cli: string, publish: readonly string[]
 }
 
 /** Publish flags of the container as they are, with one changed or added. */
-function publishFlags(container: ContainerInfo, change?: {readonly from?: ContainerPortBinding; readonly to: string}): string[] {
+function publishFlags(
+	container: ContainerInfo,
+	change?: {readonly from?: ContainerPortBinding; readonly to: string},
+): string[] {
 	const seen = new Set<string>();
 	const flags: string[] = [];
 	for (const binding of container.portBindings) {
-		const flag = change?.from && binding.hostPort === change.from.hostPort && binding.containerPort === change.from.containerPort ? change.to : publishFlag(binding, binding.containerPort);
+		const changed =
+			change?.from?.hostPort === binding.hostPort &&
+			change.from.containerPort === binding.containerPort;
+		const flag = changed
+			? change.to
+			: publishFlag(binding, binding.containerPort);
 		if (!seen.has(flag)) {
 			seen.add(flag);
 			flags.push(flag);
@@ -136,49 +173,77 @@ function describeProbe(probe: AddressProbe): string {
 }
 
 function probeLines(facts: Facts, port: number): string[] {
-	return (facts.probe?.addresses ?? []).map(probe => describeProbe(probe).replace('{port}', String(port)));
+	return (facts.probe?.addresses ?? []).map(probe =>
+		describeProbe(probe).replace('{port}', String(port)),
+	);
 }
 
 /** The host side from the listeners check: docker-proxy (or nothing: NAT rules do the publishing). */
 function hostSide(facts: Facts, port: number): string[] {
-	const listeners = facts.listeners?.listeners.filter(l => l.port === port) ?? [];
+	const listeners =
+		facts.listeners?.listeners.filter(l => l.port === port) ?? [];
 	return listeners.map(l => {
-		const who = l.process ? `${l.process.name} (pid ${l.process.pid})` : 'a process (owner hidden: not root)';
+		const who = l.process
+			? `${l.process.name} (pid ${l.process.pid})`
+			: 'a process (owner hidden: not root)';
 		const address = l.family === 6 ? `[${l.address}]` : l.address;
 		return `host: ${who} listens on ${address}:${port}${l.process?.name === 'docker-proxy' ? ': the host side of the mapping' : ''}`;
 	});
 }
 
-function insideLines(container: ContainerInfo, read: NetnsRead | undefined): string[] {
+function insideLines(
+	container: ContainerInfo,
+	read: NetnsRead | undefined,
+): string[] {
 	if (!read?.listeners) {
-		return [`inside ${container.name}: could not read (${read?.why ?? 'not read'}); check by hand: ${read?.source ?? `sudo nsenter -t ${container.pid} -n ss -Htln`}`];
+		return [
+			`inside ${container.name}: could not read (${read?.why ?? 'not read'}); check by hand: ${read?.source ?? `sudo nsenter -t ${container.pid} -n ss -Htln`}`,
+		];
 	}
 
 	if (read.listeners.length === 0) {
-		return [`inside ${container.name} (${read.source}): nothing listens on any TCP port`];
+		return [
+			`inside ${container.name} (${read.source}): nothing listens on any TCP port`,
+		];
 	}
 
-	return [`inside ${container.name} (${read.source}): listening on ${read.listeners.map(l => formatListener(l)).join(', ')}`];
+	return [
+		`inside ${container.name} (${read.source}): listening on ${read.listeners.map(l => formatListener(l)).join(', ')}`,
+	];
 }
 
 /** A setting in the container's command or environment that pins the app to loopback. */
-function loopbackSetting(container: ContainerInfo): {readonly cmd?: string[]; readonly env?: string} | undefined {
+function loopbackSetting(
+	container: ContainerInfo,
+): {readonly cmd?: string[]; readonly env?: string} | undefined {
 	const pattern = /\b(?:127\.0\.0\.1|localhost)\b/;
 	if (container.cmd.some(argument => pattern.test(argument))) {
-		return {cmd: container.cmd.map(argument => argument.replaceAll(/\b(?:127\.0\.0\.1|localhost)\b/g, '0.0.0.0'))};
+		return {
+			cmd: container.cmd.map(argument =>
+				argument.replaceAll(/\b(?:127\.0\.0\.1|localhost)\b/g, '0.0.0.0'),
+			),
+		};
 	}
 
-	const variable = container.env.find(entry => /^(?:[\w]*(?:HOST|BIND|ADDR|ADDRESS|LISTEN)[\w]*)=/i.test(entry) && pattern.test(entry.slice(entry.indexOf('=') + 1)));
+	const variable = container.env.find(
+		entry =>
+			/^\w*(?:host|bind|addr|address|listen)\w*=/i.test(entry) &&
+			pattern.test(entry.slice(entry.indexOf('=') + 1)),
+	);
 	return variable ? {env: variable} : undefined;
 }
 
-function bindFixes(container: ContainerInfo, cli: string, containerPort: number): Fix[] {
+function bindFixes(
+	container: ContainerInfo,
+	cli: string,
+	containerPort: number,
+): Fix[] {
 	const setting = loopbackSetting(container);
 	const fixes: Fix[] = [];
 	if (container.compose) {
 		fixes.push({
 			command: `In ${composeFile(container)}, service ${container.compose.service}: make the app listen on 0.0.0.0:${containerPort} (its command or environment), then: ${composeUp(container, cli)!}`,
-			why: 'Inside the container 127.0.0.1 is the container\'s own loopback: Docker forwards to the container\'s bridge address, which only 0.0.0.0 (or that address) accepts. Compose recreates the container with the change.',
+			why: "Inside the container 127.0.0.1 is the container's own loopback: Docker forwards to the container's bridge address, which only 0.0.0.0 (or that address) accepts. Compose recreates the container with the change.",
 		});
 	}
 
@@ -189,22 +254,40 @@ function bindFixes(container: ContainerInfo, cli: string, containerPort: number)
 		});
 	} else if (setting?.env) {
 		const key = setting.env.slice(0, setting.env.indexOf('='));
-		const value = setting.env.slice(key.length + 1).replaceAll(/\b(?:127\.0\.0\.1|localhost)\b/g, '0.0.0.0');
+		const value = setting.env
+			.slice(key.length + 1)
+			.replaceAll(/\b(?:127\.0\.0\.1|localhost)\b/g, '0.0.0.0');
 		fixes.push({
-			command: shellQuote([...cli.split(' '), 'run', '-d', '--name', container.name, ...publishFlags(container).flatMap(f => ['-p', f]), '-e', `${key}=${value}`, container.image, ...container.cmd]),
+			command: shellQuote([
+				...cli.split(' '),
+				'run',
+				'-d',
+				'--name',
+				container.name,
+				...publishFlags(container).flatMap(f => ['-p', f]),
+				'-e',
+				`${key}=${value}`,
+				container.image,
+				...container.cmd,
+			]),
 			why: `The container's environment pins the app to loopback (${setting.env}); this sets it to 0.0.0.0. ${recreateWhy(container, cli)}`,
 		});
 	} else {
 		fixes.push({
 			command: `Set the app's listen address to 0.0.0.0:${containerPort} in ${container.name} (${container.image}), e.g. --host 0.0.0.0, HOST=0.0.0.0, bind 0.0.0.0, server.address=0.0.0.0`,
-			why: 'Inside the container 127.0.0.1 is the container\'s own loopback; docker-proxy and NAT reach the app on the container\'s bridge address, which only 0.0.0.0 (or that address) accepts.',
+			why: "Inside the container 127.0.0.1 is the container's own loopback; docker-proxy and NAT reach the app on the container's bridge address, which only 0.0.0.0 (or that address) accepts.",
 		});
 	}
 
 	return fixes;
 }
 
-function publishFixes(container: ContainerInfo, cli: string, flag: string, from?: ContainerPortBinding): Fix[] {
+function publishFixes(
+	container: ContainerInfo,
+	cli: string,
+	flag: string,
+	from?: ContainerPortBinding,
+): Fix[] {
 	const fixes: Fix[] = [];
 	if (container.compose) {
 		fixes.push({
@@ -213,25 +296,50 @@ function publishFixes(container: ContainerInfo, cli: string, flag: string, from?
 		});
 	}
 
-	fixes.push({command: rerun(container, cli, publishFlags(container, {from, to: flag})), why: recreateWhy(container, cli)});
+	fixes.push({
+		command: rerun(container, cli, publishFlags(container, {from, to: flag})),
+		why: recreateWhy(container, cli),
+	});
 	return fixes;
 }
 
-function matchFacts(facts: Facts, container: ContainerInfo, match: ContainerMatch): Facts {
+function matchFacts(
+	facts: Facts,
+	container: ContainerInfo,
+	match: ContainerMatch,
+): Facts {
 	const containers: ContainerFacts = facts.containers ?? {readable: true};
-	return {containers: {...containers, container: {name: container.name, id: container.id, state: container.state}, match}};
+	return {
+		containers: {
+			...containers,
+			container: {
+				name: container.name,
+				id: container.id,
+				state: container.state,
+			},
+			match,
+		},
+	};
 }
 
 // --- the diagnosis --------------------------------------------------------------------------------
 
 /** A running container publishes the port: follow the mapping inside. */
-function published(input: DiagnoseInput, container: ContainerInfo, bindings: ContainerPortBinding[]): CheckResult {
+function published(
+	input: DiagnoseInput,
+	container: ContainerInfo,
+	bindings: ContainerPortBinding[],
+): CheckResult {
 	const {port, facts} = input;
 	const cli = cliOf(facts.containers);
 	const read = input.netns.get(container.id);
 	const probes = facts.probe?.addresses ?? [];
 	const mapping = bindings.map(b => formatBinding(b)).join(', ');
-	const head = [`${container.name} (${container.image}) publishes ${mapping} (docker inspect)`, ...hostSide(facts, port), ...probeLines(facts, port)];
+	const head = [
+		`${container.name} (${container.image}) publishes ${mapping} (docker inspect)`,
+		...hostSide(facts, port),
+		...probeLines(facts, port),
+	];
 	const first = bindings[0]!;
 	const containerPort = first.containerPort;
 	const findings: Finding[] = [];
@@ -245,15 +353,28 @@ function published(input: DiagnoseInput, container: ContainerInfo, bindings: Con
 	};
 
 	// Published, but not on the address the client dials (127.0.0.1 only, while the target is another address).
-	const uncovered = probes.filter(p => p.outcome !== 'open' && !bindings.some(b => covers(b, p.address)) && !isLoopback(p.address));
-	if (uncovered.length > 0 && uncovered.length === probes.filter(p => !isLoopback(p.address)).length) {
+	const uncovered = probes.filter(
+		p =>
+			p.outcome !== 'open' &&
+			!bindings.some(b => covers(b, p.address)) &&
+			!isLoopback(p.address),
+	);
+	if (
+		uncovered.length > 0 &&
+		uncovered.length === probes.filter(p => !isLoopback(p.address)).length
+	) {
 		const address = uncovered[0]!.address;
 		findings.push({
 			id: 'container-not-published',
 			confidence: 'confirmed',
 			summary: `${container.name} publishes port ${port} only on ${bindings.map(b => b.hostIp || '0.0.0.0').join(', ')}; ${address} is not among them, so clients from other machines are refused.`,
 			evidence: [...head, ...insideLines(container, read)],
-			fixes: publishFixes(container, cli, publishFlag({hostIp: '', hostPort: port}, containerPort), first).map(fix => ({
+			fixes: publishFixes(
+				container,
+				cli,
+				publishFlag({hostIp: '', hostPort: port}, containerPort),
+				first,
+			).map(fix => ({
 				...fix,
 				why: `${fix.why} Publishing on every address exposes the port to the network: only do it when remote access is wanted (and firewall it).`,
 			})),
@@ -278,7 +399,12 @@ function published(input: DiagnoseInput, container: ContainerInfo, bindings: Con
 					confidence: 'possible',
 					summary: `Or the app in ${container.name} listens on another port than ${containerPort}, the container side of the mapping.`,
 					evidence: lines,
-					fixes: [{command: `sudo nsenter -t ${container.pid} -n ss -Htln`, why: 'Shows the port the app really listens on inside the container; publish that one.'}],
+					fixes: [
+						{
+							command: `sudo nsenter -t ${container.pid} -n ss -Htln`,
+							why: 'Shows the port the app really listens on inside the container; publish that one.',
+						},
+					],
 				},
 			);
 		}
@@ -321,8 +447,10 @@ function published(input: DiagnoseInput, container: ContainerInfo, bindings: Con
 		};
 	}
 
-	const others = read.listeners.filter(l => !isLoopback(l.address) || isWildcard(l.address));
-	const actual = (others[0] ?? read.listeners[0])?.port;
+	const other = read.listeners.find(
+		l => !isLoopback(l.address) || isWildcard(l.address),
+	);
+	const actual = (other ?? read.listeners[0])?.port;
 	findings.push({
 		id: 'wrong-port',
 		confidence: actual === undefined ? 'likely' : 'confirmed',
@@ -333,10 +461,18 @@ function published(input: DiagnoseInput, container: ContainerInfo, bindings: Con
 		evidence: lines,
 		fixes:
 			actual === undefined
-				? [{command: `${cli} logs --tail 50 ${container.name}`, why: 'The app\'s own log says whether it started and which port it chose.'}]
+				? [
+						{
+							command: `${cli} logs --tail 50 ${container.name}`,
+							why: "The app's own log says whether it started and which port it chose.",
+						},
+					]
 				: [
 						...publishFixes(container, cli, publishFlag(first, actual), first),
-						{command: `Or set the app in ${container.name} to listen on port ${containerPort}`, why: `The mapping sends host port ${port} to ${containerPort}; the app must listen there (on 0.0.0.0).`},
+						{
+							command: `Or set the app in ${container.name} to listen on port ${containerPort}`,
+							why: `The mapping sends host port ${port} to ${containerPort}; the app must listen there (on 0.0.0.0).`,
+						},
 					],
 	});
 	return {
@@ -354,8 +490,12 @@ function unpublished(input: DiagnoseInput): CheckResult {
 	const cli = cliOf(facts.containers);
 	const running = containers.filter(c => c.running && c.networkMode !== 'host');
 	const score = (container: ContainerInfo) => {
-		const inside = input.netns.get(container.id)?.listeners?.filter(l => l.port === port) ?? [];
-		const elsewhere = container.ports.some(b => b.containerPort === port) ? 2 : 0;
+		const inside =
+			input.netns.get(container.id)?.listeners?.filter(l => l.port === port) ??
+			[];
+		const elsewhere = container.ports.some(b => b.containerPort === port)
+			? 2
+			: 0;
 		const loopback = inside.every(l => isLoopback(l.address)) ? 1 : 0;
 		return {container, inside, rank: elsewhere + loopback};
 	};
@@ -363,7 +503,7 @@ function unpublished(input: DiagnoseInput): CheckResult {
 	const candidates = running
 		.map(c => score(c))
 		.filter(c => c.inside.length > 0)
-		.sort((a, b) => a.rank - b.rank);
+		.toSorted((a, b) => a.rank - b.rank);
 	const best = candidates[0];
 	if (best) {
 		const {container, inside} = best;
@@ -374,14 +514,27 @@ function unpublished(input: DiagnoseInput): CheckResult {
 		const evidence = [
 			`${container.name} (${container.image}) publishes ${published.length > 0 ? published.join(', ') : 'no port'}; nothing maps host port ${port} (docker inspect)`,
 			...insideLines(container, read),
-			...(others.length > 0 ? [`also listening on ${port} inside: ${others.join(', ')}`] : []),
+			...(others.length > 0
+				? [`also listening on ${port} inside: ${others.join(', ')}`]
+				: []),
 			...probeLines(facts, port),
 		];
-		const match: ContainerMatch = {kind: 'listening', id: container.id, name: container.name, listeners: read?.listeners ?? [], source: read?.source ?? ''};
+		const match: ContainerMatch = {
+			kind: 'listening',
+			id: container.id,
+			name: container.name,
+			listeners: read?.listeners ?? [],
+			source: read?.source ?? '',
+		};
 		const elsewhere = container.ports.filter(b => b.containerPort === port);
 		if (elsewhere.length > 0) {
 			const first = elsewhere[0]!;
-			const host = first.hostIp === '' || first.hostIp === '0.0.0.0' || first.hostIp === '::' ? (facts.probe?.address ?? '127.0.0.1') : first.hostIp;
+			const host =
+				first.hostIp === '' ||
+				first.hostIp === '0.0.0.0' ||
+				first.hostIp === '::'
+					? (facts.probe?.address ?? '127.0.0.1')
+					: first.hostIp;
 			return {
 				status: 'problem',
 				detail: `${container.name} listens on ${port} inside, and publishes it as host port ${first.hostPort}, not ${port}.`,
@@ -394,7 +547,10 @@ function unpublished(input: DiagnoseInput): CheckResult {
 						summary: `${container.name} publishes its port ${port} as host port ${elsewhere.map(b => b.hostPort).join(', ')}: on the host, connect to ${host.includes(':') ? `[${host}]` : host}:${first.hostPort}, not ${port}.`,
 						evidence,
 						fixes: [
-							{command: `Connect to ${host.includes(':') ? `[${host}]` : host}:${first.hostPort}`, why: `Publishing maps host port ${first.hostPort} to the container's ${port}; host port ${port} is not mapped.`},
+							{
+								command: `Connect to ${host.includes(':') ? `[${host}]` : host}:${first.hostPort}`,
+								why: `Publishing maps host port ${first.hostPort} to the container's ${port}; host port ${port} is not mapped.`,
+							},
 							...publishFixes(container, cli, `${port}:${port}`),
 						],
 					},
@@ -402,8 +558,14 @@ function unpublished(input: DiagnoseInput): CheckResult {
 			};
 		}
 
-		const local = (facts.probe?.addresses ?? []).every(p => isLoopback(p.address));
-		const fixes = publishFixes(container, cli, local ? `127.0.0.1:${port}:${port}` : `${port}:${port}`);
+		const local = (facts.probe?.addresses ?? []).every(p =>
+			isLoopback(p.address),
+		);
+		const fixes = publishFixes(
+			container,
+			cli,
+			local ? `127.0.0.1:${port}:${port}` : `${port}:${port}`,
+		);
 		return {
 			status: 'problem',
 			detail: `${container.name} listens on ${port} inside its own network namespace, but does not publish it on the host.`,
@@ -415,7 +577,9 @@ function unpublished(input: DiagnoseInput): CheckResult {
 					confidence: 'confirmed',
 					summary: `${container.name} listens on port ${port} inside the container, but publishes no host port ${port}: on the host nothing listens, so the kernel refuses.`,
 					evidence,
-					fixes: loopbackOnly ? [...fixes, ...bindFixes(container, cli, port)] : fixes,
+					fixes: loopbackOnly
+						? [...fixes, ...bindFixes(container, cli, port)]
+						: fixes,
 				},
 			],
 		};
@@ -429,12 +593,20 @@ function unpublished(input: DiagnoseInput): CheckResult {
 			continue;
 		}
 
-		const evidence = [`${container.name} (${container.image}) exposes ${port}/tcp but publishes it nowhere (docker inspect)`, ...insideLines(container, read)];
+		const evidence = [
+			`${container.name} (${container.image}) exposes ${port}/tcp but publishes it nowhere (docker inspect)`,
+			...insideLines(container, read),
+		];
 		return {
 			status: 'problem',
 			detail: `${container.name} exposes port ${port} but does not publish it (what listens inside could not be read).`,
 			output: evidence,
-			facts: matchFacts(facts, container, {kind: 'exposed', id: container.id, name: container.name, source: read?.source ?? ''}),
+			facts: matchFacts(facts, container, {
+				kind: 'exposed',
+				id: container.id,
+				name: container.name,
+				source: read?.source ?? '',
+			}),
 			findings: [
 				{
 					id: 'container-not-published',
@@ -447,15 +619,23 @@ function unpublished(input: DiagnoseInput): CheckResult {
 		};
 	}
 
-	const hostNetwork = containers.filter(c => c.running && c.networkMode === 'host').map(c => c.name);
+	const hostNetwork = containers
+		.filter(c => c.running && c.networkMode === 'host')
+		.map(c => c.name);
 	return {
 		status: unread.length > 0 ? 'unknown' : 'passed',
 		detail:
 			`No container publishes or listens on port ${port} (${running.length} running container${running.length === 1 ? '' : 's'} checked)` +
-			(unread.length > 0 ? `; could not look inside ${unread.map(c => c.name).join(', ')}: ${unread[0] ? (input.netns.get(unread[0].id)?.source ?? '') : ''}` : '') +
-			(hostNetwork.length > 0 ? `; ${hostNetwork.join(', ')} use the host network (their listeners are the host's)` : '') +
+			(unread.length > 0
+				? `; could not look inside ${unread.map(c => c.name).join(', ')}: ${unread[0] ? (input.netns.get(unread[0].id)?.source ?? '') : ''}`
+				: '') +
+			(hostNetwork.length > 0
+				? `; ${hostNetwork.join(', ')} use the host network (their listeners are the host's)`
+				: '') +
 			'.',
-		output: running.slice(0, 20).flatMap(c => insideLines(c, input.netns.get(c.id))),
+		output: running
+			.slice(0, 20)
+			.flatMap(c => insideLines(c, input.netns.get(c.id))),
 	};
 }
 
@@ -465,22 +645,37 @@ container here; its exit code and log lines come from the container-logs step.
 */
 export function diagnoseContainers(input: DiagnoseInput): CheckResult {
 	const {port, facts, containers} = input;
-	const publishers = containers.filter(c => c.running && bindingsFor(c, port).length > 0);
+	const publishers = containers.filter(
+		c => c.running && bindingsFor(c, port).length > 0,
+	);
 	const dialed = (facts.probe?.addresses ?? []).map(p => p.address);
-	const publisher = publishers.find(c => bindingsFor(c, port).some(b => dialed.some(a => covers(b, a)))) ?? publishers[0];
+	const publisher =
+		publishers.find(c =>
+			bindingsFor(c, port).some(b => dialed.some(a => covers(b, a))),
+		) ?? publishers[0];
 	if (publisher) {
 		return published(input, publisher, bindingsFor(publisher, port));
 	}
 
-	const stopped = containers.find(c => !c.running && bindingsFor(c, port).length > 0);
+	const stopped = containers.find(
+		c => !c.running && bindingsFor(c, port).length > 0,
+	);
 	if (stopped) {
 		const bindings = bindingsFor(stopped, port);
 		const mapping = bindings.map(b => formatBinding(b)).join(', ');
-		const match: ContainerMatch = {kind: 'stopped', id: stopped.id, name: stopped.name, binding: bindings[0]!, source: 'docker inspect'};
+		const match: ContainerMatch = {
+			kind: 'stopped',
+			id: stopped.id,
+			name: stopped.name,
+			binding: bindings[0]!,
+			source: 'docker inspect',
+		};
 		return {
 			status: 'problem',
 			detail: `${stopped.name} should publish ${mapping}, but it is ${stopped.state} (exit code ${stopped.exitCode}).`,
-			output: [`${stopped.name} (${stopped.image}) ${stopped.state}, exit code ${stopped.exitCode}, finished ${stopped.finishedAt}; asks for ${mapping} (docker inspect)`],
+			output: [
+				`${stopped.name} (${stopped.image}) ${stopped.state}, exit code ${stopped.exitCode}, finished ${stopped.finishedAt}; asks for ${mapping} (docker inspect)`,
+			],
 			facts: matchFacts(facts, stopped, match),
 		};
 	}

@@ -1,6 +1,10 @@
 import {shellQuote} from '../sanitize.js';
 import type {CheckContext, CheckRun, Io} from '../types.js';
-import {formatBinding, parseDockerInspect, parseDockerPsIds} from '../../parsers/docker-inspect.js';
+import {
+	formatBinding,
+	parseDockerInspect,
+	parseDockerPsIds,
+} from '../../parsers/docker-inspect.js';
 import {parseDockerError} from '../../parsers/docker-logs.js';
 import type {ContainerFacts, ContainerInfo} from '../../tree/facts.js';
 
@@ -34,28 +38,58 @@ async function findCandidates(io: Io): Promise<Candidate[]> {
 	const candidates: Candidate[] = [];
 	const dockerHost = io.env['DOCKER_HOST'];
 	if (dockerHost) {
-		candidates.push({engine: /podman/.test(dockerHost) ? 'podman' : 'docker', cli: 'docker', hostArgs: [], socket: `DOCKER_HOST=${dockerHost}`});
+		candidates.push({
+			engine: dockerHost.includes('podman') ? 'podman' : 'docker',
+			cli: 'docker',
+			hostArgs: [],
+			socket: `DOCKER_HOST=${dockerHost}`,
+		});
 		return candidates;
 	}
 
 	const containerHost = io.env['CONTAINER_HOST'];
 	if (containerHost) {
-		candidates.push({engine: 'podman', cli: 'podman', hostArgs: [], socket: `CONTAINER_HOST=${containerHost}`});
+		candidates.push({
+			engine: 'podman',
+			cli: 'podman',
+			hostArgs: [],
+			socket: `CONTAINER_HOST=${containerHost}`,
+		});
 	}
 
 	if (await exists(io, '/var/run/docker.sock')) {
-		candidates.push({engine: 'docker', cli: 'docker', hostArgs: [], socket: '/var/run/docker.sock'});
+		candidates.push({
+			engine: 'docker',
+			cli: 'docker',
+			hostArgs: [],
+			socket: '/var/run/docker.sock',
+		});
 	}
 
-	const runtime = io.env['XDG_RUNTIME_DIR'] ?? (io.uid === undefined ? undefined : `/run/user/${io.uid}`);
+	const runtime =
+		io.env['XDG_RUNTIME_DIR'] ??
+		(io.uid === undefined ? undefined : `/run/user/${io.uid}`);
 	if (runtime && (await exists(io, `${runtime}/docker.sock`))) {
-		candidates.push({engine: 'docker', cli: 'docker', hostArgs: ['-H', `unix://${runtime}/docker.sock`], socket: `${runtime}/docker.sock`});
+		candidates.push({
+			engine: 'docker',
+			cli: 'docker',
+			hostArgs: ['-H', `unix://${runtime}/docker.sock`],
+			socket: `${runtime}/docker.sock`,
+		});
 	}
 
-	for (const socket of ['/run/podman/podman.sock', ...(runtime ? [`${runtime}/podman/podman.sock`] : [])]) {
+	for (const socket of [
+		'/run/podman/podman.sock',
+		...(runtime ? [`${runtime}/podman/podman.sock`] : []),
+	]) {
 		if (await exists(io, socket)) {
 			candidates.push(
-				{engine: 'podman', cli: 'docker', hostArgs: ['-H', `unix://${socket}`], socket},
+				{
+					engine: 'podman',
+					cli: 'docker',
+					hostArgs: ['-H', `unix://${socket}`],
+					socket,
+				},
 				{engine: 'podman', cli: 'podman', hostArgs: [], socket},
 			);
 		}
@@ -63,7 +97,12 @@ async function findCandidates(io: Io): Promise<Candidate[]> {
 
 	// Podman needs no socket: its CLI reads the containers itself.
 	if (!candidates.some(c => c.cli === 'podman')) {
-		candidates.push({engine: 'podman', cli: 'podman', hostArgs: [], socket: 'podman CLI'});
+		candidates.push({
+			engine: 'podman',
+			cli: 'podman',
+			hostArgs: [],
+			socket: 'podman CLI',
+		});
 	}
 
 	return candidates;
@@ -71,15 +110,33 @@ async function findCandidates(io: Io): Promise<Candidate[]> {
 
 function describe(container: ContainerInfo): string {
 	const ports = container.running ? container.ports : container.portBindings;
-	const state = container.running ? 'running' : `${container.state} (${container.exitCode})`;
-	const mapping = ports.length > 0 ? ports.map(p => formatBinding(p)).join(', ') : container.exposed.length > 0 ? `exposes ${container.exposed.join(', ')} (not published)` : 'no ports';
+	const state = container.running
+		? 'running'
+		: `${container.state} (${container.exitCode})`;
+	const mapping =
+		ports.length > 0
+			? ports.map(p => formatBinding(p)).join(', ')
+			: container.exposed.length > 0
+				? `exposes ${container.exposed.join(', ')} (not published)`
+				: 'no ports';
 	return `${container.name}  ${state}  ${mapping}  ${container.image}`;
 }
 
-const problemRank: Record<Attempt['problem'], number> = {permission: 0, 'not-running': 1, timeout: 2, error: 3, none: 4};
+const problemRank: Record<Attempt['problem'], number> = {
+	permission: 0,
+	'not-running': 1,
+	timeout: 2,
+	error: 3,
+	none: 4,
+};
 
 function byHand(attempt: Attempt): string {
-	const list = shellQuote([attempt.candidate.cli, ...attempt.candidate.hostArgs, 'ps', '-a']);
+	const list = shellQuote([
+		attempt.candidate.cli,
+		...attempt.candidate.hostArgs,
+		'ps',
+		'-a',
+	]);
 	switch (attempt.problem) {
 		case 'permission': {
 			return `not root and not in the docker group, so the engine's socket is closed to this user. Check by hand: sudo ${list}`;
@@ -113,7 +170,10 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 		const psArgs = [...base, 'ps', '-a', '-q', '--no-trunc'];
 		const display = shellQuote([candidate.cli, ...psArgs]);
 		context.onCommand(display);
-		const ps = await io.run({file: candidate.cli, args: psArgs, timeoutMs: commandTimeoutMs}, {signal: context.signal});
+		const ps = await io.run(
+			{file: candidate.cli, args: psArgs, timeoutMs: commandTimeoutMs},
+			{signal: context.signal},
+		);
 		if (ps.notFound) {
 			if (candidate.socket !== 'podman CLI') {
 				unread.push(candidate.socket);
@@ -125,8 +185,19 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 		commands.push(display);
 		if (ps.timedOut || ps.exitCode !== 0) {
 			const error = parseDockerError(ps.stderr);
-			const problem = ps.timedOut ? 'timeout' : error.kind === 'permission' || error.kind === 'not-running' ? error.kind : 'error';
-			attempts.push({candidate, problem, message: ps.timedOut ? 'timed out' : error.message || `exit code ${ps.exitCode ?? '?'}`, command: display});
+			const problem = ps.timedOut
+				? 'timeout'
+				: error.kind === 'permission' || error.kind === 'not-running'
+					? error.kind
+					: 'error';
+			attempts.push({
+				candidate,
+				problem,
+				message: ps.timedOut
+					? 'timed out'
+					: error.message || `exit code ${ps.exitCode ?? '?'}`,
+				command: display,
+			});
 			continue;
 		}
 
@@ -134,18 +205,40 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 		let containers: ContainerInfo[] = [];
 		if (ids.length > 0) {
 			const inspectArgs = [...base, 'inspect', '--type', 'container', ...ids];
-			const inspectDisplay = shellQuote([candidate.cli, ...base, 'inspect', '--type', 'container', `<${ids.length} IDs>`]);
+			const inspectDisplay = shellQuote([
+				candidate.cli,
+				...base,
+				'inspect',
+				'--type',
+				'container',
+				`<${ids.length} IDs>`,
+			]);
 			context.onCommand(inspectDisplay);
-			const inspect = await io.run({file: candidate.cli, args: inspectArgs, timeoutMs: commandTimeoutMs}, {signal: context.signal});
+			const inspect = await io.run(
+				{file: candidate.cli, args: inspectArgs, timeoutMs: commandTimeoutMs},
+				{signal: context.signal},
+			);
 			commands.push(inspectDisplay);
 			containers = parseDockerInspect(inspect.stdout);
 			if (containers.length === 0) {
-				const message = inspect.timedOut ? 'timed out' : parseDockerError(inspect.stderr).message || 'no output';
+				const message = inspect.timedOut
+					? 'timed out'
+					: parseDockerError(inspect.stderr).message || 'no output';
 				return {
 					status: 'unknown',
 					detail: `${candidate.engine} lists ${ids.length} containers, but inspecting them failed (${message}). Check by hand: ${shellQuote([candidate.cli, ...base, 'inspect', ids[0]!])}`,
 					command: commands.join(' ; '),
-					facts: {containers: {engine: candidate.engine, cli: candidate.cli, hostArgs: base, socket: candidate.socket, readable: false, problem: 'error', message}},
+					facts: {
+						containers: {
+							engine: candidate.engine,
+							cli: candidate.cli,
+							hostArgs: base,
+							socket: candidate.socket,
+							readable: false,
+							problem: 'error',
+							message,
+						},
+					},
 				};
 			}
 		}
@@ -156,23 +249,41 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 			detail: `${candidate.engine} (${candidate.socket}): ${containers.length} container${containers.length === 1 ? '' : 's'}, ${running} running`,
 			command: commands.join(' ; '),
 			output: containers.slice(0, 20).map(c => describe(c)),
-			facts: {containers: {engine: candidate.engine, cli: candidate.cli, hostArgs: base, socket: candidate.socket, readable: true, containers}},
+			facts: {
+				containers: {
+					engine: candidate.engine,
+					cli: candidate.cli,
+					hostArgs: base,
+					socket: candidate.socket,
+					readable: true,
+					containers,
+				},
+			},
 		};
 	}
 
-	const worst = attempts.sort((a, b) => problemRank[a.problem] - problemRank[b.problem])[0];
+	const worst = attempts.toSorted(
+		(a, b) => problemRank[a.problem] - problemRank[b.problem],
+	)[0];
 	if (!worst && unread.length > 0) {
 		return {
 			status: 'unknown',
 			detail: `Found ${unread[0]!}, but neither the docker nor the podman CLI is installed to read it. Check by hand: install the docker CLI, then docker ps -a`,
-			facts: {containers: {readable: false, problem: 'error', message: 'no docker or podman CLI'}},
+			facts: {
+				containers: {
+					readable: false,
+					problem: 'error',
+					message: 'no docker or podman CLI',
+				},
+			},
 		};
 	}
 
 	if (!worst) {
 		return {
 			status: 'passed',
-			detail: 'No container engine here: DOCKER_HOST is not set, there is no Docker or Podman socket, and neither the docker nor the podman CLI is installed.',
+			detail:
+				'No container engine here: DOCKER_HOST is not set, there is no Docker or Podman socket, and neither the docker nor the podman CLI is installed.',
 			facts: {containers: {readable: false, problem: 'none'}},
 		};
 	}

@@ -8,7 +8,10 @@ export function containersApply(facts: Facts): true | string {
 	}
 
 	const probe = facts.probe;
-	if (probe?.outcome === 'refused' || probe?.addresses.some(a => a.closedAfterAccept) === true) {
+	if (
+		probe?.outcome === 'refused' ||
+		probe?.addresses.some(a => a.closedAfterAccept) === true
+	) {
 		return true;
 	}
 
@@ -31,17 +34,17 @@ export const containersChecks: readonly CheckNode[] = [
 		kind: 'check',
 		id: 'container-port',
 		title: 'Follow the port into its container',
-		why: 'The chain is: host port, then the publishing (docker-proxy or a NAT rule), then the container\'s address and port, then the app\'s bind inside the container. Any link can break it.',
+		why: "The chain is: host port, then the publishing (docker-proxy or a NAT rule), then the container's address and port, then the app's bind inside the container. Any link can break it.",
 		read: 'Shows the mapping for the port and what listens inside the container (read from /proc/PID/net/tcp, its own network namespace). An app on 127.0.0.1 inside cannot be reached through a published port.',
 		after: ['container-engine'],
 		when: facts =>
 			facts.containers === undefined
 				? 'the container engine step did not run'
 				: facts.containers.readable
-				? (facts.containers.containers?.length ?? 0) > 0
-					? true
-					: 'the engine has no containers'
-				: 'no container engine could be read',
+					? (facts.containers.containers?.length ?? 0) > 0
+						? true
+						: 'the engine has no containers'
+					: 'no container engine could be read',
 		timeoutMs: 5000,
 	},
 	{
@@ -51,7 +54,10 @@ export const containersChecks: readonly CheckNode[] = [
 		why: 'A stopped container publishes nothing: its port is gone with it. The exit code and its last log lines say why it stopped.',
 		read: 'Exit code 0 means the app ended on its own; 1 or more an error (see the log); 137 a SIGKILL (docker stop, or out of memory); 143 a SIGTERM.',
 		after: ['container-port'],
-		when: facts => (facts.containers?.match?.kind === 'stopped' ? true : 'no stopped container publishes this port'),
+		when: facts =>
+			facts.containers?.match?.kind === 'stopped'
+				? true
+				: 'no stopped container publishes this port',
 		timeoutMs: 6000,
 	},
 ];

@@ -4,17 +4,34 @@ import {containerPort} from '../../../source/checks/containers/port.js';
 import {containerLogs} from '../../../source/checks/containers/logs.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {parseDockerInspect} from '../../../source/parsers/docker-inspect.js';
-import type {AddressProbe, ContainerFacts, ContainerInfo, Facts} from '../../../source/tree/facts.js';
+import type {
+	AddressProbe,
+	ContainerFacts,
+	ContainerInfo,
+	Facts,
+} from '../../../source/tree/facts.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/docker/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+	readFileSync(
+		new URL(`../../fixtures/docker/${name}`, import.meta.url),
+		'utf8',
+	);
 const all = parseDockerInspect(fixture('inspect-all.json'));
 const named = (name: string) => all.find(c => c.name === name)!;
-const loopbackTables = {tcp: fixture('netns-loopback.tcp.txt'), tcp6: fixture('netns-loopback.tcp6.txt')};
-const anyTables = {tcp: fixture('netns-any.tcp.txt'), tcp6: fixture('netns-any.tcp6.txt')};
+const loopbackTables = {
+	tcp: fixture('netns-loopback.tcp.txt'),
+	tcp6: fixture('netns-loopback.tcp6.txt'),
+};
+const anyTables = {
+	tcp: fixture('netns-any.tcp.txt'),
+	tcp6: fixture('netns-any.tcp6.txt'),
+};
 
 /** /proc/PID/net/tcp* files for the given containers. */
-function netns(entries: ReadonlyArray<[string, {tcp: string; tcp6: string}]>): Record<string, string> {
+function netns(
+	entries: ReadonlyArray<[string, {tcp: string; tcp6: string}]>,
+): Record<string, string> {
 	const files: Record<string, string> = {};
 	for (const [name, tables] of entries) {
 		const pid = named(name).pid;
@@ -25,19 +42,52 @@ function netns(entries: ReadonlyArray<[string, {tcp: string; tcp6: string}]>): R
 	return files;
 }
 
-function probe(address: string, extra: Partial<AddressProbe> = {}): Facts['probe'] {
-	const entry: AddressProbe = {address, family: address.includes(':') ? 6 : 4, source: 'literal', outcome: 'refused', ms: 1, code: 'ECONNREFUSED', ...extra};
+function probe(
+	address: string,
+	extra: Partial<AddressProbe> = {},
+): Facts['probe'] {
+	const entry: AddressProbe = {
+		address,
+		family: address.includes(':') ? 6 : 4,
+		source: 'literal',
+		outcome: 'refused',
+		ms: 1,
+		code: 'ECONNREFUSED',
+		...extra,
+	};
 	return {outcome: entry.outcome, address, ms: 1, addresses: [entry]};
 }
 
-function context(port: number, options: {address?: string; probe?: Partial<AddressProbe>; containers?: readonly ContainerInfo[]; engine?: Partial<ContainerFacts>; io?: FakeIoOptions}) {
+function context(
+	port: number,
+	options: {
+		address?: string;
+		probe?: Partial<AddressProbe>;
+		containers?: readonly ContainerInfo[];
+		engine?: Partial<ContainerFacts>;
+		io?: FakeIoOptions;
+	},
+) {
 	const address = options.address ?? '127.0.0.1';
 	const io = createFakeIo(options.io ?? {});
 	const facts: Facts = {
 		target: {input: `${address}:${port}`, host: address, port},
 		probe: probe(address, options.probe),
-		local: {addresses: ['127.0.0.1', '::1', '192.168.1.5'], isLocal: true, localTargets: [address], hostname: 'testhost'},
-		containers: {engine: 'docker', cli: 'docker', hostArgs: [], socket: '/var/run/docker.sock', readable: true, containers: options.containers ?? all, ...options.engine},
+		local: {
+			addresses: ['127.0.0.1', '::1', '192.168.1.5'],
+			isLocal: true,
+			localTargets: [address],
+			hostname: 'testhost',
+		},
+		containers: {
+			engine: 'docker',
+			cli: 'docker',
+			hostArgs: [],
+			socket: '/var/run/docker.sock',
+			readable: true,
+			containers: options.containers ?? all,
+			...options.engine,
+		},
 	};
 	const ctx: CheckContext = {
 		target: facts.target!,
@@ -52,24 +102,50 @@ function context(port: number, options: {address?: string; probe?: Partial<Addre
 	return {ctx, io};
 }
 
-const accepted = {outcome: 'open', code: 'connect', closedAfterAccept: true} as const;
+const accepted = {
+	outcome: 'open',
+	code: 'connect',
+	closedAfterAccept: true,
+} as const;
 
 describe('container-port', () => {
 	test('app on 127.0.0.1 inside, published on every address: container-loopback-bind, confirmed', async () => {
-		const {ctx} = context(18081, {probe: accepted, io: {files: netns([['localonly', loopbackTables]])}});
+		const {ctx} = context(18_081, {
+			probe: accepted,
+			io: {files: netns([['localonly', loopbackTables]])},
+		});
 		const result = await containerPort(ctx);
 		expect(result.status).toBe('problem');
 		const finding = result.findings?.[0];
-		expect(finding).toMatchObject({id: 'container-loopback-bind', confidence: 'confirmed'});
-		expect(finding?.summary).toContain('listens on 127.0.0.1:8080 inside the container only');
-		expect(finding?.evidence).toContain('localonly (refused/base) publishes 0.0.0.0:18081->8080/tcp, [::]:18081->8080/tcp (docker inspect)');
-		expect(finding?.fixes[0]?.command).toBe('docker run -d --name localonly -p 18081:8080 refused/base httpd -f -p 0.0.0.0:8080 -h /www');
-		expect(result.facts?.containers?.match).toMatchObject({kind: 'published', name: 'localonly', binding: {containerPort: 8080}});
-		expect(result.facts?.containers?.container).toMatchObject({name: 'localonly', state: 'running'});
+		expect(finding).toMatchObject({
+			id: 'container-loopback-bind',
+			confidence: 'confirmed',
+		});
+		expect(finding?.summary).toContain(
+			'listens on 127.0.0.1:8080 inside the container only',
+		);
+		expect(finding?.evidence).toContain(
+			'localonly (refused/base) publishes 0.0.0.0:18081->8080/tcp, [::]:18081->8080/tcp (docker inspect)',
+		);
+		expect(finding?.fixes[0]?.command).toBe(
+			'docker run -d --name localonly -p 18081:8080 refused/base httpd -f -p 0.0.0.0:8080 -h /www',
+		);
+		expect(result.facts?.containers?.match).toMatchObject({
+			kind: 'published',
+			name: 'localonly',
+			binding: {containerPort: 8080},
+		});
+		expect(result.facts?.containers?.container).toMatchObject({
+			name: 'localonly',
+			state: 'running',
+		});
 	});
 
 	test('compose labels: the fix names the compose file and service', async () => {
-		const {ctx} = context(18085, {probe: accepted, io: {files: netns([['compose-web', loopbackTables]])}});
+		const {ctx} = context(18_085, {
+			probe: accepted,
+			io: {files: netns([['compose-web', loopbackTables]])},
+		});
 		const result = await containerPort(ctx);
 		const fixes = result.findings?.[0]?.fixes ?? [];
 		expect(fixes[0]?.command).toBe(
@@ -78,67 +154,108 @@ describe('container-port', () => {
 	});
 
 	test('namespace unreadable but accepted-then-closed: loopback bind likely, another port possible, and the command by hand', async () => {
-		const {ctx} = context(18081, {probe: accepted});
+		const {ctx} = context(18_081, {probe: accepted});
 		const result = await containerPort(ctx);
 		expect(result.status).toBe('problem');
 		expect(result.findings?.map(f => [f.id, f.confidence])).toEqual([
 			['container-loopback-bind', 'likely'],
 			['wrong-port', 'possible'],
 		]);
-		expect(result.detail).toContain(`sudo nsenter -t ${named('localonly').pid} -n ss -Htln`);
+		expect(result.detail).toContain(
+			`sudo nsenter -t ${named('localonly').pid} -n ss -Htln`,
+		);
 	});
 
 	test('namespace unreadable and nothing else to go on: unknown, no guess', async () => {
-		const {ctx} = context(18081, {probe: {outcome: 'refused'}});
+		const {ctx} = context(18_081, {probe: {outcome: 'refused'}});
 		const result = await containerPort(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.findings).toEqual([]);
 	});
 
 	test('the chain is intact when the app listens on every address inside', async () => {
-		const {ctx} = context(18080, {probe: accepted, io: {files: netns([['web', anyTables]])}});
+		const {ctx} = context(18_080, {
+			probe: accepted,
+			io: {files: netns([['web', anyTables]])},
+		});
 		const result = await containerPort(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toContain('the chain is intact');
 	});
 
 	test('published on 127.0.0.1 only while the target is another address of this host: container-not-published', async () => {
-		const {ctx} = context(18080, {address: '192.168.1.5', io: {files: netns([['web', anyTables]])}});
+		const {ctx} = context(18_080, {
+			address: '192.168.1.5',
+			io: {files: netns([['web', anyTables]])},
+		});
 		const result = await containerPort(ctx);
 		const finding = result.findings?.[0];
-		expect(finding).toMatchObject({id: 'container-not-published', confidence: 'confirmed'});
-		expect(finding?.summary).toContain('only on 127.0.0.1; 192.168.1.5 is not among them');
-		expect(finding?.fixes[0]?.command).toBe('docker run -d --name web -p 18080:8080 refused/base httpd -f -p 8080 -h /www');
+		expect(finding).toMatchObject({
+			id: 'container-not-published',
+			confidence: 'confirmed',
+		});
+		expect(finding?.summary).toContain(
+			'only on 127.0.0.1; 192.168.1.5 is not among them',
+		);
+		expect(finding?.fixes[0]?.command).toBe(
+			'docker run -d --name web -p 18080:8080 refused/base httpd -f -p 8080 -h /www',
+		);
 		expect(finding?.fixes[0]?.why).toContain('exposes the port to the network');
 	});
 
 	test('mapped to a container port where nothing listens: wrong-port, confirmed, with the real port', async () => {
-		const {ctx} = context(18084, {probe: accepted, io: {files: netns([['wrongport', anyTables]])}});
+		const {ctx} = context(18_084, {
+			probe: accepted,
+			io: {files: netns([['wrongport', anyTables]])},
+		});
 		const result = await containerPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({id: 'wrong-port', confidence: 'confirmed'});
-		expect(finding?.summary).toBe('wrongport maps host port 18084 to container port 9999, but the app listens on 8080 inside.');
-		expect(finding?.fixes[0]?.command).toBe('docker run -d --name wrongport -p 127.0.0.1:18084:8080 refused/base httpd -f -p 8080 -h /www');
+		expect(finding?.summary).toBe(
+			'wrongport maps host port 18084 to container port 9999, but the app listens on 8080 inside.',
+		);
+		expect(finding?.fixes[0]?.command).toBe(
+			'docker run -d --name wrongport -p 127.0.0.1:18084:8080 refused/base httpd -f -p 8080 -h /www',
+		);
 	});
 
 	test('nothing listens inside at all: wrong-port, only likely', async () => {
-		const {ctx} = context(18084, {probe: accepted, io: {files: netns([['wrongport', {tcp: '', tcp6: ''}]])}});
+		const {ctx} = context(18_084, {
+			probe: accepted,
+			io: {files: netns([['wrongport', {tcp: '', tcp6: ''}]])},
+		});
 		const result = await containerPort(ctx);
-		expect(result.findings?.[0]).toMatchObject({id: 'wrong-port', confidence: 'likely'});
+		expect(result.findings?.[0]).toMatchObject({
+			id: 'wrong-port',
+			confidence: 'likely',
+		});
 	});
 
 	test('listening inside, not published: container-not-published, publish on 127.0.0.1 for a loopback client', async () => {
-		const {ctx} = context(8080, {containers: [named('noport')], io: {files: netns([['noport', anyTables]])}});
+		const {ctx} = context(8080, {
+			containers: [named('noport')],
+			io: {files: netns([['noport', anyTables]])},
+		});
 		const result = await containerPort(ctx);
 		const finding = result.findings?.[0];
-		expect(finding).toMatchObject({id: 'container-not-published', confidence: 'confirmed'});
-		expect(finding?.evidence[0]).toBe('noport (refused/base) publishes no port; nothing maps host port 8080 (docker inspect)');
-		expect(finding?.fixes[0]?.command).toBe('docker run -d --name noport -p 127.0.0.1:8080:8080 refused/base httpd -f -p 8080 -h /www');
+		expect(finding).toMatchObject({
+			id: 'container-not-published',
+			confidence: 'confirmed',
+		});
+		expect(finding?.evidence[0]).toBe(
+			'noport (refused/base) publishes no port; nothing maps host port 8080 (docker inspect)',
+		);
+		expect(finding?.fixes[0]?.command).toBe(
+			'docker run -d --name noport -p 127.0.0.1:8080:8080 refused/base httpd -f -p 8080 -h /www',
+		);
 		expect(result.facts?.containers?.match?.kind).toBe('listening');
 	});
 
 	test('listening inside and published under another host port: wrong-port (dial that one)', async () => {
-		const {ctx} = context(8080, {containers: [named('web')], io: {files: netns([['web', anyTables]])}});
+		const {ctx} = context(8080, {
+			containers: [named('web')],
+			io: {files: netns([['web', anyTables]])},
+		});
 		const result = await containerPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({id: 'wrong-port', confidence: 'likely'});
@@ -148,7 +265,10 @@ describe('container-port', () => {
 	test('only exposed, inside unreadable: container-not-published, likely', async () => {
 		const {ctx} = context(9090, {containers: [named('exposed')]});
 		const result = await containerPort(ctx);
-		expect(result.findings?.[0]).toMatchObject({id: 'container-not-published', confidence: 'likely'});
+		expect(result.findings?.[0]).toMatchObject({
+			id: 'container-not-published',
+			confidence: 'likely',
+		});
 	});
 
 	test('no container has anything to do with the port: passed, says how many were checked', async () => {
@@ -163,43 +283,79 @@ describe('container-port', () => {
 		const {ctx} = context(5432, {io: {files}});
 		const result = await containerPort(ctx);
 		expect(result.status).toBe('passed');
-		expect(result.detail).toBe('No container publishes or listens on port 5432 (6 running containers checked).');
+		expect(result.detail).toBe(
+			'No container publishes or listens on port 5432 (6 running containers checked).',
+		);
 		expect(result.findings).toBeUndefined();
 		expect(result.facts).toBeUndefined();
 	});
 
 	test('a stopped container asks for the port: the match says so, the logs step reports it', async () => {
-		const {ctx} = context(18083, {});
+		const {ctx} = context(18_083, {});
 		const result = await containerPort(ctx);
 		expect(result.status).toBe('problem');
-		expect(result.facts?.containers?.match).toMatchObject({kind: 'stopped', name: 'exited'});
+		expect(result.facts?.containers?.match).toMatchObject({
+			kind: 'stopped',
+			name: 'exited',
+		});
 	});
 });
 
 describe('container-logs', () => {
 	const stopped = async (io: FakeIoOptions) => {
-		const first = context(18083, {});
+		const first = context(18_083, {});
 		const match = await containerPort(first.ctx);
-		const {ctx, io: fake} = context(18083, {io, engine: match.facts?.containers});
+		const {ctx, io: fake} = context(18_083, {
+			io,
+			engine: match.facts?.containers,
+		});
 		return {result: await containerLogs(ctx), io: fake};
 	};
 
 	test('exit code and the last log line (stdout and stderr merged by time)', async () => {
 		const {result, io} = await stopped({
-			commands: [{match: /^docker logs --timestamps --tail 20 [\da-f]{64}$/, stdout: fixture('logs-exited.stdout.txt'), stderr: fixture('logs-exited.stderr.txt')}],
+			commands: [
+				{
+					match: /^docker logs --timestamps --tail 20 [\da-f]{64}$/,
+					stdout: fixture('logs-exited.stdout.txt'),
+					stderr: fixture('logs-exited.stderr.txt'),
+				},
+			],
 		});
 		expect(io.calls).toHaveLength(1);
 		const finding = result.findings?.[0];
-		expect(finding).toMatchObject({id: 'container-exited', confidence: 'confirmed'});
-		expect(finding?.summary).toBe('Container exited, which publishes port 18083, is exited (exit code 3); its last log line: "starting app".');
-		expect(finding?.evidence.slice(-2)).toEqual(['log: fatal: cannot open /etc/app.conf', 'log: starting app']);
-		expect(finding?.fixes.map(f => f.command)).toEqual(['docker logs --tail 200 exited', 'docker start exited']);
+		expect(finding).toMatchObject({
+			id: 'container-exited',
+			confidence: 'confirmed',
+		});
+		expect(finding?.summary).toBe(
+			'Container exited, which publishes port 18083, is exited (exit code 3); its last log line: "starting app".',
+		);
+		expect(finding?.evidence.slice(-2)).toEqual([
+			'log: fatal: cannot open /etc/app.conf',
+			'log: starting app',
+		]);
+		expect(finding?.fixes.map(f => f.command)).toEqual([
+			'docker logs --tail 200 exited',
+			'docker start exited',
+		]);
 	});
 
 	test('logs unreadable: still container-exited, with why the log is missing', async () => {
-		const {result} = await stopped({commands: [{match: /^docker logs /, exitCode: 1, stderr: 'Error response from daemon: configured logging driver does not support reading\n'}]});
+		const {result} = await stopped({
+			commands: [
+				{
+					match: /^docker logs /,
+					exitCode: 1,
+					stderr:
+						'Error response from daemon: configured logging driver does not support reading\n',
+				},
+			],
+		});
 		const finding = result.findings?.[0];
 		expect(finding?.id).toBe('container-exited');
-		expect(finding?.evidence.at(-1)).toContain('configured logging driver does not support reading');
+		expect(finding?.evidence.at(-1)).toContain(
+			'configured logging driver does not support reading',
+		);
 	});
 });
