@@ -81,6 +81,12 @@ export type ProxyEnvFacts = {
 
 // --- server side (listeners, services) ---------------------------------------------------------
 
+export type ListenerProcess = {
+	readonly name: string;
+	readonly pid: number;
+	readonly user?: string;
+};
+
 export type Listener = {
 	/** Local address as the kernel reports it: "0.0.0.0", "::", "127.0.0.1", "::ffff:127.0.0.1", "fe80::1%eth0". */
 	readonly address: string;
@@ -88,11 +94,16 @@ export type Listener = {
 	readonly family: Family;
 	/** For "::" listeners: true when IPv6-only (no IPv4 connections), undefined when not known. */
 	readonly v6only?: boolean;
-	readonly process?: {
-		readonly name: string;
-		readonly pid: number;
-		readonly user?: string;
-	};
+	/** The owner (the lowest pid when several processes share the socket). */
+	readonly process?: ListenerProcess;
+	/** Every process that holds the socket (nginx master and workers). */
+	readonly processes?: readonly ListenerProcess[];
+	/** Socket inode (ss -e, /proc/net/tcp), to join with /proc/PID/fd. */
+	readonly inode?: number;
+	/** Owner uid of the socket, where shown. */
+	readonly uid?: number;
+	/** The raw line it came from, for evidence. */
+	readonly line?: string;
 };
 
 export type ListenerFacts = {
@@ -101,6 +112,45 @@ export type ListenerFacts = {
 	readonly listeners: readonly Listener[];
 	/** False when process owners could not be seen (not root). */
 	readonly processesVisible: boolean;
+	/** net.ipv6.bindv6only: the default of IPV6_V6ONLY for new "::" sockets (undefined when unreadable). */
+	readonly bindv6only?: boolean;
+};
+
+/** One line of a service's config file (or command line) that sets where it listens. */
+export type ConfigLine = {
+	/** "/etc/postgresql/15/main/postgresql.conf", or "/proc/PID/cmdline". */
+	readonly file: string;
+	readonly line: number;
+	/** The line as written (trimmed). */
+	readonly text: string;
+	/** Which setting: "listen_addresses", "port", "listen", "bind", "bind-address", "Port"... */
+	readonly key: string;
+	/** Addresses it binds (for bind settings); "*" or "0.0.0.0"/"::" for all. */
+	readonly addresses?: readonly string[];
+	readonly port?: number;
+	/** A commented default ("#listen_addresses = 'localhost'"): the built-in value applies. */
+	readonly commented?: boolean;
+};
+
+export type ServiceConfigFacts = {
+	/** Service id from source/tree/services.ts ("postgresql", "nginx", ...). */
+	readonly service: string;
+	/** The process it was read for, when one runs. */
+	readonly pid?: number;
+	/** How the files were found: "/proc/123/cmdline: postgres -D /x" or "default path". */
+	readonly how: string;
+	readonly files: readonly string[];
+	readonly lines: readonly ConfigLine[];
+	/** What the config says: where it listens (addresses, undefined = built-in default) and on which port. */
+	readonly addresses?: readonly string[];
+	readonly port?: number;
+	/** Files that could not be read, and why. */
+	readonly problems: readonly string[];
+};
+
+export type ServiceFacts = {
+	/** Services whose config was read: those listening on the target port, and the one the port is known for. */
+	readonly configs: readonly ServiceConfigFacts[];
 };
 
 // --- firewall -----------------------------------------------------------------------------------
@@ -110,6 +160,14 @@ export type FirewallFacts = {
 	readonly verdict: 'accept' | 'reject' | 'drop' | 'uncertain' | 'unknown';
 	readonly rule?: string;
 	readonly manager?: 'iptables' | 'nftables' | 'ufw' | 'firewalld';
+	/** The address the verdict is for (the first local address that did not accept). */
+	readonly address?: string;
+	/** A reject: what the client reports ("refused" for tcp-reset/port-unreachable, else "unreachable"). */
+	readonly clientSees?: 'refused' | 'unreachable';
+	/** Packets the deciding rule counted during one extra connect, when it has counters. */
+	readonly counterDelta?: number;
+	/** For unknown/uncertain: why (not root, tool missing, a match not understood). */
+	readonly reason?: string;
 };
 
 // --- containers, proxies, kubernetes --------------------------------------------------------------
@@ -275,6 +333,7 @@ export type Facts = {
 	readonly local?: LocalFacts;
 	readonly proxyEnv?: ProxyEnvFacts;
 	readonly listeners?: ListenerFacts;
+	readonly services?: ServiceFacts;
 	readonly firewall?: FirewallFacts;
 	readonly containers?: ContainerFacts;
 	readonly upstream?: UpstreamFacts;

@@ -1,4 +1,26 @@
 import type {CheckNode} from '../types.js';
 
 /** The firewall checks of the tree (in the order they appear on screen). */
-export const firewallChecks: readonly CheckNode[] = [];
+export const firewallChecks: readonly CheckNode[] = [
+	{
+		kind: 'check',
+		id: 'firewall',
+		title: 'Which firewall rule decides this connection?',
+		why: 'A REJECT rule answers for the service with a reset or an ICMP error, which the client reports as "connection refused" (or "no route to host"); a DROP rule makes it time out. The rules are read (iptables, ip6tables, nftables; ufw and firewalld on top) and walked for this very connection.',
+		read: 'Names the rule that decided: table, chain and rule number (iptables) or handle (nft), the path of jumps that led there, and its packet counter before and after one more connect. "accept" means the firewall is not the cause; "uncertain" names the rule with a match the tool does not understand.',
+		after: ['probe', 'local'],
+		when(facts) {
+			const local = new Set(facts.local?.localTargets);
+			if (local.size === 0) {
+				return 'the target is not this host: its firewall can only be read there';
+			}
+
+			return facts.probe?.addresses.some(
+				a => a.outcome !== 'open' && local.has(a.address),
+			)
+				? true
+				: 'every local address accepted the connection';
+		},
+		timeoutMs: 30_000,
+	},
+];
