@@ -44,7 +44,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+# npm ci rejects its own lockfile here (npm 11.16+ regression with optional platform packages, npm/cli#9846):
+# npm install honours the lockfile and installs the same versions.
+[ -d node_modules ] || npm install --no-audit --no-fund
 
 npm run --silent build
 say "typecheck"
