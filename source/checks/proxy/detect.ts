@@ -78,7 +78,8 @@ export const reverseProxy: CheckRun = async context => {
 	const isHttp = Boolean(target.scheme && httpSchemes.has(target.scheme));
 	if (isHttp || found) {
 		const url = targetUrl(context);
-		const timeout = Math.max(3000, context.timeoutMs);
+		// HAProxy retries a refused server three times, a second apart, before it answers 503.
+		const timeout = Math.max(6000, context.timeoutMs);
 		context.onCommand(`GET ${url}`);
 		commands.push(`GET ${url}`);
 		const answer = await io.httpGet(url, timeout);

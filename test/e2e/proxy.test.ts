@@ -1,0 +1,178 @@
+/**
+Real reverse proxies on loopback, diagnosed by the built CLI: nginx (and HAProxy) in front of a
+dead backend give upstream-refused naming the backend and the config line; in front of a live
+backend they do not.
+*/
+import {readFileSync} from 'node:fs';
+import {afterEach, describe, expect, test} from 'vitest';
+import {runJson} from '../helpers/cli.js';
+import {
+	freePort,
+	hasHaproxy,
+	hasNginx,
+	lineOf,
+	startBackend,
+	startHaproxy,
+	startNginx,
+} from '../helpers/nginx.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) {
+		await cleanup();
+	}
+});
+
+const step = (
+	report: NonNullable<Awaited<ReturnType<typeof runJson>>['report']>,
+	id: string,
+) => report.steps.find(s => s.id === id);
+
+describe.skipIf(!hasNginx)('nginx', () => {
+	test('in front of a dead upstream: upstream-refused, naming the upstream and the proxy_pass line', async () => {
+		const dead = await freePort();
+		const nginx = await startNginx(({port}) =>
+			[
+				`server {`,
+				`\tlisten 127.0.0.1:${port};`,
+				`\tlocation / {`,
+				`\t\tproxy_pass http://127.0.0.1:${dead};`,
+				`\t}`,
+				`}`,
+			].join('\n'),
+		);
+		cleanups.push(nginx.stop);
+		const line = lineOf(readFileSync(nginx.config, 'utf8'), 'proxy_pass');
+		const {report, stderr} = await runJson([`http://127.0.0.1:${nginx.port}/`]);
+		expect(report, stderr).toBeDefined();
+		const cause = report!.causes[0];
+		expect(cause?.id).toBe('upstream-refused');
+		expect(cause?.confidence).toBe('confirmed');
+		expect(cause?.summary).toContain(`127.0.0.1:${dead}`);
+		expect(cause?.evidence).toContain(
+			`${nginx.config}:${line}: proxy_pass http://127.0.0.1:${dead};`,
+		);
+		expect(cause?.evidence).toContain(
+			`GET http://127.0.0.1:${nginx.port}/ → 502 Bad Gateway (Server: nginx/1.22.1)`,
+		);
+		expect(
+			cause?.evidence.some(
+				l =>
+					l.startsWith('error log: ') &&
+					l.includes(
+						'connect() failed (111: Connection refused) while connecting to upstream',
+					) &&
+					l.includes(`127.0.0.1:${dead}`),
+			),
+		).toBe(true);
+		// The server-side half: what listens on the upstream's port here.
+		expect(
+			cause?.evidence.some(l =>
+				l.startsWith(`on this host nothing listens on port ${dead}`),
+			),
+		).toBe(true);
+		expect(cause?.fixes[0]?.command).toBe(`refused 127.0.0.1:${dead}`);
+		expect(step(report!, 'reverse-proxy')?.status).toBe('problem');
+		expect(report!.questions.find(q => q.key === 'proxy')).toMatchObject({
+			answer: 'yes',
+			by: 'auto',
+		});
+	});
+
+	test('in front of a live upstream: no upstream-refused', async () => {
+		const backend = await startBackend();
+		cleanups.push(backend.close);
+		const nginx = await startNginx(({port}) =>
+			[
+				`upstream app {`,
+				`\tserver 127.0.0.1:${backend.port};`,
+				`}`,
+				`server {`,
+				`\tlisten 127.0.0.1:${port};`,
+				`\tlocation / {`,
+				`\t\tproxy_pass http://app;`,
+				`\t}`,
+				`}`,
+			].join('\n'),
+		);
+		cleanups.push(nginx.stop);
+		const {report, stderr} = await runJson([`http://127.0.0.1:${nginx.port}/`]);
+		expect(report, stderr).toBeDefined();
+		expect(report!.causes.map(c => c.id)).not.toContain('upstream-refused');
+		expect(step(report!, 'reverse-proxy')).toMatchObject({status: 'passed'});
+		expect(step(report!, 'reverse-proxy')?.detail).toContain('200 OK');
+		expect(step(report!, 'proxy-upstream')).toMatchObject({
+			status: 'passed',
+			detail: `nginx's upstream 127.0.0.1:${backend.port} accepts connections`,
+		});
+	});
+
+	test('an upstream block whose server is dead names the server line inside the block', async () => {
+		const dead = await freePort();
+		const backend = await startBackend();
+		cleanups.push(backend.close);
+		const nginx = await startNginx(({port}) =>
+			[
+				`upstream api {`,
+				`\tserver 127.0.0.1:${dead};`,
+				`}`,
+				`server {`,
+				`\tlisten 127.0.0.1:${port};`,
+				`\tlocation /api/ {`,
+				`\t\tproxy_pass http://api;`,
+				`\t}`,
+				`\tlocation / {`,
+				`\t\tproxy_pass http://127.0.0.1:${backend.port};`,
+				`\t}`,
+				`}`,
+			].join('\n'),
+		);
+		cleanups.push(nginx.stop);
+		const line = lineOf(
+			readFileSync(nginx.config, 'utf8'),
+			`server 127.0.0.1:${dead}`,
+		);
+		const {report} = await runJson([
+			`http://127.0.0.1:${nginx.port}/api/users`,
+		]);
+		expect(report?.causes[0]?.id).toBe('upstream-refused');
+		expect(report?.causes[0]?.evidence).toContain(
+			`${nginx.config}:${line}: server 127.0.0.1:${dead};`,
+		);
+		// The path decides: / goes to the live backend.
+		const root = await runJson([`http://127.0.0.1:${nginx.port}/`]);
+		expect(root.report?.causes.map(c => c.id)).not.toContain(
+			'upstream-refused',
+		);
+	});
+});
+
+describe.skipIf(!hasHaproxy)('HAProxy', () => {
+	test('in front of a dead server: upstream-refused naming the server line', async () => {
+		const dead = await freePort();
+		const haproxy = await startHaproxy(({port}) =>
+			[
+				`frontend web`,
+				`\tbind 127.0.0.1:${port}`,
+				`\tdefault_backend app`,
+				``,
+				`backend app`,
+				`\tserver app1 127.0.0.1:${dead}`,
+			].join('\n'),
+		);
+		cleanups.push(haproxy.stop);
+		const line = lineOf(readFileSync(haproxy.config, 'utf8'), 'server app1');
+		const {report, stderr} = await runJson([
+			`http://127.0.0.1:${haproxy.port}/`,
+		]);
+		expect(report, stderr).toBeDefined();
+		const cause = report!.causes[0];
+		expect(cause?.id).toBe('upstream-refused');
+		expect(cause?.evidence).toContain(
+			`${haproxy.config}:${line}: server app1 127.0.0.1:${dead}`,
+		);
+		expect(cause?.evidence).toContain(
+			`GET http://127.0.0.1:${haproxy.port}/ → 503 Service Unavailable`,
+		);
+	});
+});
