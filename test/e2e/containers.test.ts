@@ -2,8 +2,10 @@
 The containers causes against a real Docker engine (test/helpers/docker.ts): real containers, the
 built CLI with --json, DOCKER_HOST pointing at the test engine, probes only to 127.0.0.1.
 */
+import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {runJson} from '../helpers/cli.js';
+import type {Report} from '../../source/report/model.js';
+import {cliPath, runJson} from '../helpers/cli.js';
 import {
 	dockerSkipReason,
 	freePort,
@@ -176,6 +178,47 @@ describe.skipIf(skip !== undefined)(
 			expect(cause.summary).toContain('listens on 8080');
 			expect(cause.fixes[0]!.command).toBe(
 				`docker run -d --name mismatch -p 127.0.0.1:${port}:8080 ${image} httpd -f -p 8080 -h /www`,
+			);
+		});
+
+		test('not root and not in the docker group: unknown with the command to run by hand, never a guess', async () => {
+			const port = await freePort();
+			await docker().run('hidden', [
+				'-p',
+				`127.0.0.1:${port}:8080`,
+				image,
+				'httpd',
+				'-f',
+				'-p',
+				'127.0.0.1:8080',
+				'-h',
+				'/www',
+			]);
+			await docker().waitForListen('hidden', 8080);
+
+			// The same CLI as user nobody: the engine's socket is closed to it.
+			const result = await execa(
+				process.execPath,
+				[cliPath, `127.0.0.1:${port}`, '--json'],
+				{
+					reject: false,
+					timeout: 60_000,
+					uid: 65_534,
+					gid: 65_534,
+					env: {...docker().env, HOME: '/tmp'},
+					stdin: 'ignore',
+				},
+			);
+			const report = JSON.parse(String(result.stdout)) as Report;
+			const step = report.steps.find(s => s.id === 'container-engine');
+			expect(step?.status).toBe('unknown');
+			expect(step?.detail).toContain('not root and not in the docker group');
+			expect(step?.detail).toContain('sudo docker ps -a');
+			expect(report.causes.filter(c => c.id.startsWith('container-'))).toEqual(
+				[],
+			);
+			expect(report.steps.find(s => s.id === 'container-port')?.status).toBe(
+				'skipped',
 			);
 		});
 

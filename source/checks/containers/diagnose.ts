@@ -180,8 +180,17 @@ function probeLines(facts: Facts, port: number): string[] {
 
 /** The host side from the listeners check: docker-proxy (or nothing: NAT rules do the publishing). */
 function hostSide(facts: Facts, port: number): string[] {
-	const listeners =
-		facts.listeners?.listeners.filter(l => l.port === port) ?? [];
+	if (!facts.listeners) {
+		return [];
+	}
+
+	const listeners = facts.listeners.listeners.filter(l => l.port === port);
+	if (listeners.length === 0) {
+		return [
+			`host: nothing listens on port ${port} (${facts.listeners.command}): no docker-proxy, so NAT rules publish it (dockerd --userland-proxy=false); see sudo iptables -t nat -S DOCKER`,
+		];
+	}
+
 	return listeners.map(l => {
 		const who = l.process
 			? `${l.process.name} (pid ${l.process.pid})`

@@ -359,3 +359,48 @@ describe('container-logs', () => {
 		);
 	});
 });
+
+describe('the host side, from the listeners step', () => {
+	const listeners = (
+		entries: NonNullable<Facts['listeners']>['listeners'],
+	): Facts['listeners'] => ({
+		source: 'ss',
+		command: 'ss -Htlnp',
+		processesVisible: true,
+		listeners: entries,
+	});
+
+	test('docker-proxy on the host port is named as the host side of the mapping', async () => {
+		const {ctx} = context(18_081, {
+			probe: accepted,
+			io: {files: netns([['localonly', loopbackTables]])},
+		});
+		const facts = {
+			...ctx.facts,
+			listeners: listeners([
+				{
+					address: '0.0.0.0',
+					port: 18_081,
+					family: 4,
+					process: {name: 'docker-proxy', pid: 8141},
+				},
+			]),
+		};
+		const result = await containerPort({...ctx, facts});
+		expect(result.findings?.[0]?.evidence).toContain(
+			'host: docker-proxy (pid 8141) listens on 0.0.0.0:18081: the host side of the mapping',
+		);
+	});
+
+	test('nothing on the host port while a running container publishes it: NAT rules', async () => {
+		const {ctx} = context(18_081, {
+			io: {files: netns([['localonly', loopbackTables]])},
+		});
+		const facts = {...ctx.facts, listeners: listeners([])};
+		const result = await containerPort({...ctx, facts});
+		expect(result.findings?.[0]?.id).toBe('container-loopback-bind');
+		expect(result.findings?.[0]?.evidence.join('\n')).toContain(
+			'NAT rules publish it',
+		);
+	});
+});
