@@ -18,7 +18,7 @@ import {
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
+	for (const cleanup of cleanups.splice(0).toReversed()) {
 		await cleanup();
 	}
 });
