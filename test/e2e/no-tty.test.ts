@@ -1,0 +1,124 @@
+import {existsSync} from 'node:fs';
+import net from 'node:net';
+import process from 'node:process';
+import * as pty from '@lydell/node-pty';
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {cliPath} from '../helpers/cli.js';
+
+/** A port on 127.0.0.1 where nothing listens: bind one, note it, close it. */
+async function closedPort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise(resolve => {
+		server.close(resolve);
+	});
+	return port;
+}
+
+const env = () => {
+	const copy: Record<string, string> = {};
+	for (const [name, value] of Object.entries(process.env)) {
+		if (value !== undefined && name !== 'CI') {
+			copy[name] = value;
+		}
+	}
+
+	return copy;
+};
+
+describe('without a terminal, the CLI prints the report instead of the app', () => {
+	let server: net.Server;
+	let openPort: number;
+	beforeAll(async () => {
+		expect(
+			existsSync(cliPath),
+			'dist/cli.js is missing: run npm run build first',
+		).toBe(true);
+		server = net.createServer(socket => socket.end());
+		await new Promise<void>(resolve => {
+			server.listen(0, '127.0.0.1', resolve);
+		});
+		openPort = (server.address() as net.AddressInfo).port;
+	});
+	afterAll(async () => {
+		await new Promise(resolve => {
+			server.close(resolve);
+		});
+	});
+
+	test('echo | refused HOST:PORT prints the markdown report of a refused port and exits 1', async () => {
+		const port = await closedPort();
+		const result = await execa(
+			process.execPath,
+			[cliPath, `127.0.0.1:${port}`],
+			{
+				input: '\n',
+				reject: false,
+				timeout: 60_000,
+				env: env(),
+				extendEnv: false,
+			},
+		);
+		expect(result.stderr).not.toMatch(/raw mode/i);
+		expect(result.exitCode).toBe(1);
+		expect(result.stdout.startsWith(`# refused: 127.0.0.1:${port}\n`)).toBe(
+			true,
+		);
+		expect(result.stdout).toContain(
+			`| \`127.0.0.1\` | IPv4 | literal | refused |`,
+		);
+		expect(result.stdout).toContain('## Steps');
+		expect(result.stdout).not.toContain('\u001B[');
+	});
+
+	test('an open port: the report says nothing is wrong, exit 0', async () => {
+		const result = await execa(
+			process.execPath,
+			[cliPath, `127.0.0.1:${openPort}`],
+			{
+				input: '\n',
+				reject: false,
+				timeout: 60_000,
+				env: env(),
+				extendEnv: false,
+			},
+		);
+		expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+		expect(result.stdout).toContain('Nothing is wrong');
+	});
+
+	test('stdout a terminal but stdin a pipe (echo | refused in a shell): the report, no crash', async () => {
+		const port = await closedPort();
+		const shell = pty.spawn(
+			'bash',
+			[
+				'--norc',
+				'--noprofile',
+				'-c',
+				`echo | node ${cliPath} 127.0.0.1:${port}; echo "EXIT=$?"`,
+			],
+			{
+				cols: 80,
+				rows: 24,
+				cwd: process.cwd(),
+				env: {...env(), TERM: 'xterm-256color'},
+			},
+		);
+		let output = '';
+		shell.onData(data => {
+			output += data;
+		});
+		await new Promise<void>(resolve => {
+			shell.onExit(() => {
+				resolve();
+			});
+		});
+		expect(output).toContain(`# refused: 127.0.0.1:${port}`);
+		expect(output).toMatch(/EXIT=1/);
+		expect(output).not.toMatch(/raw mode/i);
+	});
+});
