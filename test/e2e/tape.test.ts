@@ -52,5 +52,27 @@ describe('demo.tape', () => {
 		expect(replay.failures, replay.failures.join('\n\n')).toEqual([]);
 		// The app left the terminal usable: the shell prompt is back, below the fixes.
 		expect(replay.screen).toMatch(/^> /m);
+		expect(replay.cursorHidden).toBe(false);
 	}, 120_000);
+
+	test('Ctrl-C leaves the terminal as it was: cursor shown, raw mode off (the shell reads lines again)', async () => {
+		const commands = parseTape(
+			[
+				'Set TypingSpeed 10ms',
+				'Type "node dist/cli.js 127.0.0.1:1"',
+				'Enter',
+				'Wait+Screen@30s /q quit/',
+				'Ctrl+C',
+				'Wait /> $/',
+				'Type "stty -a | grep -o -- -icanon || echo cooked"',
+				'Enter',
+				'Wait+Screen /\\ncooked/',
+				'# expect: cooked',
+			].join('\n'),
+		);
+		const replay = await replayTape(commands, {cwd: root});
+		expect(replay.failures, replay.failures.join('\n\n')).toEqual([]);
+		expect(replay.screen.split('\n')).not.toContain('-icanon');
+		expect(replay.cursorHidden).toBe(false);
+	}, 60_000);
 });

@@ -231,7 +231,14 @@ export type Replay = {
 	readonly checked: number;
 	/** The visible screen at the end. */
 	readonly screen: string;
+	/** Whether the terminal's cursor is hidden at the end (an app that forgot to show it again). */
+	readonly cursorHidden: boolean;
 };
+
+/** Xterm.js keeps the cursor's visibility (DECTCEM) out of its public API. */
+const cursorHidden = (terminal: InstanceType<typeof Terminal>) =>
+	(terminal as unknown as {_core: {coreService: {isCursorHidden: boolean}}})
+		._core.coreService.isCursorHidden;
 
 const sleep = async (ms: number) =>
 	new Promise<void>(resolve => {
@@ -377,7 +384,13 @@ export async function replayTape(
 			}
 		}
 
-		return {failures, checked, screen: await screen()};
+		const final = await screen();
+		return {
+			failures,
+			checked,
+			screen: final,
+			cursorHidden: cursorHidden(terminal),
+		};
 	} finally {
 		shell.kill();
 		terminal.dispose();
