@@ -1,0 +1,38 @@
+import type {CheckRun} from '../types.js';
+
+/** Is there a kubectl with a current context? Local only: reads the kubeconfig, asks no server. */
+export const kubeContext: CheckRun = async ({io, signal, onCommand}) => {
+	const args = ['config', 'current-context'];
+	onCommand(`kubectl ${args.join(' ')}`);
+	const result = await io.run(
+		{file: 'kubectl', args, timeoutMs: 3000},
+		{signal},
+	);
+	if (result.notFound) {
+		return {
+			status: 'skipped',
+			detail: 'kubectl is not installed: no Kubernetes cluster to read',
+			command: result.command,
+		};
+	}
+
+	const context = result.stdout.trim();
+	if (result.exitCode !== 0 || result.timedOut || !context) {
+		const reason = result.timedOut
+			? 'timed out'
+			: (result.stderr.trim().split('\n').at(-1) ?? 'no output');
+		return {
+			status: 'skipped',
+			detail: `kubectl has no current context (${reason}): no Kubernetes cluster to read`,
+			command: result.command,
+		};
+	}
+
+	return {
+		status: 'passed',
+		detail: `kubectl's current context is ${context}`,
+		command: result.command,
+		output: [context],
+		facts: {kubernetes: {context}},
+	};
+};
