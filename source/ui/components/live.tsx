@@ -37,11 +37,13 @@ export function RunningStep({
 					<Text dimColor={theme.color}>(limit {seconds(node.timeoutMs)})</Text>
 				</Text>
 			</Box>
-			<Box paddingLeft={2}>
-				<Text wrap="truncate-middle" dimColor={theme.color}>
-					$ {step?.command ?? 'starting...'}
-				</Text>
-			</Box>
+			{step?.command ? (
+				<Box paddingLeft={2}>
+					<Text wrap="truncate-middle" dimColor={theme.color}>
+						$ {step.command}
+					</Text>
+				</Box>
+			) : undefined}
 			{lines.map((line, index) => (
 				<Box key={index} paddingLeft={2}>
 					<Text wrap="truncate-end" dimColor={theme.color}>
@@ -252,9 +254,9 @@ export function StartScreen({
 				<Text color={tint(theme, 'blue')}>
 					{field === 1 ? symbols.pointer : ' '}{' '}
 				</Text>
-				<Text bold={field === 1 && theme.color}>Practice case: </Text>
 				<Text>
-					start a small local server broken in a known way, and diagnose it
+					<Text bold={field === 1 && theme.color}>Practice case:</Text> start a
+					small local server broken in a known way, and diagnose it
 				</Text>
 			</Box>
 			{error ? (

@@ -88,40 +88,47 @@ function Conclusion({report}: {readonly report: Report}) {
 			.filter(([, count]) => count > 0)
 			.map(([status, count]) => `${count} ${statusWords[status]}`)
 			.join(', ');
+		const checked = `Checked ${report.steps.length} step${report.steps.length === 1 ? '' : 's'} (${counts}).`;
 		if (report.probe.outcome === 'open') {
+			const where = report.probe.address
+				? ` (${report.probe.address}, ${report.probe.ms} ms)`
+				: '';
 			return (
-				<Box flexDirection="column" marginTop={1}>
-					<Text bold={theme.color} color={tint(theme, 'green')}>
-						{symbols.ok} Nothing is wrong: {report.target.input} accepted the
-						connection
-						{report.probe.address
-							? ` (${report.probe.address}, ${report.probe.ms} ms)`
-							: ''}
-						.
-					</Text>
-					<Text>
-						Checked {report.steps.length} step
-						{report.steps.length === 1 ? '' : 's'} ({counts}). If a client still
-						fails, compare its target with this one (name, port, IPv4 or IPv6).
-					</Text>
+				<Box marginTop={1}>
+					<Box flexShrink={0} width={2}>
+						<Text color={tint(theme, 'green')}>{symbols.ok}</Text>
+					</Box>
+					<Box flexDirection="column">
+						<Text bold={theme.color}>
+							{`Nothing is wrong: ${report.target.input} accepted the connection${where}.`}
+						</Text>
+						<Text>
+							{`${checked} If a client still fails, compare its target with this one (name, port, IPv4 or IPv6).`}
+						</Text>
+					</Box>
 				</Box>
 			);
 		}
 
 		const unknown = report.steps.filter(step => step.status === 'unknown');
 		return (
-			<Box flexDirection="column" marginTop={1}>
-				<Text bold={theme.color} color={tint(theme, 'yellow')}>
-					{symbols.unknown} No cause could be named from here (
-					{report.probe.outcome}). Checked {report.steps.length} steps ({counts}
-					).
-				</Text>
-				{unknown.map(step => (
-					<Text key={step.id}>
-						{'  '}
-						{step.title}: {step.detail}
+			<Box marginTop={1}>
+				<Box flexShrink={0} width={2}>
+					<Text color={tint(theme, 'yellow')}>{symbols.unknown}</Text>
+				</Box>
+				<Box flexDirection="column">
+					<Text bold={theme.color}>
+						{`No cause could be named from here (${report.probe.outcome}). ${checked}`}
 					</Text>
-				))}
+					{unknown.length > 0 ? (
+						<Text>Could not tell, with what to run by hand:</Text>
+					) : undefined}
+					{unknown.map(step => (
+						<Text
+							key={step.id}
+						>{`${symbols.bullet} ${step.title}: ${step.detail}`}</Text>
+					))}
+				</Box>
 			</Box>
 		);
 	}
