@@ -53,8 +53,7 @@ function containerAnswer(facts: Facts): AutoAnswer | undefined {
 	if (containers?.problem === 'none') {
 		return {
 			value: 'no',
-			evidence:
-				'no container engine on this host (no DOCKER_HOST, no Docker or Podman socket, no docker or podman CLI)',
+			evidence: `no container engine on this host (${containers.message ?? 'no DOCKER_HOST, no Docker or Podman socket'})`,
 		};
 	}
 

@@ -33,6 +33,9 @@ async function exists(io: Io, path: string): Promise<boolean> {
 	return names?.includes(path.slice(slash + 1)) ?? false;
 }
 
+const dockerCli = 'docker CLI (its current context)';
+const podmanCli = 'podman CLI';
+
 /** Engines to try, in the order a user's own `docker`/`podman` would pick them. */
 async function findCandidates(io: Io): Promise<Candidate[]> {
 	const candidates: Candidate[] = [];
@@ -95,13 +98,23 @@ async function findCandidates(io: Io): Promise<Candidate[]> {
 		}
 	}
 
+	// The docker CLI on its own follows DOCKER_CONTEXT and the current context (~/.docker).
+	if (!candidates.some(c => c.cli === 'docker' && c.hostArgs.length === 0)) {
+		candidates.push({
+			engine: 'docker',
+			cli: 'docker',
+			hostArgs: [],
+			socket: dockerCli,
+		});
+	}
+
 	// Podman needs no socket: its CLI reads the containers itself.
 	if (!candidates.some(c => c.cli === 'podman')) {
 		candidates.push({
 			engine: 'podman',
 			cli: 'podman',
 			hostArgs: [],
-			socket: 'podman CLI',
+			socket: podmanCli,
 		});
 	}
 
@@ -165,6 +178,7 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 	const attempts: Attempt[] = [];
 	const commands: string[] = [];
 	const unread: string[] = [];
+	const notes: string[] = [];
 	for (const candidate of await findCandidates(io)) {
 		const base = [...candidate.hostArgs];
 		const psArgs = [...base, 'ps', '-a', '-q', '--no-trunc'];
@@ -175,7 +189,9 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 			{signal: context.signal},
 		);
 		if (ps.notFound) {
-			if (candidate.socket !== 'podman CLI') {
+			if (candidate.socket === dockerCli || candidate.socket === podmanCli) {
+				notes.push(`no ${candidate.cli} CLI`);
+			} else {
 				unread.push(candidate.socket);
 			}
 
@@ -185,6 +201,18 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 		commands.push(display);
 		if (ps.timedOut || ps.exitCode !== 0) {
 			const error = parseDockerError(ps.stderr);
+			// The docker CLI alone dials the default socket, which is known not to exist: no engine here.
+			if (
+				candidate.socket === dockerCli &&
+				error.kind === 'not-running' &&
+				error.message.includes('unix:///var/run/docker.sock')
+			) {
+				notes.push(
+					'the docker CLI is installed, but no engine runs here (no /var/run/docker.sock)',
+				);
+				continue;
+			}
+
 			const problem = ps.timedOut
 				? 'timeout'
 				: error.kind === 'permission' || error.kind === 'not-running'
@@ -282,9 +310,15 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 	if (!worst) {
 		return {
 			status: 'passed',
-			detail:
-				'No container engine here: DOCKER_HOST is not set, there is no Docker or Podman socket, and neither the docker nor the podman CLI is installed.',
-			facts: {containers: {readable: false, problem: 'none'}},
+			detail: `No container engine here: DOCKER_HOST is not set, no Docker or Podman socket, ${notes.join(', ')}.`,
+			...(commands.length > 0 ? {command: commands.join(' ; ')} : {}),
+			facts: {
+				containers: {
+					readable: false,
+					problem: 'none',
+					message: `no DOCKER_HOST, no Docker or Podman socket, ${notes.join(', ')}`,
+				},
+			},
 		};
 	}
 

@@ -200,11 +200,56 @@ describe('container-engine', () => {
 	test('no engine at all: passed, nothing to blame', async () => {
 		const {ctx, io} = context({});
 		const result = await containerEngine(ctx);
-		expect(io.calls).toEqual(['podman ps -a -q --no-trunc']);
+		expect(io.calls).toEqual([
+			'docker ps -a -q --no-trunc',
+			'podman ps -a -q --no-trunc',
+		]);
 		expect(result.status).toBe('passed');
+		expect(result.detail).toBe(
+			'No container engine here: DOCKER_HOST is not set, no Docker or Podman socket, no docker CLI, no podman CLI.',
+		);
 		expect(result.facts?.containers).toEqual({
 			readable: false,
 			problem: 'none',
+			message:
+				'no DOCKER_HOST, no Docker or Podman socket, no docker CLI, no podman CLI',
+		});
+	});
+
+	test('a docker CLI with no engine behind the default socket: no engine here, not unknown', async () => {
+		const {ctx} = context({
+			commands: [
+				{
+					match: 'docker ps -a -q --no-trunc',
+					exitCode: 1,
+					stderr:
+						'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n',
+				},
+			],
+		});
+		const result = await containerEngine(ctx);
+		expect(result.status).toBe('passed');
+		expect(result.detail).toContain(
+			'the docker CLI is installed, but no engine runs here (no /var/run/docker.sock), no podman CLI',
+		);
+		expect(result.facts?.containers?.problem).toBe('none');
+	});
+
+	test('a docker context whose engine does not answer: unknown', async () => {
+		const {ctx} = context({
+			commands: [
+				{
+					match: 'docker ps -a -q --no-trunc',
+					exitCode: 1,
+					stderr: fixture('error-not-running.stderr.txt'),
+				},
+			],
+		});
+		const result = await containerEngine(ctx);
+		expect(result.status).toBe('unknown');
+		expect(result.facts?.containers).toMatchObject({
+			problem: 'not-running',
+			socket: 'docker CLI (its current context)',
 		});
 	});
 
