@@ -38,6 +38,18 @@ export type Key = {
 	readonly meta: boolean;
 };
 
+const noKey: Key = {
+	upArrow: false,
+	downArrow: false,
+	return: false,
+	escape: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	ctrl: false,
+	meta: false,
+};
+
 export type Request =
 	| {
 			readonly id: number;
@@ -296,6 +308,30 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 
 	if ((key.ctrl && input === 'c') || key.escape) {
 		return request(state, {kind: 'quit'});
+	}
+
+	// A paste (or keys typed faster than a frame) arrives as one chunk: apply it a character at a time.
+	if (
+		input.length > 1 &&
+		!key.ctrl &&
+		!key.meta &&
+		!input.startsWith('\u001B')
+	) {
+		let next = state;
+		for (const char of input) {
+			const isEnter = char === '\r' || char === '\n';
+			const isBackspace = char === '\u007F' || char === '\b';
+			next =
+				next.screen === 'walk'
+					? next
+					: startScreenKey(next, isEnter || isBackspace ? '' : char, {
+							...noKey,
+							return: isEnter,
+							backspace: isBackspace,
+						});
+		}
+
+		return next;
 	}
 
 	if (key.upArrow || key.downArrow || key.tab) {

@@ -524,3 +524,13 @@ describe('the terminal', () => {
 		expect(raw).not.toMatch(/[✔✖❯─│↑↓]/);
 	});
 });
+
+describe('pasted input', () => {
+	test('a target pasted with its Enter in one chunk starts the walk', async () => {
+		const app = await start({io: familyWorld(), tree: foundationTree});
+		await act(async () => {
+			app.stdin.write('localhost:5432\r');
+		});
+		await waitFor(app, 'refused: why is localhost:5432 refused?');
+	});
+});
