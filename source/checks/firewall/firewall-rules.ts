@@ -78,6 +78,45 @@ async function packetFor(
 	};
 }
 
+/** A remote client's SYN comes in on the interface of the route back to it (`ip -j route get CLIENT`). */
+async function remotePacketFor(
+	context: CheckContext,
+	probe: AddressProbe,
+	client: string,
+): Promise<Packet> {
+	const args = [probe.family === 6 ? '-6' : '-4', '-j', 'route', 'get', client];
+	context.onCommand(['ip', ...args].join(' '));
+	const route = await context.io.run(
+		{file: 'ip', args, timeoutMs: 3000},
+		{signal: context.signal},
+	);
+	let iif: string | undefined;
+	if (route.exitCode === 0) {
+		try {
+			const [entry] = JSON.parse(route.stdout) as Array<{dev?: string}>;
+			iif = entry?.dev;
+		} catch {}
+	}
+
+	return {
+		family: probe.family,
+		saddr: client,
+		daddr: probe.address.replace(/%.*/, ''),
+		dport: context.target.port,
+		...(iif ? {iif} : {}),
+		localClient: false,
+	};
+}
+
+/** `--answer client=ADDRESS`: the failing client's address, when it is not this host. */
+export function remoteClient(value: string | undefined): string | undefined {
+	const address = value?.trim().replaceAll(/^\[|]$/g, '');
+	return address &&
+		/^(?:\d{1,3}(?:\.\d{1,3}){3}|[\da-f:.]*:[\da-f:.]*)$/i.test(address)
+		? address
+		: undefined;
+}
+
 function judge(readings: Readings, packet: Packet): Decision {
 	const skip = iptablesNftTables(readings.iptables);
 	return decide([
@@ -180,8 +219,13 @@ const expected: Record<
 export const firewallRules: CheckRun = async context => {
 	const {target, facts, io} = context;
 	const localTargets = new Set(facts.local?.localTargets);
-	const probes = (facts.probe?.addresses ?? []).filter(
-		p => p.outcome !== 'open' && localTargets.has(p.address),
+	const client = remoteClient(context.answers.client);
+	const clientFamily = client?.includes(':') ? 6 : 4;
+	// A remote client: every local address of its family, whatever the probe from here got.
+	const probes = (facts.probe?.addresses ?? []).filter(p =>
+		client
+			? localTargets.has(p.address) && p.family === clientFamily
+			: p.outcome !== 'open' && localTargets.has(p.address),
 	);
 	if (probes.length === 0) {
 		return {
@@ -220,7 +264,9 @@ export const firewallRules: CheckRun = async context => {
 
 	const judged: Judged[] = [];
 	for (const probe of probes) {
-		const packet = await packetFor(context, probe);
+		const packet = client
+			? await remotePacketFor(context, probe, client)
+			: await packetFor(context, probe);
 		judged.push({probe, packet, decision: judge(readings, packet)});
 	}
 
@@ -254,13 +300,11 @@ export const firewallRules: CheckRun = async context => {
 			continue;
 		}
 
-		const delta = await confirm(
-			context,
-			readings,
-			families,
-			decision.by,
-			probe,
-		);
+		const delta = client
+			? {
+					line: `counters: not compared: the client is ${client}, while the probe from this host goes through lo (watch them while it retries: sudo iptables -L -v -n --line-numbers; sudo nft -a list ruleset)`,
+				}
+			: await confirm(context, readings, families, decision.by, probe);
 		const manager = managerOf(readings, decision.by);
 		const rule = describeRef(decision.by);
 		const kind =
@@ -269,17 +313,19 @@ export const firewallRules: CheckRun = async context => {
 				: decision.clientSees === 'refused'
 					? 'reject-refused'
 					: 'reject-unreachable';
-		const consistent = probe.outcome === expected[kind];
+		const consistent = client ? false : probe.outcome === expected[kind];
 		const path = decision.trail.filter(step => !step.endsWith('policy accept'));
 		const evidence = [
 			rule,
 			...(path.length > 0 ? [`path: ${path.join(' -> ')}`] : []),
 			...(delta.line ? [delta.line] : []),
-			`probe: ${dialed} ${probe.outcome} (${probe.code}) in ${probe.ms} ms${consistent ? ', as this rule predicts' : `, but this rule predicts ${expected[kind]}`}`,
+			client
+				? `evaluated for a client at ${client} coming in on ${packet.iif ?? 'an unknown interface'} (--answer client); from this host the probe got ${probe.outcome}`
+				: `probe: ${dialed} ${probe.outcome} (${probe.code}) in ${probe.ms} ms${consistent ? ', as this rule predicts' : `, but this rule predicts ${expected[kind]}`}`,
 		];
 		const ufwRule =
 			manager === 'ufw'
-				? await ufwRuleFor(context, target.port, decision.verdict)
+				? await ufwRuleFor(context, target.port, decision.verdict, client)
 				: undefined;
 		if (ufwRule?.line) {
 			evidence.push(ufwRule.line);
@@ -308,7 +354,7 @@ export const firewallRules: CheckRun = async context => {
 			findings.push({
 				id: 'firewall-reject',
 				confidence: confirmed ? 'confirmed' : 'likely',
-				summary: `${who} rejects TCP to ${dialed} with ${decision.rejectWith}: the client sees "${decision.clientSees === 'refused' ? 'connection refused' : 'no route to host'}" whether or not a program listens.`,
+				summary: `${who} rejects TCP ${client ? `from ${client} ` : ''}to ${dialed} with ${decision.rejectWith}: the client sees "${decision.clientSees === 'refused' ? 'connection refused' : 'no route to host'}" whether or not a program listens.`,
 				evidence,
 				fixes,
 			});
@@ -316,7 +362,7 @@ export const firewallRules: CheckRun = async context => {
 			findings.push({
 				id: 'filtered',
 				confidence: confirmed ? 'confirmed' : 'likely',
-				summary: `${who} drops TCP to ${dialed}: the client waits and times out.`,
+				summary: `${who} drops TCP ${client ? `from ${client} ` : ''}to ${dialed}: the client waits and times out.`,
 				evidence,
 				fixes,
 			});
@@ -360,7 +406,7 @@ export const firewallRules: CheckRun = async context => {
 
 	return {
 		status: 'passed',
-		detail: `the firewall accepts TCP to ${judged.map(j => hostPort(j.probe.address, target.port)).join(', ')} from this host: it is not the cause${first.decision.trail.length > 0 ? ` (${first.decision.trail.at(-1)!})` : ' (no rule on the input path)'}`,
+		detail: `the firewall accepts TCP to ${judged.map(j => hostPort(j.probe.address, target.port)).join(', ')} from ${client ?? 'this host'}: it is not the cause${first.decision.trail.length > 0 ? ` (${first.decision.trail.at(-1)!})` : ' (no rule on the input path)'}`,
 		command,
 		output,
 		facts: {

@@ -1,6 +1,11 @@
 /** Ufw on top of iptables: which numbered ufw rule matches the rule that decided. */
-import {parseUfwStatus, ufwCoversPort} from '../../parsers/ufw.js';
+import {
+	parseUfwStatus,
+	ufwCoversPort,
+	type UfwRule,
+} from '../../parsers/ufw.js';
 import type {CheckContext} from '../types.js';
+import {inPrefix} from './address.js';
 
 export type UfwMatch = {
 	readonly rule?: {readonly number: number; readonly text: string};
@@ -8,11 +13,55 @@ export type UfwMatch = {
 	readonly line?: string;
 };
 
-/** Run `ufw status numbered` and find the first deny/reject/limit rule for this port. */
+/** Does the ufw rule's From column cover the client? undefined when the client is not known. */
+function fromCovers(
+	rule: UfwRule,
+	client: string | undefined,
+): boolean | undefined {
+	const from = rule.from.replace(/\s*\(v6\)$/, '');
+	if (from === 'Anywhere') {
+		return true;
+	}
+
+	if (!client) {
+		return undefined;
+	}
+
+	return inPrefix(client, from.split(' ')[0] ?? '');
+}
+
+/** The first ufw rule that would deny or reject this port (ufw checks its rules in order). */
+export function findUfwRule(
+	rules: readonly UfwRule[],
+	port: number,
+	verdict: 'reject' | 'drop',
+	client: string | undefined,
+): UfwRule | undefined {
+	const family = client?.includes(':') ? 6 : 4;
+	const actions = verdict === 'reject' ? ['REJECT', 'LIMIT'] : ['DENY'];
+	for (const rule of rules) {
+		if (rule.direction === 'OUT' || rule.v6 !== (family === 6)) {
+			continue;
+		}
+
+		const covers =
+			ufwCoversPort(rule.to, port) === true &&
+			fromCovers(rule, client) === true;
+		if (covers) {
+			// An allow for this client and port comes first: no ufw rule denies it, the policy does.
+			return actions.includes(rule.action) ? rule : undefined;
+		}
+	}
+
+	return undefined;
+}
+
+/** Run `ufw status numbered` and name the ufw rule behind the iptables rule that decided. */
 export async function ufwRuleFor(
 	context: CheckContext,
 	port: number,
 	verdict: 'reject' | 'drop',
+	client: string | undefined,
 ): Promise<UfwMatch> {
 	context.onCommand('ufw status numbered');
 	const result = await context.io.run(
@@ -32,19 +81,13 @@ export async function ufwRuleFor(
 	}
 
 	const status = parseUfwStatus(result.stdout);
-	const actions = verdict === 'reject' ? ['REJECT', 'LIMIT'] : ['DENY'];
-	const rule = status.rules.find(
-		r =>
-			actions.includes(r.action) &&
-			r.direction !== 'OUT' &&
-			ufwCoversPort(r.to, port) === true,
-	);
+	const rule = findUfwRule(status.rules, port, verdict, client);
 	return rule
 		? {
 				rule: {number: rule.number, text: rule.text},
 				line: `ufw rule [${rule.number}]: ${rule.text}`,
 			}
 		: {
-				line: `ufw ${status.active ? 'is active' : 'is not active'}; no numbered ufw rule for port ${port}: ufw's default policy decides`,
+				line: `ufw ${status.active ? 'is active' : 'is not active'}; no numbered ufw rule denies port ${port}${client ? ` from ${client}` : ''}: ufw's default policy decides (ufw status verbose)`,
 			};
 }

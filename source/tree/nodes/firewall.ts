@@ -9,17 +9,23 @@ export const firewallChecks: readonly CheckNode[] = [
 		why: 'A REJECT rule answers for the service with a reset or an ICMP error, which the client reports as "connection refused" (or "no route to host"); a DROP rule makes it time out. The rules are read (iptables, ip6tables, nftables; ufw and firewalld on top) and walked for this very connection.',
 		read: 'Names the rule that decided: table, chain and rule number (iptables) or handle (nft), the path of jumps that led there, and its packet counter before and after one more connect. "accept" means the firewall is not the cause; "uncertain" names the rule with a match the tool does not understand.',
 		after: ['probe', 'local'],
-		when(facts) {
+		// `--answer client=ADDRESS` (the failing client is elsewhere): walk the rules for its packets.
+		uses: ['client'],
+		when(facts, answers) {
 			const local = new Set(facts.local?.localTargets);
 			if (local.size === 0) {
 				return 'the target is not this host: its firewall can only be read there';
+			}
+
+			if (answers.client) {
+				return true;
 			}
 
 			return facts.probe?.addresses.some(
 				a => a.outcome !== 'open' && local.has(a.address),
 			)
 				? true
-				: 'every local address accepted the connection';
+				: 'every local address accepted the connection from this host (the failing client is elsewhere? --answer client=ADDRESS)';
 		},
 		timeoutMs: 30_000,
 	},

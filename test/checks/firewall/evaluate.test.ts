@@ -375,3 +375,45 @@ test('no rules at all: accept, nothing named', () => {
 	expect(decide([])).toEqual({verdict: 'accept', trail: []});
 	expect(nftRuleKey('inet', 'a', 'b', 1)).toBe('inet a b 1');
 });
+
+describe('a real ufw ruleset (iptables-save of ufw 0.36.2)', () => {
+	const ufw = parseIptablesSave(fixture('ufw/iptables-save-ufw.txt'));
+	const run = (packet: Packet) =>
+		decide(iptablesBaseChains(ufw, 'iptables', packet));
+
+	test('a client on this host is accepted by ufw-before-input -i lo', () => {
+		const decision = run(local(8080, {saddr: '10.0.0.1', daddr: '10.0.0.1'}));
+		expect(decision.verdict).toBe('accept');
+		expect(decision.trail).toContain('filter ufw-before-input rule 1: accept');
+	});
+
+	test.each([
+		[8080, '192.168.1.5', 'drop', 'ufw-user-input', 2],
+		[8081, '192.168.1.5', 'reject', 'ufw-user-input', 3],
+		[9999, '192.0.2.7', 'drop', 'ufw-user-input', 9],
+	] as const)(
+		'remote client to %i from %s: %s by %s rule %i',
+		(port, saddr, verdict, chain, number) => {
+			const decision = run(remote(port, saddr));
+			expect(decision).toMatchObject({verdict, by: {chain, number}});
+			expect(decision.trail).toContain(
+				'filter ufw-before-input rule 13: jump ufw-user-input',
+			);
+		},
+	);
+
+	test('allowed from 10/8 only: accepted from there, the policy drops the rest', () => {
+		expect(run(remote(5432, '10.1.1.1')).verdict).toBe('accept');
+		expect(run(remote(5432, '172.16.0.1'))).toMatchObject({
+			verdict: 'drop',
+			by: {chain: 'INPUT', policy: true},
+		});
+	});
+
+	test('ufw limit (-m recent) cannot be decided: uncertain, naming the rule', () => {
+		expect(run(remote(2222, '192.168.1.5'))).toMatchObject({
+			verdict: 'uncertain',
+			by: {chain: 'ufw-user-input', number: 5},
+		});
+	});
+});
