@@ -1,4 +1,77 @@
+import type {Facts} from '../facts.js';
 import type {CheckNode} from '../types.js';
 
+/** The server steps apply when the target is this host and some address did not accept. */
+export function serverApplies(facts: Facts): true | string {
+	if (facts.local?.isLocal !== true) {
+		return 'the target is not this host: its listeners cannot be read from here';
+	}
+
+	const addresses = facts.probe?.addresses ?? [];
+	if (addresses.length > 0 && addresses.every(a => a.outcome === 'open')) {
+		return 'every address accepted the connection: something listens there';
+	}
+
+	return true;
+}
+
+const nothingOnPort = (facts: Facts): true | string => {
+	const port = facts.target?.port;
+	if (!facts.listeners) {
+		return 'the listeners could not be read';
+	}
+
+	return facts.listeners.listeners.some(l => l.port === port)
+		? `something listens on port ${port ?? '?'}: the service runs`
+		: true;
+};
+
 /** The server checks of the tree (in the order they appear on screen). */
-export const serverChecks: readonly CheckNode[] = [];
+export const serverChecks: readonly CheckNode[] = [
+	{
+		kind: 'check',
+		id: 'listeners',
+		title: 'Who listens on this host',
+		why: 'A refusal from this host means no socket took the connection. The list of listening sockets says which program listens on which address and port.',
+		read: "0.0.0.0:P takes every IPv4 address; [::]:P IPv6 only (v6only); *:P both; 127.0.0.1 or [::1] this host only; a specific address only that address. Without root, the owners of other users' sockets are hidden (the command to see them is shown).",
+		after: ['probe', 'local'],
+		when: facts =>
+			facts.local?.isLocal === true
+				? true
+				: 'the target is not this host: its listeners cannot be read from here',
+		timeoutMs: 20_000,
+	},
+	{
+		kind: 'check',
+		id: 'service-config',
+		title: "Read the service's config",
+		why: 'Where a database or web server listens is written in its config file (listen_addresses, bind, listen). The file named on its command line wins over the distribution default.',
+		read: "Each line is quoted as file:line. A commented line (#listen_addresses = 'localhost') means the built-in default applies.",
+		after: ['listeners'],
+		when: facts => serverApplies(facts),
+		timeoutMs: 5000,
+	},
+	{
+		kind: 'check',
+		id: 'bind',
+		title: 'Does a listener take this address and port?',
+		why: 'The kernel hands a connection to a socket only when its address matches (or is a wildcard of the same family) and its port matches. Otherwise it answers with a reset: "connection refused".',
+		read: 'Compares each listener on the port with the address you dialed: loopback only, another address, the other IP family, or nothing at all (then: is the service on another port?).',
+		after: ['service-config'],
+		when: facts => serverApplies(facts),
+		timeoutMs: 2000,
+	},
+	{
+		kind: 'check',
+		id: 'service-state',
+		title: 'Is the service that should listen running?',
+		why: 'When nothing listens, the program that should is not running: stopped, crashed, or failing at start. Its unit state and log say which.',
+		read: "With systemd: the unit's state, exit status and restart count, and the last journal lines. Without systemd: the process list and the service's own log files.",
+		after: ['bind'],
+		when(facts) {
+			const applies = serverApplies(facts);
+			return applies === true ? nothingOnPort(facts) : applies;
+		},
+		timeoutMs: 15_000,
+	},
+];

@@ -1,0 +1,192 @@
+/**
+The server causes, end to end: the built CLI with --json, inside a network namespace that has its
+own non-loopback address (10.201.N.2), against real servers bound the way each case needs: a real
+PostgreSQL (initdb into a temp folder, settings in its postgresql.conf), a real nginx (own config),
+node listeners. Every test checks causes[0].id, its evidence and its fix.
+*/
+import type {ChildProcess} from 'node:child_process';
+import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {runJson} from '../helpers/cli.js';
+import {createNetns, type Netns} from '../helpers/netns.js';
+import {
+	lineOf,
+	startNginx,
+	startPostgres,
+	type RealServer,
+} from '../helpers/servers.js';
+
+let ns: Netns;
+let servers: RealServer[] = [];
+let children: ChildProcess[] = [];
+
+beforeEach(async () => {
+	ns = await createNetns({address: true});
+	servers = [];
+	children = [];
+});
+
+afterEach(async () => {
+	for (const server of servers) {
+		await server.stop();
+	}
+
+	await ns.cleanup();
+});
+
+async function diagnose(port: number) {
+	const result = await runJson([`${ns.address!}:${port}`], {netns: ns});
+	expect(result.report, result.stderr || result.stdout).toBeDefined();
+	const report = result.report!;
+	const cause = report.causes[0];
+	expect(cause, JSON.stringify(report.steps, undefined, 2)).toBeDefined();
+	return {
+		report,
+		cause: cause!,
+		step: (id: string) => report.steps.find(s => s.id === id),
+	};
+}
+
+describe('server causes on a real host (namespace with its own address)', () => {
+	test('loopback-only: a real PostgreSQL with listen_addresses = localhost in postgresql.conf, quoted with file:line, fix edits that line', async () => {
+		const pg = await startPostgres(ns, {listenAddresses: 'localhost'});
+		servers.push(pg);
+		const line = lineOf(pg.config, "listen_addresses = 'localhost'");
+		const {cause, report} = await diagnose(5432);
+		expect(report.probe.outcome).toBe('refused');
+		expect(cause.id).toBe('loopback-only');
+		expect(cause.confidence).toBe('confirmed');
+		expect(cause.summary).toContain('postgres');
+		expect(cause.evidence).toContain(
+			`${pg.config}:${line}: listen_addresses = 'localhost'\t\t# what IP address(es) to listen on;`.trim(),
+		);
+		expect(
+			cause.evidence.some(e =>
+				/127\.0\.0\.1:5432 \(postgres pid \d+, user postgres\)/.test(e),
+			),
+		).toBe(true);
+		expect(cause.fixes[0]?.command).toBe(
+			`${pg.config}:${line}: listen_addresses = 'localhost,${ns.address!}'`,
+		);
+		expect(cause.fixes[0]?.why).toMatch(/firewall/);
+		expect(cause.fixes[0]?.why).toMatch(/pg_hba\.conf/);
+		// No systemd here: the restart is PostgreSQL's own command, with this cluster's data folder.
+		expect(cause.fixes[1]?.command).toBe(
+			`sudo -u postgres pg_ctl -D ${pg.dir}/data restart`,
+		);
+	});
+
+	test('wrong-port: PostgreSQL listens on 5433 (port = 5433 in its config), the client dials 5432', async () => {
+		const pg = await startPostgres(ns, {listenAddresses: '*', port: 5433});
+		servers.push(pg);
+		const line = lineOf(pg.config, 'port = 5433');
+		const {cause, report} = await diagnose(5432);
+		expect(cause.id).toBe('wrong-port');
+		expect(cause.confidence).toBe('confirmed');
+		expect(cause.evidence).toContain(
+			`${pg.config}:${line}: port = 5433\t\t\t\t# (change requires restart)`.trim(),
+		);
+		expect(
+			cause.evidence.some(e => /0\.0\.0\.0:5433 \(postgres pid \d+/.test(e)),
+		).toBe(true);
+		expect(cause.fixes[0]?.command).toBe(
+			`${ns.address!}:5433  (instead of ${ns.address!}:5432)`,
+		);
+		expect(cause.fixes[1]?.command).toBe(`${pg.config}:${line}: port = 5432`);
+		// Nothing on 5432 is measured too, ranked after the more specific cause.
+		expect(report.causes.map(c => c.id)).toContain('no-listener');
+	});
+
+	test('no-listener: nothing listens on the port on any address (and no PostgreSQL runs)', async () => {
+		const {cause, step} = await diagnose(5432);
+		expect(cause.id).toBe('no-listener');
+		expect(cause.confidence).toBe('confirmed');
+		expect(cause.evidence[0]).toMatch(
+			/^ss -Htlnpe: no socket listens on port 5432 \(\d+ TCP listeners on this host\)$/,
+		);
+		expect(
+			cause.evidence.some(e =>
+				e.startsWith(`connect ${ns.address!}:5432: refused (ECONNREFUSED)`),
+			),
+		).toBe(true);
+		expect(cause.fixes.map(f => f.command)).toContain('sudo ss -ltnp');
+		// Without systemd the service step says so and looks at processes and log files.
+		expect(step('service-state')?.output?.join('\n')).toMatch(
+			/no systemd here/,
+		);
+		expect(step('service-state')?.output?.join('\n')).toMatch(
+			/PostgreSQL: no postgres\/postmaster process runs/,
+		);
+	});
+
+	test('bound-elsewhere: a real nginx with listen 10.201.N.3:8080 while the client dials 10.201.N.2:8080', async () => {
+		const other = ns.address!.replace(/\.2$/, '.3');
+		await ns.exec('ip', ['addr', 'add', `${other}/32`, 'dev', 'lo']);
+		const nginx = await startNginx(ns, [`${other}:8080`], 8080);
+		servers.push(nginx);
+		const line = lineOf(nginx.config, `listen ${other}:8080;`);
+		const {cause} = await diagnose(8080);
+		expect(cause.id).toBe('bound-elsewhere');
+		expect(
+			cause.evidence.some(e =>
+				e.startsWith(`ss -Htlnpe: ${other}:8080 (nginx pid `),
+			),
+		).toBe(true);
+		expect(cause.evidence).toContain(
+			`${nginx.config}:${line}: listen ${other}:8080;`,
+		);
+		expect(cause.fixes[0]?.command).toBe(
+			`${nginx.config}:${line}: listen ${ns.address!}:8080;`,
+		);
+		expect(cause.fixes[1]?.command).toBe(
+			`nginx -c ${nginx.config} -p ${nginx.dir}/ -t && nginx -c ${nginx.config} -p ${nginx.dir}/ -s reload`,
+		);
+		expect(cause.fixes.map(f => f.command)).toContain(`${other}:8080`);
+	});
+
+	test('loopback-only: a real nginx with listen 127.0.0.1:8081', async () => {
+		const nginx = await startNginx(ns, ['127.0.0.1:8081'], 8081);
+		servers.push(nginx);
+		const line = lineOf(nginx.config, 'listen 127.0.0.1:8081;');
+		const {cause} = await diagnose(8081);
+		expect(cause.id).toBe('loopback-only');
+		expect(cause.evidence).toContain(
+			`${nginx.config}:${line}: listen 127.0.0.1:8081;`,
+		);
+		expect(cause.fixes[0]?.command).toBe(
+			`${nginx.config}:${line}: listen ${ns.address!}:8081;`,
+		);
+	});
+
+	test('address-family-mismatch: a node server on [::]:9001 with IPV6_V6ONLY, the client dials IPv4', async () => {
+		children.push(await ns.listen('::', 9001, {v6only: true}));
+		const {cause} = await diagnose(9001);
+		expect(cause.id).toBe('address-family-mismatch');
+		expect(cause.summary).toMatch(/IPv6 only/);
+		expect(
+			cause.evidence.some(e =>
+				/^ss -Htlnpe: \[::]:9001 IPv6 only \(v6only\) \(node pid \d+, user root\)$/.test(
+					e,
+				),
+			),
+		).toBe(true);
+		expect(cause.evidence).toContain(
+			'the :: socket is IPv6-only (IPV6_V6ONLY set by the program; net.ipv6.bindv6only=0)',
+		);
+		expect(cause.fixes.at(-1)?.command).toBe('[::1]:9001');
+	});
+
+	test('a dual-stack node server on :: takes IPv4 too: no server cause', async () => {
+		children.push(await ns.listen('::', 9002));
+		const result = await runJson([`${ns.address!}:9002`], {netns: ns});
+		expect(result.report?.probe.outcome).toBe('open');
+		expect(result.report?.causes).toEqual([]);
+		expect(
+			result.report?.steps.find(s => s.id === 'listeners')?.detail,
+		).toMatch(
+			/^port 9002: \*?\[?::]?:9002 IPv4 and IPv6 node$|port 9002: \[::]:9002 IPv4 and IPv6 node/,
+		);
+		expect(result.report?.steps.find(s => s.id === 'bind')?.status).toBe(
+			'skipped',
+		);
+	});
+});
