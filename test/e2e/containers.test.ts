@@ -197,19 +197,23 @@ describe.skipIf(skip !== undefined)(
 			await docker().waitForListen('hidden', 8080);
 
 			// The same CLI as user nobody: the engine's socket is closed to it.
-			const result = await execa(
-				process.execPath,
-				[cliPath, `127.0.0.1:${port}`, '--json'],
-				{
-					reject: false,
-					timeout: 60_000,
-					uid: 65_534,
-					gid: 65_534,
-					env: {...docker().env, HOME: '/tmp'},
-					stdin: 'ignore',
-				},
-			);
-			const report = JSON.parse(String(result.stdout)) as Report;
+			const asNobody = async (...extra: string[]) => {
+				const result = await execa(
+					process.execPath,
+					[cliPath, `127.0.0.1:${port}`, '--json', ...extra],
+					{
+						reject: false,
+						timeout: 60_000,
+						uid: 65_534,
+						gid: 65_534,
+						env: {...docker().env, HOME: '/tmp'},
+						stdin: 'ignore',
+					},
+				);
+				return JSON.parse(String(result.stdout)) as Report;
+			};
+
+			const report = await asNobody();
 			const step = report.steps.find(s => s.id === 'container-engine');
 			expect(step?.status).toBe('unknown');
 			expect(step?.detail).toContain('not root and not in the docker group');
@@ -219,6 +223,28 @@ describe.skipIf(skip !== undefined)(
 			);
 			expect(report.steps.find(s => s.id === 'container-port')?.status).toBe(
 				'skipped',
+			);
+			// Non-interactive, nothing to go on: the question stays unanswered, no guess.
+			expect(report.questions).toContainEqual(
+				expect.objectContaining({
+					key: 'container',
+					answer: null,
+					by: 'unanswered',
+				}),
+			);
+
+			// Told it is a container: the commands to run by hand, and the probe's signal as possible.
+			const told = await asNobody('--answer', 'container=yes');
+			const byHand = told.steps.find(s => s.id === 'container-by-hand');
+			expect(byHand?.status).toBe('unknown');
+			expect(byHand?.output).toContainEqual(
+				`  sudo docker ps -a --filter publish=${port} --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
+			);
+			expect(told.causes).toContainEqual(
+				expect.objectContaining({
+					id: 'container-loopback-bind',
+					confidence: 'possible',
+				}),
 			);
 		});
 

@@ -60,4 +60,24 @@ export const containersChecks: readonly CheckNode[] = [
 				: 'no stopped container publishes this port',
 		timeoutMs: 6000,
 	},
+	{
+		kind: 'check',
+		id: 'container-by-hand',
+		title: 'Check the container by hand',
+		why: 'The service runs in a container, but the engine cannot be read from here (not root and not in the docker group, or the engine does not answer). These commands, run with sudo, walk the same chain.',
+		read: 'First find the container that publishes the port and its state; then, if it exited, its log; if it runs, what listens inside it.',
+		after: ['container-engine'],
+		uses: ['container'],
+		when(facts, answers) {
+			const containers = facts.containers;
+			if (!containers || containers.readable || containers.problem === 'none') {
+				return 'the engine was read, or there is none';
+			}
+
+			return answers.container === 'yes'
+				? true
+				: 'the service does not run in a container (or the question was not answered)';
+		},
+		timeoutMs: 1000,
+	},
 ];
