@@ -221,6 +221,29 @@ export const kubeEndpoints: CheckRun = async context => {
 				},
 			],
 		});
+	} else if (
+		selector &&
+		!podsReadable &&
+		slicesRead.ok &&
+		readyEndpoints === 0
+	) {
+		// The pods could not be read (RBAC): the slices alone say there is nothing ready, not why.
+		findings.push({
+			id: 'k8s-no-endpoints',
+			confidence: capped('likely', portOnly),
+			summary: `Service ${service} has no ready endpoints in its EndpointSlices, so connections to it are refused; its pods could not be read to say why.`,
+			evidence: [
+				`${service}: selector ${selectorText(selector)}`,
+				...endpointsEvidence,
+			],
+			fixes: [
+				{
+					command: `kubectl get pods -n ${namespace} -l ${selectorText(selector)} -o wide`,
+					why: 'With a user allowed to list pods: are there pods with these labels, and are they Ready?',
+				},
+				{command: describe, why: 'Its Endpoints line, and events.'},
+			],
+		});
 	}
 
 	// TargetPort against the ports the ready (else all selected) pods declare.
