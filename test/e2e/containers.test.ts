@@ -72,6 +72,12 @@ describe.skipIf(skip !== undefined)(
 					expect.stringContaining(
 						'accepted the connection, then closed it at once',
 					),
+					// The host side, from the listeners step.
+					expect.stringMatching(
+						new RegExp(
+							`^host: docker-proxy \\(pid \\d+\\) listens on 127\\.0\\.0\\.1:${port}: the host side of the mapping$`,
+						),
+					),
 				]),
 			);
 			// The fix is for this container: its own command, with 0.0.0.0 instead of 127.0.0.1.
