@@ -1,4 +1,4 @@
-import {Box, Static, Text, useInput} from 'ink';
+import {Box, Static, useInput} from 'ink';
 import {plan} from '../engine/session.js';
 import type {Fix} from '../tree/types.js';
 import {LogItem} from './components/log-item.js';
@@ -13,6 +13,7 @@ import {
 import {fixesOf, type AppAction, type AppState} from './state.js';
 import {ThemeContext, useTheme, type Theme} from './theme.js';
 import {useWalk, type WalkOptions} from './use-walk.js';
+import {Prose} from './components/prose.js';
 
 export type AppProps = WalkOptions & {readonly theme?: Theme};
 
@@ -86,7 +87,7 @@ export function View({state}: {readonly state: AppState}) {
 			/>,
 		);
 	} else if (state.screen === 'starting') {
-		live.push(<Text key="starting">Starting the practice server...</Text>);
+		live.push(<Prose key="starting">Starting the practice server...</Prose>);
 	} else if (session) {
 		const current = plan(session);
 		if (current.ask) {
@@ -126,9 +127,9 @@ export function View({state}: {readonly state: AppState}) {
 		);
 		if (shown.length < running.length) {
 			live.push(
-				<Text key="more">
+				<Prose key="more">
 					...and {running.length - shown.length} more running
-				</Text>,
+				</Prose>,
 			);
 		}
 
@@ -162,7 +163,7 @@ export function View({state}: {readonly state: AppState}) {
 			<Box flexDirection="column" width={columns}>
 				{live}
 				{state.help ? <HelpPanel /> : undefined}
-				{state.notice ? <Text>{state.notice}</Text> : undefined}
+				{state.notice ? <Prose>{state.notice}</Prose> : undefined}
 				<Footer
 					keys={
 						(state.screen === 'walk' ? walkKeys : startKeys)[

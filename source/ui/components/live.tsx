@@ -4,6 +4,7 @@ import Spinner from 'ink-spinner';
 import type {StepState} from '../../engine/session.js';
 import type {CheckNode, Fix, QuestionNode} from '../../tree/types.js';
 import {symbolsOf, tint, useTheme} from '../theme.js';
+import {Prose} from './prose.js';
 
 const seconds = (ms: number) =>
 	ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -28,34 +29,34 @@ export function RunningStep({
 		<Box flexDirection="column">
 			<Box>
 				<Box flexShrink={0} width={2}>
-					<Text color={tint(theme, 'cyan')}>
+					<Prose color={tint(theme, 'cyan')}>
 						<Spinner type={symbols.spinner} />
-					</Text>
+					</Prose>
 				</Box>
-				<Text wrap="truncate-end">
+				<Prose wrap="truncate-end">
 					{node.title}{' '}
 					<Text dimColor={theme.color}>(limit {seconds(node.timeoutMs)})</Text>
-				</Text>
+				</Prose>
 			</Box>
 			{step?.command ? (
 				<Box paddingLeft={2}>
-					<Text wrap="truncate-middle" dimColor={theme.color}>
+					<Prose wrap="truncate-middle" dimColor={theme.color}>
 						$ {step.command}
-					</Text>
+					</Prose>
 				</Box>
 			) : undefined}
 			{lines.map((line, index) => (
 				<Box key={index} paddingLeft={2}>
-					<Text wrap="truncate-end" dimColor={theme.color}>
+					<Prose wrap="truncate-end" dimColor={theme.color}>
 						{symbols.quote} {line}
-					</Text>
+					</Prose>
 				</Box>
 			))}
 			{isLearning ? (
 				<Box paddingLeft={2}>
-					<Text wrap="truncate-end" color={tint(theme, 'cyan')}>
+					<Prose wrap="truncate-end" color={tint(theme, 'cyan')}>
 						Why: {node.why}
-					</Text>
+					</Prose>
 				</Box>
 			) : undefined}
 		</Box>
@@ -66,9 +67,9 @@ function Indicator({isSelected = false}: {readonly isSelected?: boolean}) {
 	const theme = useTheme();
 	return (
 		<Box marginRight={1}>
-			<Text color={tint(theme, 'blue')}>
+			<Prose color={tint(theme, 'blue')}>
 				{isSelected ? symbolsOf(theme).pointer : ' '}
-			</Text>
+			</Prose>
 		</Box>
 	);
 }
@@ -83,9 +84,9 @@ function Item({
 	const theme = useTheme();
 	const isBold = isSelected && theme.color;
 	return (
-		<Text color={isSelected ? tint(theme, 'blue') : undefined} bold={isBold}>
+		<Prose color={isSelected ? tint(theme, 'blue') : undefined} bold={isBold}>
 			{label}
-		</Text>
+		</Prose>
 	);
 }
 
@@ -104,12 +105,12 @@ export function QuestionView({
 	const symbols = symbolsOf(theme);
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text bold={theme.color}>
+			<Prose bold={theme.color}>
 				<Text color={tint(theme, 'blue')}>{symbols.unknown} </Text>
 				{question.prompt}
-			</Text>
+			</Prose>
 			<Box paddingLeft={2}>
-				<Text dimColor={theme.color}>Why I ask: {question.why}</Text>
+				<Prose dimColor={theme.color}>Why I ask: {question.why}</Prose>
 			</Box>
 			<SelectInput
 				key={`${question.key}-${choice}`}
@@ -142,7 +143,7 @@ export function FixList({
 	const symbols = symbolsOf(theme);
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text bold={theme.color}>Fixes (shown, never run for you):</Text>
+			<Prose bold={theme.color}>Fixes (shown, never run for you):</Prose>
 			{fixes.map((fix, index) => {
 				const isSelected = index === selected;
 				const isBold = isSelected && theme.color;
@@ -150,23 +151,23 @@ export function FixList({
 					<Box key={fix.command} flexDirection="column">
 						<Box>
 							<Box flexShrink={0} width={5}>
-								<Text color={tint(theme, 'blue')}>
+								<Prose color={tint(theme, 'blue')}>
 									{isSelected ? symbols.pointer : ' '} {index + 1}.
-								</Text>
+								</Prose>
 							</Box>
-							<Text
+							<Prose
 								bold={isBold}
 								color={isSelected ? tint(theme, 'green') : undefined}
 							>
 								{fix.command}
-							</Text>
+							</Prose>
 						</Box>
 						{showWhy === 'all' || isSelected ? (
 							<Box paddingLeft={5}>
-								<Text dimColor={theme.color}>
+								<Prose dimColor={theme.color}>
 									{fix.why}
 									{fix.undo ? ` Undo: ${fix.undo}` : ''}
-								</Text>
+								</Prose>
 							</Box>
 						) : undefined}
 					</Box>
@@ -180,9 +181,9 @@ export function Footer({keys}: {readonly keys: string}) {
 	const theme = useTheme();
 	return (
 		<Box marginTop={1}>
-			<Text wrap="truncate-end" dimColor={theme.color}>
+			<Prose wrap="truncate-end" dimColor={theme.color}>
 				{keys}
-			</Text>
+			</Prose>
 		</Box>
 	);
 }
@@ -196,21 +197,21 @@ export function HelpPanel() {
 			borderStyle={theme.ascii ? 'classic' : 'round'}
 			paddingX={1}
 		>
-			<Text bold={theme.color}>Keys</Text>
-			<Text>arrows, enter: move and choose; 1-9: pick a choice or a fix</Text>
-			<Text>
+			<Prose bold={theme.color}>Keys</Prose>
+			<Prose>arrows, enter: move and choose; 1-9: pick a choice or a fix</Prose>
+			<Prose>
 				b: back, change your last answer (the walk recomputes from there)
-			</Text>
-			<Text>
+			</Prose>
+			<Prose>
 				c: copy the selected fix with OSC 52 (works through SSH; inside tmux it
 				needs: set -g set-clipboard on)
-			</Text>
-			<Text>
+			</Prose>
+			<Prose>
 				?: learn mode: why each step runs, what its command does, how to read it
-			</Text>
-			<Text>r: rerun the probe and what depends on it, to verify a fix</Text>
-			<Text>e: write a markdown report to the current directory</Text>
-			<Text>q or Ctrl-C: quit. h or Esc: close this help</Text>
+			</Prose>
+			<Prose>r: rerun the probe and what depends on it, to verify a fix</Prose>
+			<Prose>e: write a markdown report to the current directory</Prose>
+			<Prose>q or Ctrl-C: quit. h or Esc: close this help</Prose>
 		</Box>
 	);
 }
@@ -228,40 +229,40 @@ export function StartScreen({
 	const symbols = symbolsOf(theme);
 	return (
 		<Box flexDirection="column">
-			<Text bold={theme.color}>
+			<Prose bold={theme.color}>
 				refused: find out why a TCP connection is refused
-			</Text>
-			<Text dimColor={theme.color}>
+			</Prose>
+			<Prose dimColor={theme.color}>
 				Step by step, measured on this host. Read-only: fixes are shown, never
 				run.
-			</Text>
+			</Prose>
 			<Box marginTop={1}>
-				<Text color={tint(theme, 'blue')}>
+				<Prose color={tint(theme, 'blue')}>
 					{field === 0 ? symbols.pointer : ' '}{' '}
-				</Text>
-				<Text>Target: </Text>
-				<Text>{text}</Text>
+				</Prose>
+				<Prose>Target: </Prose>
+				<Prose>{text}</Prose>
 				{field === 0 ? (
-					<Text inverse={theme.color}>{theme.color ? ' ' : '_'}</Text>
+					<Prose inverse={theme.color}>{theme.color ? ' ' : '_'}</Prose>
 				) : undefined}
 			</Box>
 			<Box paddingLeft={2}>
-				<Text dimColor={theme.color}>
+				<Prose dimColor={theme.color}>
 					e.g. localhost:5432, db.internal 6379, [::1]:8080, https://example.org
-				</Text>
+				</Prose>
 			</Box>
 			<Box marginTop={1}>
-				<Text color={tint(theme, 'blue')}>
+				<Prose color={tint(theme, 'blue')}>
 					{field === 1 ? symbols.pointer : ' '}{' '}
-				</Text>
-				<Text>
+				</Prose>
+				<Prose>
 					<Text bold={field === 1 && theme.color}>Practice case:</Text> start a
 					small local server broken in a known way, and diagnose it
-				</Text>
+				</Prose>
 			</Box>
 			{error ? (
 				<Box marginTop={1}>
-					<Text color={tint(theme, 'red')}>{error}</Text>
+					<Prose color={tint(theme, 'red')}>{error}</Prose>
 				</Box>
 			) : undefined}
 		</Box>

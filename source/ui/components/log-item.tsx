@@ -5,6 +5,7 @@ import {handshakeLines} from '../learn.js';
 import type {LogEntry} from '../state.js';
 import {statusColor, statusWords, symbolsOf, tint, useTheme} from '../theme.js';
 import type {CheckNode, CheckResult} from '../../tree/types.js';
+import {Prose} from './prose.js';
 
 const answeredBy: Readonly<Record<string, string>> = {
 	flag: 'given with --answer',
@@ -24,11 +25,11 @@ function Learn({
 	const does = explainCommand(result.command);
 	return (
 		<Box flexDirection="column" paddingLeft={2}>
-			<Text color={tint(theme, 'cyan')}>Why: {node.why}</Text>
+			<Prose color={tint(theme, 'cyan')}>Why: {node.why}</Prose>
 			{does ? (
-				<Text color={tint(theme, 'cyan')}>The command: {does}</Text>
+				<Prose color={tint(theme, 'cyan')}>The command: {does}</Prose>
 			) : undefined}
-			<Text color={tint(theme, 'cyan')}>Reading it: {node.read}</Text>
+			<Prose color={tint(theme, 'cyan')}>Reading it: {node.read}</Prose>
 		</Box>
 	);
 }
@@ -49,22 +50,22 @@ export function StepLine({
 		<Box flexDirection="column">
 			<Box>
 				<Box flexShrink={0} width={2}>
-					<Text color={statusColor(theme, result.status)}>
+					<Prose color={statusColor(theme, result.status)}>
 						{symbols[result.status]}
-					</Text>
+					</Prose>
 				</Box>
-				<Text>
+				<Prose>
 					<Text bold={theme.color}>{node.title}</Text>
 					<Text color={statusColor(theme, result.status)}>
 						{' '}
 						({statusWords[result.status]})
 					</Text>
 					: {result.detail}
-				</Text>
+				</Prose>
 			</Box>
 			{result.command ? (
 				<Box paddingLeft={2}>
-					<Text dimColor={theme.color}>$ {result.command}</Text>
+					<Prose dimColor={theme.color}>$ {result.command}</Prose>
 				</Box>
 			) : undefined}
 			{isLearning ? <Learn node={node} result={result} /> : undefined}
@@ -96,15 +97,15 @@ function Conclusion({report}: {readonly report: Report}) {
 			return (
 				<Box marginTop={1}>
 					<Box flexShrink={0} width={2}>
-						<Text color={tint(theme, 'green')}>{symbols.ok}</Text>
+						<Prose color={tint(theme, 'green')}>{symbols.ok}</Prose>
 					</Box>
 					<Box flexDirection="column">
-						<Text bold={theme.color}>
+						<Prose bold={theme.color}>
 							{`Nothing is wrong: ${report.target.input} accepted the connection${where}.`}
-						</Text>
-						<Text>
+						</Prose>
+						<Prose>
 							{`${checked} If a client still fails, compare its target with this one (name, port, IPv4 or IPv6).`}
-						</Text>
+						</Prose>
 					</Box>
 				</Box>
 			);
@@ -114,19 +115,19 @@ function Conclusion({report}: {readonly report: Report}) {
 		return (
 			<Box marginTop={1}>
 				<Box flexShrink={0} width={2}>
-					<Text color={tint(theme, 'yellow')}>{symbols.unknown}</Text>
+					<Prose color={tint(theme, 'yellow')}>{symbols.unknown}</Prose>
 				</Box>
 				<Box flexDirection="column">
-					<Text bold={theme.color}>
+					<Prose bold={theme.color}>
 						{`No cause could be named from here (${report.probe.outcome}). ${checked}`}
-					</Text>
+					</Prose>
 					{unknown.length > 0 ? (
-						<Text>Could not tell, with what to run by hand:</Text>
+						<Prose>Could not tell, with what to run by hand:</Prose>
 					) : undefined}
 					{unknown.map(step => (
-						<Text
+						<Prose
 							key={step.id}
-						>{`${symbols.bullet} ${step.title}: ${step.detail}`}</Text>
+						>{`${symbols.bullet} ${step.title}: ${step.detail}`}</Prose>
 					))}
 				</Box>
 			</Box>
@@ -135,36 +136,36 @@ function Conclusion({report}: {readonly report: Report}) {
 
 	return (
 		<Box flexDirection="column" marginTop={1}>
-			<Text color={tint(theme, 'red')}>
+			<Prose color={tint(theme, 'red')}>
 				{symbols.rule.repeat(3)} Cause ({first.confidence}){' '}
 				{symbols.rule.repeat(3)}
-			</Text>
+			</Prose>
 			<Box>
 				<Box flexShrink={0} width={2}>
-					<Text color={tint(theme, 'red')}>{symbols.cause}</Text>
+					<Prose color={tint(theme, 'red')}>{symbols.cause}</Prose>
 				</Box>
-				<Text bold={theme.color}>{first.summary}</Text>
+				<Prose bold={theme.color}>{first.summary}</Prose>
 			</Box>
 			<Box paddingLeft={2} flexDirection="column">
-				<Text>
+				<Prose>
 					<Text bold={theme.color}>What it means: </Text>
 					{first.explanation || first.title}
-				</Text>
+				</Prose>
 				{first.evidence.length > 0 ? (
-					<Text bold={theme.color}>Evidence (measured here):</Text>
+					<Prose bold={theme.color}>Evidence (measured here):</Prose>
 				) : undefined}
 				{first.evidence.map((line, index) => (
-					<Text key={index} dimColor={theme.color}>
+					<Prose key={index} dimColor={theme.color}>
 						{symbols.quote} {line}
-					</Text>
+					</Prose>
 				))}
 				{others.length > 0 ? (
-					<Text bold={theme.color}>Other possible causes:</Text>
+					<Prose bold={theme.color}>Other possible causes:</Prose>
 				) : undefined}
 				{others.map((cause, index) => (
-					<Text key={cause.id}>
+					<Prose key={cause.id}>
 						{index + 2}. {cause.summary} ({cause.confidence})
-					</Text>
+					</Prose>
 				))}
 			</Box>
 		</Box>
@@ -179,11 +180,11 @@ export function LogItem({entry}: {readonly entry: LogEntry}) {
 		case 'intro': {
 			return (
 				<Box flexDirection="column" marginBottom={1}>
-					<Text bold={theme.color}>
+					<Prose bold={theme.color}>
 						refused: why is {entry.target.input} refused?
-					</Text>
+					</Prose>
 					{entry.practice ? (
-						<Text color={tint(theme, 'cyan')}>{entry.practice}</Text>
+						<Prose color={tint(theme, 'cyan')}>{entry.practice}</Prose>
 					) : undefined}
 				</Box>
 			);
@@ -208,16 +209,16 @@ export function LogItem({entry}: {readonly entry: LogEntry}) {
 				'(none)';
 			return (
 				<Box flexDirection="column">
-					<Text>
+					<Prose>
 						<Text color={tint(theme, 'blue')}>{symbols.unknown} </Text>
 						{entry.question.prompt} <Text bold={theme.color}>{label}</Text> (
 						{answeredBy[entry.record.by] ?? entry.record.by})
-					</Text>
+					</Prose>
 					{entry.record.evidence ? (
 						<Box paddingLeft={2}>
-							<Text dimColor={theme.color}>
+							<Prose dimColor={theme.color}>
 								Evidence: {entry.record.evidence}
-							</Text>
+							</Prose>
 						</Box>
 					) : undefined}
 				</Box>
@@ -227,13 +228,13 @@ export function LogItem({entry}: {readonly entry: LogEntry}) {
 		case 'handshake': {
 			return (
 				<Box flexDirection="column" paddingLeft={2}>
-					<Text bold={theme.color} color={tint(theme, 'cyan')}>
+					<Prose bold={theme.color} color={tint(theme, 'cyan')}>
 						How the TCP handshake went:
-					</Text>
+					</Prose>
 					{handshakeLines(entry.probe, entry.port).map(line => (
-						<Text key={line} color={tint(theme, 'cyan')}>
+						<Prose key={line} color={tint(theme, 'cyan')}>
 							{symbols.bullet} {line}
-						</Text>
+						</Prose>
 					))}
 				</Box>
 			);
@@ -242,12 +243,12 @@ export function LogItem({entry}: {readonly entry: LogEntry}) {
 		case 'learn': {
 			return (
 				<Box flexDirection="column" marginY={1}>
-					<Text bold={theme.color} color={tint(theme, 'cyan')}>
+					<Prose bold={theme.color} color={tint(theme, 'cyan')}>
 						Learn mode: the steps so far, explained
-					</Text>
+					</Prose>
 					{entry.steps.map(({node, result}) => (
 						<Box key={node.id} flexDirection="column">
-							<Text bold={theme.color}>{node.title}</Text>
+							<Prose bold={theme.color}>{node.title}</Prose>
 							<Learn node={node} result={result} />
 						</Box>
 					))}
@@ -258,7 +259,7 @@ export function LogItem({entry}: {readonly entry: LogEntry}) {
 		case 'note': {
 			return (
 				<Box marginTop={1}>
-					<Text color={tint(theme, 'magenta')}>{entry.text}</Text>
+					<Prose color={tint(theme, 'magenta')}>{entry.text}</Prose>
 				</Box>
 			);
 		}
