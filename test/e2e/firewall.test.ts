@@ -5,7 +5,8 @@ against 10.201.N.2:PORT, and checks the cause and the rule it names. Rules never
 root namespace; every namespace is deleted afterwards.
 */
 import {afterEach, describe, expect, test} from 'vitest';
-import {runJson} from '../helpers/cli.js';
+import type {Report} from '../../source/report/model.js';
+import {cliPath, runJson} from '../helpers/cli.js';
 import {createNetns, type Netns} from '../helpers/netns.js';
 import {schemaErrors} from '../helpers/schema.js';
 
@@ -461,6 +462,49 @@ describe('nftables rules', () => {
 		expect(second.cause?.evidence[0]).toMatch(
 			/^nft table inet middle, chain input, handle \d+: tcp dport 7113 drop$/,
 		);
+	});
+});
+
+describe('without root', () => {
+	test('the rules cannot be read: unknown, with the sudo commands; the diagnosis goes on', async () => {
+		const ns = await setup(7131, [
+			iptables(
+				'-A',
+				'INPUT',
+				'-p',
+				'tcp',
+				'--dport',
+				'7131',
+				'-j',
+				'REJECT',
+				'--reject-with',
+				'tcp-reset',
+			),
+		]);
+		const result = await ns.exec(
+			'runuser',
+			[
+				'-u',
+				'nobody',
+				'--',
+				process.execPath,
+				cliPath,
+				`${ns.address!}:7131`,
+				'--json',
+			],
+			{env: {HOME: '/tmp'}},
+		);
+		const report = JSON.parse(String(result.stdout)) as Report;
+		expect(schemaErrors(report)).toEqual([]);
+		expect(report.probe.outcome).toBe('refused');
+		const step = report.steps.find(s => s.id === 'firewall');
+		expect(step?.status).toBe('unknown');
+		expect(step?.detail).toBe(
+			'the firewall rules cannot be read without root (uid 65534): run sudo iptables-save -c; sudo nft -a list ruleset to see them',
+		);
+		expect(report.causes.map(c => c.id)).not.toContain('firewall-reject');
+		// The other steps still ran.
+		expect(report.steps.find(s => s.id === 'outcome')?.status).toBe('problem');
 	});
 });
 
