@@ -7,279 +7,278 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
 import {cliPath, runJson} from '../helpers/cli.js';
 import {
-	dockerSkipReason,
+	dockerMissing,
 	freePort,
 	image,
 	startDocker,
 	type DockerEngine,
 } from '../helpers/docker.js';
 
-const skip = dockerSkipReason();
+// Never skipped quietly: without root or the engine every test fails, naming what is missing.
+describe('containers on a real Docker engine', () => {
+	let engine: DockerEngine | undefined;
+	const docker = () => {
+		if (!engine) {
+			throw new Error('the test engine did not start');
+		}
 
-describe.skipIf(skip !== undefined)(
-	`containers on a real Docker engine${skip ? ` (skipped: ${skip})` : ''}`,
-	() => {
-		let engine: DockerEngine | undefined;
-		const docker = () => {
-			if (!engine) {
-				throw new Error('the test engine did not start');
-			}
+		return engine;
+	};
 
-			return engine;
+	beforeAll(async () => {
+		const missing = dockerMissing();
+		if (missing) {
+			throw new Error(`cannot start the test Docker engine: ${missing}`);
+		}
+
+		engine = await startDocker();
+	}, 120_000);
+
+	afterAll(async () => {
+		await engine?.stop();
+	}, 60_000);
+
+	test('an app bound to 127.0.0.1 inside its container: container-loopback-bind', async () => {
+		const port = await freePort();
+		await docker().run('loopback', [
+			'-p',
+			`127.0.0.1:${port}:8080`,
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'127.0.0.1:8080',
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('loopback', 8080);
+
+		const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
+			env: docker().env,
+		});
+		expect(report, stderr).toBeDefined();
+		// Through docker-proxy the connection is accepted, then dropped: not refused.
+		expect(report!.probe.outcome).toBe('open');
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({
+			id: 'container-loopback-bind',
+			confidence: 'confirmed',
+		});
+		expect(cause.summary).toContain('loopback');
+		expect(cause.evidence).toEqual(
+			expect.arrayContaining([
+				`loopback (${image}) publishes 127.0.0.1:${port}->8080/tcp (docker inspect)`,
+				expect.stringMatching(
+					/^inside loopback \(\/proc\/\d+\/net\/tcp, tcp6\): listening on 127\.0\.0\.1:8080$/,
+				),
+				expect.stringContaining(
+					'accepted the connection, then closed it at once',
+				),
+				// The host side, from the listeners step.
+				expect.stringMatching(
+					new RegExp(
+						`^host: docker-proxy \\(pid \\d+\\) listens on 127\\.0\\.0\\.1:${port}: the host side of the mapping$`,
+					),
+				),
+			]),
+		);
+		// The fix is for this container: its own command, with 0.0.0.0 instead of 127.0.0.1.
+		expect(cause.fixes[0]!.command).toBe(
+			`docker run -d --name loopback -p 127.0.0.1:${port}:8080 ${image} httpd -f -p 0.0.0.0:8080 -h /www`,
+		);
+		expect(report!.questions).toContainEqual(
+			expect.objectContaining({key: 'container', answer: 'yes', by: 'auto'}),
+		);
+	});
+
+	test('a container listening on the port without publishing it: container-not-published', async () => {
+		const port = await freePort();
+		await docker().run('noport', [
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			String(port),
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('noport', port);
+
+		const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
+			env: docker().env,
+		});
+		expect(report, stderr).toBeDefined();
+		expect(report!.probe.outcome).toBe('refused');
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({
+			id: 'container-not-published',
+			confidence: 'confirmed',
+		});
+		expect(cause.evidence).toEqual(
+			expect.arrayContaining([
+				`noport (${image}) publishes no port; nothing maps host port ${port} (docker inspect)`,
+				expect.stringMatching(
+					new RegExp(
+						`^inside noport \\(/proc/\\d+/net/tcp, tcp6\\): listening on \\[::\\]:${port}$`,
+					),
+				),
+			]),
+		);
+		expect(cause.fixes[0]!.command).toBe(
+			`docker run -d --name noport -p 127.0.0.1:${port}:${port} ${image} httpd -f -p ${port} -h /www`,
+		);
+	});
+
+	test('the publishing container has exited: container-exited with its exit code and last log line', async () => {
+		const port = await freePort();
+		await docker().run('crashed', [
+			'-p',
+			`127.0.0.1:${port}:8080`,
+			image,
+			'sh',
+			'-c',
+			'echo starting app >&2; echo "fatal: cannot open /etc/app.conf" >&2; exit 3',
+		]);
+		await docker().waitForState('crashed', 'exited');
+
+		const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
+			env: docker().env,
+		});
+		expect(report, stderr).toBeDefined();
+		expect(report!.probe.outcome).toBe('refused');
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({
+			id: 'container-exited',
+			confidence: 'confirmed',
+		});
+		expect(cause.summary).toContain('exit code 3');
+		expect(cause.summary).toContain('"fatal: cannot open /etc/app.conf"');
+		expect(cause.evidence.at(-1)).toBe('log: fatal: cannot open /etc/app.conf');
+		expect(cause.evidence).toContain('log: starting app');
+		expect(cause.fixes.map(fix => fix.command)).toContain(
+			'docker start crashed',
+		);
+	});
+
+	test('a mapping to a container port where nothing listens: wrong-port, naming the real one', async () => {
+		const port = await freePort();
+		await docker().run('mismatch', [
+			'-p',
+			`127.0.0.1:${port}:9999`,
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'8080',
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('mismatch', 8080);
+
+		const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
+			env: docker().env,
+		});
+		expect(report, stderr).toBeDefined();
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({id: 'wrong-port', confidence: 'confirmed'});
+		expect(cause.summary).toContain('listens on 8080');
+		expect(cause.fixes[0]!.command).toBe(
+			`docker run -d --name mismatch -p 127.0.0.1:${port}:8080 ${image} httpd -f -p 8080 -h /www`,
+		);
+	});
+
+	test('not root and not in the docker group: unknown with the command to run by hand, never a guess', async () => {
+		const port = await freePort();
+		await docker().run('hidden', [
+			'-p',
+			`127.0.0.1:${port}:8080`,
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'127.0.0.1:8080',
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('hidden', 8080);
+
+		// The same CLI as user nobody: the engine's socket is closed to it.
+		const asNobody = async (...extra: string[]) => {
+			const result = await execa(
+				process.execPath,
+				[cliPath, `127.0.0.1:${port}`, '--json', ...extra],
+				{
+					reject: false,
+					timeout: 60_000,
+					uid: 65_534,
+					gid: 65_534,
+					env: {...docker().env, HOME: '/tmp'},
+					stdin: 'ignore',
+				},
+			);
+			return JSON.parse(String(result.stdout)) as Report;
 		};
 
-		beforeAll(async () => {
-			engine = await startDocker();
-		}, 120_000);
+		const report = await asNobody();
+		const step = report.steps.find(s => s.id === 'container-engine');
+		expect(step?.status).toBe('unknown');
+		expect(step?.detail).toContain('not root and not in the docker group');
+		expect(step?.detail).toContain('sudo docker ps -a');
+		expect(report.causes.filter(c => c.id.startsWith('container-'))).toEqual(
+			[],
+		);
+		expect(report.steps.find(s => s.id === 'container-port')?.status).toBe(
+			'skipped',
+		);
+		// Non-interactive, nothing to go on: the question stays unanswered, no guess.
+		expect(report.questions).toContainEqual(
+			expect.objectContaining({
+				key: 'container',
+				answer: null,
+				by: 'unanswered',
+			}),
+		);
 
-		afterAll(async () => {
-			await engine?.stop();
-		}, 60_000);
-
-		test('an app bound to 127.0.0.1 inside its container: container-loopback-bind', async () => {
-			const port = await freePort();
-			await docker().run('loopback', [
-				'-p',
-				`127.0.0.1:${port}:8080`,
-				image,
-				'httpd',
-				'-f',
-				'-p',
-				'127.0.0.1:8080',
-				'-h',
-				'/www',
-			]);
-			await docker().waitForListen('loopback', 8080);
-
-			const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
-				env: docker().env,
-			});
-			expect(report, stderr).toBeDefined();
-			// Through docker-proxy the connection is accepted, then dropped: not refused.
-			expect(report!.probe.outcome).toBe('open');
-			const cause = report!.causes[0]!;
-			expect(cause).toMatchObject({
+		// Told it is a container: the commands to run by hand, and the probe's signal as possible.
+		const told = await asNobody('--answer', 'container=yes');
+		const byHand = told.steps.find(s => s.id === 'container-by-hand');
+		expect(byHand?.status).toBe('unknown');
+		expect(byHand?.output).toContainEqual(
+			`  sudo docker ps -a --filter publish=${port} --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
+		);
+		expect(told.causes).toContainEqual(
+			expect.objectContaining({
 				id: 'container-loopback-bind',
-				confidence: 'confirmed',
-			});
-			expect(cause.summary).toContain('loopback');
-			expect(cause.evidence).toEqual(
-				expect.arrayContaining([
-					`loopback (${image}) publishes 127.0.0.1:${port}->8080/tcp (docker inspect)`,
-					expect.stringMatching(
-						/^inside loopback \(\/proc\/\d+\/net\/tcp, tcp6\): listening on 127\.0\.0\.1:8080$/,
-					),
-					expect.stringContaining(
-						'accepted the connection, then closed it at once',
-					),
-					// The host side, from the listeners step.
-					expect.stringMatching(
-						new RegExp(
-							`^host: docker-proxy \\(pid \\d+\\) listens on 127\\.0\\.0\\.1:${port}: the host side of the mapping$`,
-						),
-					),
-				]),
-			);
-			// The fix is for this container: its own command, with 0.0.0.0 instead of 127.0.0.1.
-			expect(cause.fixes[0]!.command).toBe(
-				`docker run -d --name loopback -p 127.0.0.1:${port}:8080 ${image} httpd -f -p 0.0.0.0:8080 -h /www`,
-			);
-			expect(report!.questions).toContainEqual(
-				expect.objectContaining({key: 'container', answer: 'yes', by: 'auto'}),
-			);
+				confidence: 'possible',
+			}),
+		);
+	});
+
+	test('a healthy published container: no container cause, the chain is intact', async () => {
+		const port = await freePort();
+		await docker().run('healthy', [
+			'-p',
+			`127.0.0.1:${port}:8080`,
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'8080',
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('healthy', 8080);
+
+		const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
+			env: docker().env,
 		});
-
-		test('a container listening on the port without publishing it: container-not-published', async () => {
-			const port = await freePort();
-			await docker().run('noport', [
-				image,
-				'httpd',
-				'-f',
-				'-p',
-				String(port),
-				'-h',
-				'/www',
-			]);
-			await docker().waitForListen('noport', port);
-
-			const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
-				env: docker().env,
-			});
-			expect(report, stderr).toBeDefined();
-			expect(report!.probe.outcome).toBe('refused');
-			const cause = report!.causes[0]!;
-			expect(cause).toMatchObject({
-				id: 'container-not-published',
-				confidence: 'confirmed',
-			});
-			expect(cause.evidence).toEqual(
-				expect.arrayContaining([
-					`noport (${image}) publishes no port; nothing maps host port ${port} (docker inspect)`,
-					expect.stringMatching(
-						new RegExp(
-							`^inside noport \\(/proc/\\d+/net/tcp, tcp6\\): listening on \\[::\\]:${port}$`,
-						),
-					),
-				]),
-			);
-			expect(cause.fixes[0]!.command).toBe(
-				`docker run -d --name noport -p 127.0.0.1:${port}:${port} ${image} httpd -f -p ${port} -h /www`,
-			);
-		});
-
-		test('the publishing container has exited: container-exited with its exit code and last log line', async () => {
-			const port = await freePort();
-			await docker().run('crashed', [
-				'-p',
-				`127.0.0.1:${port}:8080`,
-				image,
-				'sh',
-				'-c',
-				'echo starting app >&2; echo "fatal: cannot open /etc/app.conf" >&2; exit 3',
-			]);
-			await docker().waitForState('crashed', 'exited');
-
-			const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
-				env: docker().env,
-			});
-			expect(report, stderr).toBeDefined();
-			expect(report!.probe.outcome).toBe('refused');
-			const cause = report!.causes[0]!;
-			expect(cause).toMatchObject({
-				id: 'container-exited',
-				confidence: 'confirmed',
-			});
-			expect(cause.summary).toContain('exit code 3');
-			expect(cause.summary).toContain('"fatal: cannot open /etc/app.conf"');
-			expect(cause.evidence.at(-1)).toBe(
-				'log: fatal: cannot open /etc/app.conf',
-			);
-			expect(cause.evidence).toContain('log: starting app');
-			expect(cause.fixes.map(fix => fix.command)).toContain(
-				'docker start crashed',
-			);
-		});
-
-		test('a mapping to a container port where nothing listens: wrong-port, naming the real one', async () => {
-			const port = await freePort();
-			await docker().run('mismatch', [
-				'-p',
-				`127.0.0.1:${port}:9999`,
-				image,
-				'httpd',
-				'-f',
-				'-p',
-				'8080',
-				'-h',
-				'/www',
-			]);
-			await docker().waitForListen('mismatch', 8080);
-
-			const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
-				env: docker().env,
-			});
-			expect(report, stderr).toBeDefined();
-			const cause = report!.causes[0]!;
-			expect(cause).toMatchObject({id: 'wrong-port', confidence: 'confirmed'});
-			expect(cause.summary).toContain('listens on 8080');
-			expect(cause.fixes[0]!.command).toBe(
-				`docker run -d --name mismatch -p 127.0.0.1:${port}:8080 ${image} httpd -f -p 8080 -h /www`,
-			);
-		});
-
-		test('not root and not in the docker group: unknown with the command to run by hand, never a guess', async () => {
-			const port = await freePort();
-			await docker().run('hidden', [
-				'-p',
-				`127.0.0.1:${port}:8080`,
-				image,
-				'httpd',
-				'-f',
-				'-p',
-				'127.0.0.1:8080',
-				'-h',
-				'/www',
-			]);
-			await docker().waitForListen('hidden', 8080);
-
-			// The same CLI as user nobody: the engine's socket is closed to it.
-			const asNobody = async (...extra: string[]) => {
-				const result = await execa(
-					process.execPath,
-					[cliPath, `127.0.0.1:${port}`, '--json', ...extra],
-					{
-						reject: false,
-						timeout: 60_000,
-						uid: 65_534,
-						gid: 65_534,
-						env: {...docker().env, HOME: '/tmp'},
-						stdin: 'ignore',
-					},
-				);
-				return JSON.parse(String(result.stdout)) as Report;
-			};
-
-			const report = await asNobody();
-			const step = report.steps.find(s => s.id === 'container-engine');
-			expect(step?.status).toBe('unknown');
-			expect(step?.detail).toContain('not root and not in the docker group');
-			expect(step?.detail).toContain('sudo docker ps -a');
-			expect(report.causes.filter(c => c.id.startsWith('container-'))).toEqual(
-				[],
-			);
-			expect(report.steps.find(s => s.id === 'container-port')?.status).toBe(
-				'skipped',
-			);
-			// Non-interactive, nothing to go on: the question stays unanswered, no guess.
-			expect(report.questions).toContainEqual(
-				expect.objectContaining({
-					key: 'container',
-					answer: null,
-					by: 'unanswered',
-				}),
-			);
-
-			// Told it is a container: the commands to run by hand, and the probe's signal as possible.
-			const told = await asNobody('--answer', 'container=yes');
-			const byHand = told.steps.find(s => s.id === 'container-by-hand');
-			expect(byHand?.status).toBe('unknown');
-			expect(byHand?.output).toContainEqual(
-				`  sudo docker ps -a --filter publish=${port} --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
-			);
-			expect(told.causes).toContainEqual(
-				expect.objectContaining({
-					id: 'container-loopback-bind',
-					confidence: 'possible',
-				}),
-			);
-		});
-
-		test('a healthy published container: no container cause, the chain is intact', async () => {
-			const port = await freePort();
-			await docker().run('healthy', [
-				'-p',
-				`127.0.0.1:${port}:8080`,
-				image,
-				'httpd',
-				'-f',
-				'-p',
-				'8080',
-				'-h',
-				'/www',
-			]);
-			await docker().waitForListen('healthy', 8080);
-
-			const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
-				env: docker().env,
-			});
-			expect(report, stderr).toBeDefined();
-			expect(report!.probe.outcome).toBe('open');
-			expect(report!.causes.filter(c => c.id.startsWith('container-'))).toEqual(
-				[],
-			);
-			expect(report!.steps.find(s => s.id === 'container-engine')?.status).toBe(
-				'skipped',
-			);
-		});
-	},
-);
+		expect(report, stderr).toBeDefined();
+		expect(report!.probe.outcome).toBe('open');
+		expect(report!.causes.filter(c => c.id.startsWith('container-'))).toEqual(
+			[],
+		);
+		expect(report!.steps.find(s => s.id === 'container-engine')?.status).toBe(
+			'skipped',
+		);
+	});
+});

@@ -65,8 +65,8 @@ export type DockerEngine = {
 	readonly stop: () => Promise<void>;
 };
 
-/** Why these tests cannot run here, or undefined when they can. */
-export function dockerSkipReason(): string | undefined {
+/** Why the engine cannot start here, or undefined when it can. */
+export function dockerMissing(): string | undefined {
 	if (process.getuid?.() !== 0) {
 		return 'needs root to start dockerd';
 	}
