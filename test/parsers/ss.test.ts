@@ -97,7 +97,7 @@ describe('other real captures', () => {
 			listeners
 				.filter(l => l.process)
 				.map(l => l.port)
-				.toSorted(),
+				.toSorted((a, b) => a - b),
 		).toEqual([8081, 8082]);
 		expect(listeners.find(l => l.port === 5432)).toMatchObject({uid: 101});
 		expect(listeners.find(l => l.port === 5432)?.process).toBeUndefined();
