@@ -11,7 +11,6 @@ import {createFakeIo} from '../../helpers/fake-io.js';
 
 function facts(
 	address: string,
-	port: number,
 	listeners: Listener[],
 	options: {bindv6only?: boolean; source?: 'ss' | 'proc'} = {},
 ): Facts {
@@ -57,7 +56,7 @@ async function run(
 ) {
 	const context: CheckContext = {
 		target: {input: `${address}:${port}`, host: address, port},
-		facts: facts(address, port, listeners, options),
+		facts: facts(address, listeners, options),
 		answers: {},
 		io: createFakeIo(),
 		signal: new AbortController().signal,
