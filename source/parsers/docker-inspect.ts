@@ -104,7 +104,8 @@ function parseContainer(value: Json): ContainerInfo | undefined {
 			string(value['ImageName']) ||
 			string(value['Image']),
 		state: status,
-		running: state['Running'] === true,
+		// A restarting container has no process and no ports in effect: it is down, between crashes.
+		running: state['Running'] === true && state['Restarting'] !== true,
 		pid: number(state['Pid']),
 		exitCode: number(state['ExitCode']),
 		oomKilled: state['OOMKilled'] === true,

@@ -344,8 +344,16 @@ function published(
 	const read = input.netns.get(container.id);
 	const probes = facts.probe?.addresses ?? [];
 	const mapping = bindings.map(b => formatBinding(b)).join(', ');
+	const target = container.addresses
+		.map(a => (a.includes(':') ? `[${a}]` : a))
+		.map(a => `${a}:${bindings[0]!.containerPort}`);
 	const head = [
 		`${container.name} (${container.image}) publishes ${mapping} (docker inspect)`,
+		...(target.length > 0
+			? [
+					`container side: ${target.join(', ')} (${container.name}'s own address: docker-proxy or the NAT rule forwards there, not to its 127.0.0.1)`,
+				]
+			: []),
 		...hostSide(facts, port),
 		...probeLines(facts, port),
 	];

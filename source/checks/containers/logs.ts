@@ -56,6 +56,12 @@ export const containerLogs: CheckRun = async context => {
 			: container.exitCode === 143
 				? ' (SIGTERM)'
 				: '';
+	const state =
+		container.state === 'restarting'
+			? `restarting (it keeps crashing: ${container.restartCount} restarts so far; last exit code ${container.exitCode}${how})`
+			: container.state === 'created'
+				? 'created but never started'
+				: `${container.state} (exit code ${container.exitCode}${how})`;
 	const evidence = [
 		`${container.name} (${container.image}) is ${container.state}, exit code ${container.exitCode}${how}, finished ${container.finishedAt}; it publishes ${mapping} when running (docker inspect)`,
 		...(container.error ? [`engine error: ${container.error}`] : []),
@@ -96,14 +102,14 @@ export const containerLogs: CheckRun = async context => {
 	];
 	return {
 		status: 'problem',
-		detail: `${container.name} exited with code ${container.exitCode}${last ? `; last log line: ${last}` : ''}`,
+		detail: `${container.name} is ${state}${last ? `; last log line: ${last}` : ''}`,
 		command: display,
 		output: lines.slice(-5),
 		findings: [
 			{
 				id: 'container-exited',
 				confidence: 'confirmed',
-				summary: `Container ${container.name}, which publishes port ${target.port}, is ${container.state} (exit code ${container.exitCode}${how})${last ? `; its last log line: "${last}"` : ''}.`,
+				summary: `Container ${container.name}, which publishes port ${target.port}, is ${state}${last ? `; its last log line: "${last}"` : ''}.`,
 				evidence,
 				fixes,
 			},

@@ -404,3 +404,81 @@ describe('the host side, from the listeners step', () => {
 		);
 	});
 });
+
+describe('restarting and never-started containers', () => {
+	const variant = (
+		name: string,
+		state: Record<string, unknown>,
+	): ContainerInfo => {
+		const raw = (
+			JSON.parse(fixture('inspect-all.json')) as Array<Record<string, unknown>>
+		).find(c => c['Name'] === `/${name}`)!;
+		return parseDockerInspect(
+			JSON.stringify([
+				{
+					...raw,
+					RestartCount: 7,
+					State: {...(raw['State'] as object), ...state},
+				},
+			]),
+		)[0]!;
+	};
+
+	test('a crash loop (Running and Restarting, no pid) counts as down: container-exited, keeps crashing', async () => {
+		const looping = variant('exited', {
+			Status: 'restarting',
+			Running: true,
+			Restarting: true,
+			Pid: 0,
+			ExitCode: 1,
+		});
+		expect(looping.running).toBe(false);
+		const first = context(18_083, {containers: [looping]});
+		const match = await containerPort(first.ctx);
+		expect(match.facts?.containers?.match?.kind).toBe('stopped');
+		const {ctx} = context(18_083, {
+			containers: [looping],
+			engine: match.facts?.containers,
+			io: {
+				commands: [
+					{match: /^docker logs /, stderr: '2026-11-24T08:11:25.5Z boom\n'},
+				],
+			},
+		});
+		const result = await containerLogs(ctx);
+		expect(result.findings?.[0]?.summary).toBe(
+			'Container exited, which publishes port 18083, is restarting (it keeps crashing: 7 restarts so far; last exit code 1); its last log line: "boom".',
+		);
+	});
+
+	test('created but never started', async () => {
+		const created = variant('exited', {
+			Status: 'created',
+			Running: false,
+			Pid: 0,
+			ExitCode: 0,
+		});
+		const first = context(18_083, {containers: [created]});
+		const match = await containerPort(first.ctx);
+		const {ctx} = context(18_083, {
+			containers: [created],
+			engine: match.facts?.containers,
+			io: {commands: [{match: /^docker logs /}]},
+		});
+		const result = await containerLogs(ctx);
+		expect(result.findings?.[0]?.summary).toBe(
+			'Container exited, which publishes port 18083, is created but never started.',
+		);
+	});
+
+	test('the container side of the mapping is its own address', async () => {
+		const {ctx} = context(18_081, {
+			probe: accepted,
+			io: {files: netns([['localonly', loopbackTables]])},
+		});
+		const result = await containerPort(ctx);
+		expect(result.findings?.[0]?.evidence.join('\n')).toMatch(
+			/container side: 10\.203\.0\.\d+:8080 \(localonly's own address/,
+		);
+	});
+});
