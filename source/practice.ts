@@ -16,6 +16,8 @@ export type Practice = {
 async function listen(host: string, port = 0): Promise<net.Server> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer(socket => {
+			// A client that resets (as the probe does) must not crash the app.
+			socket.on('error', () => {});
 			socket.end('refused practice server: you reached me\n');
 		});
 		server.once('error', reject);

@@ -534,3 +534,34 @@ describe('pasted input', () => {
 		await waitFor(app, 'refused: why is localhost:5432 refused?');
 	});
 });
+
+describe('endings', () => {
+	test('refused but no cause found: says so, and lists what could not be told', async () => {
+		const app = await start({
+			io: createFakeIo(),
+			target: local,
+			tree: smallTree,
+			answers: {proxy: 'no'},
+			registry: {
+				...smallRegistry,
+				async listener() {
+					return {
+						status: 'unknown',
+						detail: 'ss is not installed: run sudo ss -ltnp by hand',
+					};
+				},
+			},
+		});
+		const frame = await waitFor(
+			app,
+			'No cause could be named from here (refused).',
+		);
+		expect(frame.replaceAll(/\s+/g, ' ')).toContain(
+			'Checked 3 steps (1 found a problem, 1 could not tell, 1 skipped).',
+		);
+		expect(frame).toContain(
+			'• What listens on the port: ss is not installed: run sudo ss -ltnp by hand',
+		);
+		expect(frame).not.toContain('Fixes (shown');
+	});
+});
