@@ -152,6 +152,11 @@ function resolveLeft(left: unknown, packet: Packet, hook: Hook): Resolved {
 			return {kind: 'value', value: 'original'};
 		}
 
+		if (ct['key'] === 'status') {
+			// A new, not yet confirmed connection, not rewritten by NAT (a dnat/redirect stops the walk as uncertain): no status flag.
+			return {kind: 'value', value: ''};
+		}
+
 		return {kind: 'unknown', why: `ct ${String(ct['key'])}`};
 	}
 
@@ -171,6 +176,17 @@ function resolveLeft(left: unknown, packet: Packet, hook: Hook): Resolved {
 		}
 	}
 
+	if (
+		isObject(fib) &&
+		fib['result'] === 'oif' &&
+		Array.isArray(fib['flags']) &&
+		(fib['flags'] as unknown[]).includes('saddr') &&
+		(packet.localClient || packet.iif !== undefined)
+	) {
+		// Reverse path check: the interface was taken from the route back to the client (or it is this host), so a route exists.
+		return {kind: 'value', value: 1};
+	}
+
 	return {kind: 'unknown', why: short(left)};
 }
 
@@ -180,6 +196,11 @@ function equalValue(
 	value: string | number,
 	element: unknown,
 ): boolean | undefined {
+	if (typeof element === 'boolean') {
+		// "exists" / "missing" checks: 1 stands for "present".
+		return (value === 1) === element;
+	}
+
 	if (typeof element === 'number') {
 		return typeof value === 'number'
 			? value === element

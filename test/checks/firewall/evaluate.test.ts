@@ -417,3 +417,79 @@ describe('a real ufw ruleset (iptables-save of ufw 0.36.2)', () => {
 		});
 	});
 });
+
+describe('a real firewalld ruleset (firewalld 1.3.3, nftables backend, zone public on fwdcapa)', () => {
+	const ruleset = parseNftJson(fixture('firewalld/nft-ruleset.json'));
+	const handles = parseNftRuleTexts(
+		fixture('firewalld/nft-ruleset-handles.txt'),
+	);
+	const run = (packet: Packet) =>
+		decide(nftBaseChains(ruleset, packet, {texts: handles}));
+	const peer = (dport: number, saddr = '10.203.0.1'): Packet => ({
+		family: 4,
+		saddr,
+		daddr: '10.203.0.2',
+		dport,
+		iif: 'fwdcapa',
+		localClient: false,
+	});
+
+	test('a client on this host: accepted by iifname "lo" (handle 28)', () => {
+		const decision = run(
+			local(7201, {saddr: '10.203.0.2', daddr: '10.203.0.2'}),
+		);
+		expect(decision.verdict).toBe('accept');
+		expect(decision.trail).toContain(
+			'firewalld filter_INPUT handle 28: accept',
+		);
+	});
+
+	test("a port not opened in the zone: the zone chain's final reject, icmpx admin-prohibited", () => {
+		const decision = run(peer(7201));
+		expect(decision).toMatchObject({
+			verdict: 'reject',
+			clientSees: 'unreachable',
+			rejectWith: 'icmpx admin-prohibited',
+			by: {table: 'firewalld', chain: 'filter_IN_public', handle: 72},
+		});
+		expect(decision.trail).toEqual(
+			expect.arrayContaining([
+				'firewalld filter_INPUT handle 33: jump filter_INPUT_ZONES',
+				'firewalld filter_INPUT_ZONES handle 175: goto filter_IN_public',
+			]),
+		);
+		expect(named(decision)).toBe(
+			'nft table inet firewalld, chain filter_IN_public, handle 72: reject with icmpx admin-prohibited',
+		);
+	});
+
+	test('ports, services and rich rules', () => {
+		expect(run(peer(7200)).verdict).toBe('accept');
+		expect(run(peer(22)).verdict).toBe('accept');
+		expect(run(peer(7202))).toMatchObject({
+			verdict: 'reject',
+			clientSees: 'refused',
+			by: {chain: 'filter_IN_public_deny', handle: 182},
+		});
+		expect(run(peer(7202, '10.203.0.9'))).toMatchObject({
+			verdict: 'reject',
+			by: {handle: 72},
+		});
+		expect(run(peer(7203))).toMatchObject({
+			verdict: 'drop',
+			by: {chain: 'filter_IN_public_deny', handle: 183},
+		});
+	});
+
+	test('IPv6: the reverse path check passes for a routed client', () => {
+		const packet: Packet = {
+			family: 6,
+			saddr: 'fd00::1',
+			daddr: 'fd00::2',
+			dport: 7200,
+			iif: 'fwdcapa',
+			localClient: false,
+		};
+		expect(run(packet).verdict).toBe('accept');
+	});
+});
