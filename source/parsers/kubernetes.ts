@@ -549,3 +549,77 @@ export function nearMisses(
 		return key ? [{pod, key, value: pod.labels[key]!}] : [];
 	});
 }
+
+export type KubeNode = {
+	readonly name: string;
+	/** InternalIP, ExternalIP and Hostname addresses. */
+	readonly addresses: ReadonlyArray<{
+		readonly type: string;
+		readonly address: string;
+	}>;
+};
+
+export function parseKubeNodes(text: string): Parsed<KubeNode> {
+	return parseItems(text, item => {
+		const name = string(object(item['metadata'])['name']);
+		if (!name) {
+			return undefined;
+		}
+
+		return {
+			name,
+			addresses: array(object(item['status'])['addresses']).flatMap(a => {
+				const entry = object(a);
+				const type = string(entry['type']);
+				const address = string(entry['address']);
+				return type && address ? [{type, address}] : [];
+			}),
+		};
+	});
+}
+
+/**
+Is the target one of the cluster's nodes (where a nodePort is open)? By address, or, for a target
+on this host, by this host's addresses or hostname.
+*/
+export function nodeOf(
+	nodes: readonly KubeNode[],
+	target: {
+		readonly addresses: readonly string[];
+		readonly isLocal: boolean;
+		readonly localAddresses: readonly string[];
+		readonly hostname: string;
+	},
+): {readonly node: KubeNode; readonly how: string} | undefined {
+	for (const node of nodes) {
+		const hit = node.addresses.find(a => target.addresses.includes(a.address));
+		if (hit) {
+			return {node, how: `${hit.type} ${hit.address}`};
+		}
+	}
+
+	if (!target.isLocal) {
+		return undefined;
+	}
+
+	const host = target.hostname.toLowerCase();
+	for (const node of nodes) {
+		const own = node.addresses.find(a =>
+			target.localAddresses.includes(a.address),
+		);
+		if (own) {
+			return {node, how: `this host has its ${own.type} ${own.address}`};
+		}
+
+		if (
+			node.name.toLowerCase() === host ||
+			node.addresses.some(
+				a => a.type === 'Hostname' && a.address.toLowerCase() === host,
+			)
+		) {
+			return {node, how: `this host's name is ${target.hostname}`};
+		}
+	}
+
+	return undefined;
+}

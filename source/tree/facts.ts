@@ -319,6 +319,8 @@ export type KubernetesFacts = {
 	readonly name?: string;
 	/** How the target matched it: "clusterIP 10.96.3.4 port 80", "nodePort 30080", "name web.shop.svc". */
 	readonly matchedBy?: string;
+	/** Matched by a nodePort alone: whether the target is one of the cluster's nodes could not be read. */
+	readonly unverifiedNode?: boolean;
 	/** The Service's ports the target maps to (all of them when matched by name without a port). */
 	readonly ports?: readonly KubernetesServicePort[];
 	readonly selector?: Readonly<Record<string, string>>;

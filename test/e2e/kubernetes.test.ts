@@ -6,7 +6,12 @@ here). Targets are NodePorts on 127.0.0.1, where nothing listens, so every probe
 import {existsSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {runJson} from '../helpers/cli.js';
-import {startK8sStub, type K8sStub} from '../helpers/k8s-stub.js';
+import {
+	recordedObjects,
+	startK8sStub,
+	thisHostAsNode,
+	type K8sStub,
+} from '../helpers/k8s-stub.js';
 
 const hasKubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].some(path =>
 	existsSync(path),
@@ -19,7 +24,12 @@ describe.skipIf(!hasKubectl)(
 		const env = () => ({KUBECONFIG: stub.kubeconfig, HOME: stub.home});
 
 		beforeAll(async () => {
-			stub = await startK8sStub();
+			// This host plays a node of the recorded cluster, so its NodePorts are the Services'.
+			const recorded = recordedObjects();
+			stub = await startK8sStub({
+				...recorded,
+				nodes: [...recorded.nodes, thisHostAsNode()],
+			});
 		});
 
 		afterAll(async () => {
@@ -67,6 +77,21 @@ describe.skipIf(!hasKubectl)(
 				'kubectl patch service api -n shop -p \'{"spec":{"ports":[{"port":80,"targetPort":8080}]}}\'',
 			);
 			expect(report!.causes.map(c => c.id)).not.toContain('k8s-no-endpoints');
+		});
+
+		test("a host that is not one of the cluster's nodes: its port is not the NodePort", async () => {
+			const plain = await startK8sStub();
+			try {
+				const {report} = await runJson(['127.0.0.1:30080'], {
+					env: {KUBECONFIG: plain.kubeconfig, HOME: plain.home},
+				});
+				expect(report!.steps.find(s => s.id === 'kube-service')?.detail).toBe(
+					'Service shop/web has nodePort 30080, but 127.0.0.1 is not one of the 2 nodes of context stub: the target is not this Service',
+				);
+				expect(report!.causes.map(c => c.id)).not.toContain('k8s-no-endpoints');
+			} finally {
+				await plain.close();
+			}
 		});
 
 		test('no context: the Kubernetes steps are skipped with the reason', async () => {

@@ -11,8 +11,9 @@ import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-type KubeObject = {
+export type KubeObject = {
 	readonly metadata?: {
+		readonly name?: string;
 		readonly namespace?: string;
 		readonly labels?: Record<string, string>;
 	};
@@ -22,6 +23,7 @@ export type KubeObjects = {
 	readonly services: readonly KubeObject[];
 	readonly pods: readonly KubeObject[];
 	readonly endpointslices: readonly KubeObject[];
+	readonly nodes: readonly KubeObject[];
 };
 
 const fixtureDirectory = new URL('../fixtures/kubernetes/', import.meta.url);
@@ -38,6 +40,35 @@ export function recordedObjects(): KubeObjects {
 		services: items('services.json'),
 		pods: items('pods.json'),
 		endpointslices: items('endpointslices.json'),
+		nodes: items('nodes.json'),
+	};
+}
+
+/** A Node named after this host, so NodePort targets on this host belong to the recorded cluster. */
+export function thisHostAsNode(): KubeObject {
+	const name = os.hostname();
+	return {
+		apiVersion: 'v1',
+		kind: 'Node',
+		metadata: {
+			name,
+			labels: {'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux'},
+		},
+		spec: {podCIDR: '10.244.3.0/24'},
+		status: {
+			addresses: [
+				{address: '192.168.49.4', type: 'InternalIP'},
+				{address: name, type: 'Hostname'},
+			],
+			conditions: [
+				{
+					status: 'True',
+					type: 'Ready',
+					reason: 'KubeletReady',
+					message: 'kubelet is posting ready status',
+				},
+			],
+		},
 	};
 }
 
@@ -115,6 +146,14 @@ const resources = {
 			kind: 'Namespace',
 			verbs: ['get', 'list', 'watch'],
 			shortNames: ['ns'],
+		},
+		{
+			name: 'nodes',
+			singularName: 'node',
+			namespaced: false,
+			kind: 'Node',
+			verbs: ['get', 'list', 'watch'],
+			shortNames: ['no'],
 		},
 	],
 	discovery: [
@@ -232,7 +271,7 @@ export async function startK8sStub(
 		}
 
 		const list =
-			/^\/(?:api\/v1|apis\/discovery\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/(services|pods|endpointslices)$/.exec(
+			/^\/(?:api\/v1|apis\/discovery\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/(services|pods|endpointslices|nodes)$/.exec(
 				p,
 			);
 		if (list) {
@@ -242,6 +281,7 @@ export async function startK8sStub(
 				services: 'ServiceList',
 				pods: 'PodList',
 				endpointslices: 'EndpointSliceList',
+				nodes: 'NodeList',
 			}[kind as keyof KubeObjects];
 			const document = JSON.parse(
 				kubeList(items, {

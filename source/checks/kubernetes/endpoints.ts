@@ -41,7 +41,7 @@ export const kubeEndpoints: CheckRun = async context => {
 	const namespace = kube.namespace!;
 	const name = kube.name!;
 	const service = `${namespace}/${name}`;
-	const portOnly = kube.matchedBy?.startsWith('nodePort') ?? false;
+	const portOnly = kube.unverifiedNode ?? false;
 	const commands: string[] = [];
 	const output: string[] = [];
 	const findings: Finding[] = [];

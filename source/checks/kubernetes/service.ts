@@ -1,5 +1,7 @@
 import {
 	matchService,
+	nodeOf,
+	parseKubeNodes,
 	parseKubeServices,
 	selectorText,
 } from '../../parsers/kubernetes.js';
@@ -50,18 +52,55 @@ export const kubeService: CheckRun = async context => {
 	}
 
 	const {service} = match;
+	const name = `${service.namespace}/${service.name}`;
+	const commands = [read.command];
+	let {matchedBy} = match;
+	let nodeNote = '';
+	// A nodePort is open on the cluster's nodes only: is the target one of them?
+	if (match.strength === 'port-only') {
+		const nodesRead = await kubectlGet(context, ['nodes']);
+		commands.push(nodesRead.command);
+		const nodes = nodesRead.ok ? parseKubeNodes(nodesRead.stdout) : undefined;
+		if (nodes?.ok) {
+			const node = nodeOf(nodes.items, {
+				addresses,
+				isLocal: facts.local?.isLocal ?? false,
+				localAddresses:
+					facts.local?.addresses ?? context.io.interfaces().map(i => i.address),
+				hostname: facts.local?.hostname ?? context.io.hostname(),
+			});
+			if (!node) {
+				return {
+					status: 'passed',
+					detail: `Service ${name} has nodePort ${target.port}, but ${target.host} is not one of the ${nodes.items.length} nodes of context ${cluster}: the target is not this Service`,
+					command: commands.join('; '),
+					output: nodes.items.map(
+						n =>
+							`node ${n.name}: ${n.addresses.map(a => `${a.type} ${a.address}`).join(', ')}`,
+					),
+					facts: {kubernetes: {...facts.kubernetes}},
+				};
+			}
+
+			matchedBy = `${match.matchedBy} on node ${node.node.name} (${node.how})`;
+		} else {
+			const reason = nodesRead.ok
+				? nodes && !nodes.ok
+					? nodes.error
+					: ''
+				: nodesRead.reason;
+			nodeNote = ` (if ${target.host} is a node of this cluster: the nodes could not be listed: ${reason})`;
+		}
+	}
+
 	const ports = match.ports.map(({protocol: _protocol, ...port}) => port);
 	const selector = service.selector
 		? `selector ${selectorText(service.selector)}`
 		: 'no selector (endpoints managed by hand)';
-	const nodeNote =
-		match.strength === 'port-only'
-			? ` (if ${target.host} is a node of this cluster)`
-			: '';
 	return {
 		status: 'passed',
-		detail: `${target.host}:${target.port} is Service ${service.namespace}/${service.name}${nodeNote}, by ${match.matchedBy}: ${ports.map(p => portText(p)).join(', ')}; ${selector}`,
-		command: read.command,
+		detail: `${target.host}:${target.port} is Service ${name}${nodeNote}, by ${matchedBy}: ${ports.map(p => portText(p)).join(', ')}; ${selector}`,
+		command: commands.join('; '),
 		output: [
 			`${service.namespace}/${service.name}: type ${service.type}, clusterIP ${service.clusterIPs.join(',') || 'None'}`,
 			...service.ports.map(
@@ -76,7 +115,8 @@ export const kubeService: CheckRun = async context => {
 				service: `${service.namespace}/${service.name}`,
 				namespace: service.namespace,
 				name: service.name,
-				matchedBy: `${match.matchedBy}${nodeNote}`,
+				matchedBy: `${matchedBy}${nodeNote}`,
+				...(nodeNote ? {unverifiedNode: true} : {}),
 				ports,
 				...(service.selector ? {selector: service.selector} : {}),
 			},

@@ -38,6 +38,7 @@ const kubectl: FakeCommand[] = [
 		match: `kubectl get pods -n shop ${suffix}`,
 		stdout: kubeList(objects.pods, {namespace: 'shop'}),
 	},
+	{match: `kubectl get nodes ${suffix}`, stdout: kubeList(objects.nodes)},
 ];
 
 function context(target: Target, facts: Facts, options?: FakeIoOptions) {
@@ -348,5 +349,85 @@ describe('kube-endpoints', () => {
 		expect(endpoints?.findings?.[0]?.summary).toBe(
 			'Service shop/worker has no ready endpoints in its EndpointSlices, so connections to it are refused; its pods could not be read to say why.',
 		);
+	});
+});
+
+describe("NodePort targets: only on the cluster's nodes", () => {
+	const nodePort: Target = {
+		input: '127.0.0.1:30080',
+		host: '127.0.0.1',
+		port: 30_080,
+	};
+	const loopback = (hostname: string): Facts => ({
+		resolution: {
+			ok: true,
+			addresses: [{address: '127.0.0.1', family: 4, source: 'literal'}],
+		},
+		local: {
+			addresses: ['127.0.0.1', '10.1.2.3'],
+			isLocal: true,
+			localTargets: ['127.0.0.1'],
+			hostname,
+		},
+	});
+
+	test("a node's address", async () => {
+		const target: Target = {
+			input: '192.168.49.3:30080',
+			host: '192.168.49.3',
+			port: 30_080,
+		};
+		const {service, endpoints} = await walk(target, {
+			resolution: {
+				ok: true,
+				addresses: [{address: '192.168.49.3', family: 4, source: 'literal'}],
+			},
+		});
+		expect(service.detail).toBe(
+			'192.168.49.3:30080 is Service shop/web, by nodePort 30080 on node node-2 (InternalIP 192.168.49.3): nodePort 30080 → port 80 → targetPort 8080; selector app=web',
+		);
+		expect(endpoints?.findings?.[0]).toMatchObject({
+			id: 'k8s-no-endpoints',
+			confidence: 'confirmed',
+		});
+	});
+
+	test('this host, when it is a node (by its name)', async () => {
+		const {service} = await walk(nodePort, loopback('node-1'));
+		expect(service.detail).toContain(
+			"by nodePort 30080 on node node-1 (this host's name is node-1)",
+		);
+	});
+
+	test('this host, when it is not a node: not this Service', async () => {
+		const {service, endpoints} = await walk(nodePort, loopback('laptop'));
+		expect(service.detail).toBe(
+			'Service shop/web has nodePort 30080, but 127.0.0.1 is not one of the 2 nodes of context prod: the target is not this Service',
+		);
+		expect(service.facts?.kubernetes?.service).toBeUndefined();
+		expect(endpoints).toBeUndefined();
+	});
+
+	test('nodes cannot be listed (RBAC): kept, but never more than likely', async () => {
+		const commands = [
+			{
+				match: `kubectl get nodes ${suffix}`,
+				exitCode: 1,
+				stderr:
+					'Error from server (Forbidden): nodes is forbidden: User "dev" cannot list resource "nodes" in API group "" at the cluster scope\n',
+			},
+			...kubectl,
+		];
+		const {service, endpoints} = await walk(nodePort, loopback('laptop'), {
+			commands,
+		});
+		expect(service.detail).toContain(
+			'(if 127.0.0.1 is a node of this cluster: the nodes could not be listed: Error from server (Forbidden): nodes is forbidden',
+		);
+		expect(service.facts?.kubernetes?.unverifiedNode).toBe(true);
+		expect(endpoints?.findings?.[0]).toMatchObject({
+			id: 'k8s-no-endpoints',
+			confidence: 'likely',
+		});
 	});
 });
