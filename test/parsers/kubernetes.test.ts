@@ -3,7 +3,9 @@ import {
 	checkTargetPort,
 	matchService,
 	nearMisses,
+	nodeOf,
 	parseKubeEndpointSlices,
+	parseKubeNodes,
 	parseKubePods,
 	parseKubeServices,
 	podProblem,
@@ -229,4 +231,57 @@ describe('selector and ports', () => {
 				.kind,
 		).toBe('undeclared');
 	});
+});
+
+describe('nodes', () => {
+	const parsed = parseKubeNodes(kubeList(objects.nodes));
+	const nodes = parsed.ok ? parsed.items : [];
+
+	test('parse', () => {
+		expect(nodes).toEqual([
+			{
+				name: 'node-1',
+				addresses: [
+					{type: 'InternalIP', address: '192.168.49.2'},
+					{type: 'Hostname', address: 'node-1'},
+				],
+			},
+			{
+				name: 'node-2',
+				addresses: [
+					{type: 'InternalIP', address: '192.168.49.3'},
+					{type: 'Hostname', address: 'node-2'},
+				],
+			},
+		]);
+	});
+
+	test.each([
+		[['192.168.49.2'], false, [], 'x', 'node-1', 'InternalIP 192.168.49.2'],
+		[
+			['127.0.0.1'],
+			true,
+			['127.0.0.1', '192.168.49.3'],
+			'x',
+			'node-2',
+			'this host has its InternalIP 192.168.49.3',
+		],
+		[
+			['127.0.0.1'],
+			true,
+			['127.0.0.1'],
+			'NODE-1',
+			'node-1',
+			"this host's name is NODE-1",
+		],
+		[['127.0.0.1'], true, ['127.0.0.1'], 'laptop', undefined, undefined],
+		[['10.0.0.9'], false, ['192.168.49.2'], 'node-1', undefined, undefined],
+	])(
+		'%j local=%s',
+		(addresses, isLocal, localAddresses, hostname, name, how) => {
+			const hit = nodeOf(nodes, {addresses, isLocal, localAddresses, hostname});
+			expect(hit?.node.name).toBe(name);
+			expect(hit?.how).toBe(how);
+		},
+	);
 });

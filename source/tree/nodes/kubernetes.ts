@@ -20,7 +20,7 @@ export const kubernetesChecks: readonly CheckNode[] = [
 		id: 'kube-service',
 		title: 'Which Kubernetes Service is the target?',
 		why: 'A Service is reached by its DNS name, its clusterIP and port, or a nodePort on every node. Finding it names the selector and the targetPort the traffic goes to.',
-		read: 'The Service, how it matched (name, clusterIP or nodePort), its ports (nodePort → port → targetPort) and its selector. A nodePort match assumes the target is a node of this cluster.',
+		read: "The Service, how it matched (name, clusterIP or nodePort), its ports (nodePort → port → targetPort) and its selector. A nodePort counts only when the target is one of the cluster's nodes (kubectl get nodes); when the nodes cannot be listed, the match is kept as likely at most.",
 		after: ['kube-context'],
 		when: facts =>
 			facts.kubernetes?.context ? true : 'no kubectl context to ask',
