@@ -123,3 +123,45 @@ test('parseDockerPsIds reads the full IDs and nothing else', () => {
 	expect(ids.every(id => id.length === 64)).toBe(true);
 	expect(parseDockerPsIds('WARNING: something\n\n')).toEqual([]);
 });
+
+describe('parseDockerInspect on podman 4.3.1 (same parser, real podman output)', () => {
+	const containers = parseDockerInspect(fixture('podman-inspect-all.json'));
+	const byName = (name: string) => containers.find(c => c.name === name)!;
+
+	test('names without the leading slash, full image names, running state and pid', () => {
+		expect(containers.map(c => c.name)).toEqual([
+			'localonly',
+			'web',
+			'noport',
+			'exited',
+			'created',
+		]);
+		expect(byName('localonly')).toMatchObject({
+			state: 'running',
+			running: true,
+			image: 'localhost/refused/base:latest',
+		});
+		expect(byName('localonly').pid).toBeGreaterThan(0);
+		expect(byName('localonly').addresses[0]).toMatch(/^10\.204\.0\.\d+$/);
+	});
+
+	test('"" as HostIp for every address; mappings kept on exited and created containers', () => {
+		expect(byName('web').ports).toEqual([
+			{containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 18_080},
+		]);
+		expect(byName('exited')).toMatchObject({
+			state: 'exited',
+			running: false,
+			exitCode: 3,
+		});
+		expect(byName('exited').portBindings.map(b => formatBinding(b))).toEqual([
+			'127.0.0.1:18083->8080/tcp',
+		]);
+		expect(byName('created')).toMatchObject({state: 'created', running: false});
+		expect(byName('noport').ports).toEqual([]);
+	});
+
+	test('podman ps -a -q --no-trunc', () => {
+		expect(parseDockerPsIds(fixture('podman-ps-ids.txt'))).toHaveLength(5);
+	});
+});

@@ -51,3 +51,14 @@ test('classifies real CLI errors', () => {
 		message: 'boom',
 	});
 });
+
+test("podman logs --timestamps: the container's stderr on stderr, in order", () => {
+	const lines = parseDockerLogs(
+		fixture('podman-logs-exited.stdout.txt'),
+		fixture('podman-logs-exited.stderr.txt'),
+	);
+	expect(lines.map(l => [l.stream, l.text])).toEqual([
+		['stderr', 'starting app'],
+		['stderr', 'fatal: cannot open /etc/app.conf'],
+	]);
+});

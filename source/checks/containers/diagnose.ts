@@ -38,6 +38,11 @@ export type DiagnoseInput = {
 
 // --- small helpers --------------------------------------------------------------------------------
 
+/** "docker inspect" or "podman inspect": where the container facts came from. */
+export function inspectOf(facts: Facts): string {
+	return `${facts.containers?.cli ?? 'docker'} inspect`;
+}
+
 /** The CLI as the user should type it ("docker", "docker -H unix:///run/podman/podman.sock"). */
 export function cliOf(containers: ContainerFacts | undefined): string {
 	return shellQuote([
@@ -196,7 +201,13 @@ function hostSide(facts: Facts, port: number): string[] {
 			? `${l.process.name} (pid ${l.process.pid})`
 			: 'a process (owner hidden: not root)';
 		const address = l.family === 6 ? `[${l.address}]` : l.address;
-		return `host: ${who} listens on ${address}:${port}${l.process?.name === 'docker-proxy' ? ': the host side of the mapping' : ''}`;
+		const role =
+			l.process?.name === 'docker-proxy'
+				? ': the host side of the mapping'
+				: l.process?.name === 'conmon' || l.process?.name === 'rootlessport'
+					? ': podman holds the port; NAT rules (or rootlessport) forward it'
+					: '';
+		return `host: ${who} listens on ${address}:${port}${role}`;
 	});
 }
 
@@ -348,7 +359,7 @@ function published(
 		.map(a => (a.includes(':') ? `[${a}]` : a))
 		.map(a => `${a}:${bindings[0]!.containerPort}`);
 	const head = [
-		`${container.name} (${container.image}) publishes ${mapping} (docker inspect)`,
+		`${container.name} (${container.image}) publishes ${mapping} (${inspectOf(facts)})`,
 		...(target.length > 0
 			? [
 					`container side: ${target.join(', ')} (${container.name}'s own address: docker-proxy or the NAT rule forwards there, not to its 127.0.0.1)`,
@@ -529,7 +540,7 @@ function unpublished(input: DiagnoseInput): CheckResult {
 		const published = container.ports.map(b => formatBinding(b));
 		const others = candidates.slice(1).map(c => c.container.name);
 		const evidence = [
-			`${container.name} (${container.image}) publishes ${published.length > 0 ? published.join(', ') : 'no port'}; nothing maps host port ${port} (docker inspect)`,
+			`${container.name} (${container.image}) publishes ${published.length > 0 ? published.join(', ') : 'no port'}; nothing maps host port ${port} (${inspectOf(facts)})`,
 			...insideLines(container, read),
 			...(others.length > 0
 				? [`also listening on ${port} inside: ${others.join(', ')}`]
@@ -611,7 +622,7 @@ function unpublished(input: DiagnoseInput): CheckResult {
 		}
 
 		const evidence = [
-			`${container.name} (${container.image}) exposes ${port}/tcp but publishes it nowhere (docker inspect)`,
+			`${container.name} (${container.image}) exposes ${port}/tcp but publishes it nowhere (${inspectOf(facts)})`,
 			...insideLines(container, read),
 		];
 		return {
@@ -685,13 +696,13 @@ export function diagnoseContainers(input: DiagnoseInput): CheckResult {
 			id: stopped.id,
 			name: stopped.name,
 			binding: bindings[0]!,
-			source: 'docker inspect',
+			source: inspectOf(facts),
 		};
 		return {
 			status: 'problem',
 			detail: `${stopped.name} should publish ${mapping}, but it is ${stopped.state} (exit code ${stopped.exitCode}).`,
 			output: [
-				`${stopped.name} (${stopped.image}) ${stopped.state}, exit code ${stopped.exitCode}, finished ${stopped.finishedAt}; asks for ${mapping} (docker inspect)`,
+				`${stopped.name} (${stopped.image}) ${stopped.state}, exit code ${stopped.exitCode}, finished ${stopped.finishedAt}; asks for ${mapping} (${inspectOf(facts)})`,
 			],
 			facts: matchFacts(facts, stopped, match),
 		};

@@ -3,7 +3,7 @@ import type {CheckRun} from '../types.js';
 import {formatBinding} from '../../parsers/docker-inspect.js';
 import {parseDockerError, parseDockerLogs} from '../../parsers/docker-logs.js';
 import type {Fix} from '../../tree/types.js';
-import {bindingsFor, cliOf} from './diagnose.js';
+import {bindingsFor, cliOf, inspectOf} from './diagnose.js';
 
 const tail = 20;
 
@@ -63,7 +63,7 @@ export const containerLogs: CheckRun = async context => {
 				? 'created but never started'
 				: `${container.state} (exit code ${container.exitCode}${how})`;
 	const evidence = [
-		`${container.name} (${container.image}) is ${container.state}, exit code ${container.exitCode}${how}, finished ${container.finishedAt}; it publishes ${mapping} when running (docker inspect)`,
+		`${container.name} (${container.image}) is ${container.state}, exit code ${container.exitCode}${how}, finished ${container.finishedAt}; it publishes ${mapping} when running (${inspectOf(facts)})`,
 		...(container.error ? [`engine error: ${container.error}`] : []),
 		...(container.restartCount > 0
 			? [`restarted ${container.restartCount} times`]

@@ -482,3 +482,45 @@ describe('restarting and never-started containers', () => {
 		);
 	});
 });
+
+describe('podman (real podman 4.3.1 inspect output)', () => {
+	const podman = parseDockerInspect(fixture('podman-inspect-all.json'));
+	const localonly = podman.find(c => c.name === 'localonly')!;
+
+	test("loopback bind behind podman's NAT (refused, not dropped): confirmed, podman commands in the fix", async () => {
+		const {ctx} = context(18_081, {
+			containers: podman,
+			engine: {engine: 'podman', cli: 'podman', socket: 'podman CLI'},
+			io: {
+				files: {
+					[`/proc/${localonly.pid}/net/tcp`]: loopbackTables.tcp,
+					[`/proc/${localonly.pid}/net/tcp6`]: loopbackTables.tcp6,
+				},
+			},
+		});
+		const result = await containerPort(ctx);
+		const finding = result.findings?.[0];
+		expect(finding).toMatchObject({
+			id: 'container-loopback-bind',
+			confidence: 'confirmed',
+		});
+		expect(finding?.evidence[0]).toBe(
+			'localonly (localhost/refused/base:latest) publishes 127.0.0.1:18081->8080/tcp (podman inspect)',
+		);
+		expect(finding?.fixes[0]?.command).toBe(
+			'podman run -d --name localonly -p 127.0.0.1:18081:8080 localhost/refused/base:latest httpd -f -p 0.0.0.0:8080 -h /www',
+		);
+	});
+
+	test('a created, never started container that asks for the port', async () => {
+		const {ctx} = context(18_084, {
+			containers: podman,
+			engine: {engine: 'podman', cli: 'podman'},
+		});
+		const result = await containerPort(ctx);
+		expect(result.facts?.containers?.match).toMatchObject({
+			kind: 'stopped',
+			name: 'created',
+		});
+	});
+});
