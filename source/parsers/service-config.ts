@@ -473,6 +473,9 @@ export function parseCommandLineConfig(
 			);
 			if (setting) {
 				add(setting[1]!, setting[2]!);
+				if (argument === '-c') {
+					index++;
+				}
 			} else if ((argument === '-p' || argument === '-h') && next) {
 				add(argument === '-p' ? 'port' : 'listen_addresses', next);
 			}

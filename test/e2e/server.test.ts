@@ -6,7 +6,8 @@ node listeners. Every test checks causes[0].id, its evidence and its fix.
 */
 import type {ChildProcess} from 'node:child_process';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {runJson} from '../helpers/cli.js';
+import type {Report} from '../../source/report/model.js';
+import {cliPath, runJson} from '../helpers/cli.js';
 import {createNetns, type Netns} from '../helpers/netns.js';
 import {
 	lineOf,
@@ -154,6 +155,37 @@ describe('server causes on a real host (namespace with its own address)', () => 
 		);
 		expect(cause.fixes[0]?.command).toBe(
 			`${nginx.config}:${line}: listen ${ns.address!}:8081;`,
+		);
+	});
+
+	test('not root: loopback-only is still named from ss, the owner and the config are hidden, and the tool says how to read them', async () => {
+		const pg = await startPostgres(ns, {listenAddresses: 'localhost'});
+		servers.push(pg);
+		const result = await ns.exec('runuser', [
+			'-u',
+			'nobody',
+			'--',
+			process.execPath,
+			cliPath,
+			`${ns.address!}:5432`,
+			'--json',
+		]);
+		const report = JSON.parse(String(result.stdout)) as Report;
+		const cause = report.causes[0]!;
+		expect(cause.id).toBe('loopback-only');
+		expect(cause.summary).toContain('a process (owner hidden: not root)');
+		expect(cause.evidence).toContain(
+			'ss -Htlnpe: 127.0.0.1:5432 (owner hidden; socket uid 101)',
+		);
+		// The postgres process is visible in /proc, its data folder (0700) is not.
+		expect(cause.evidence).toContain(
+			`${pg.config}: permission denied (not root); read it with: sudo cat ${pg.config}`,
+		);
+		expect(cause.fixes[0]?.command).toBe(
+			`postgresql.conf (where: sudo -u postgres psql -tAc 'SHOW config_file'): listen_addresses = 'localhost,${ns.address!}'`,
+		);
+		expect(report.steps.find(s => s.id === 'listeners')?.output).toContain(
+			"not root: the owners of other users' sockets are hidden. To see them: sudo ss -ltnp",
 		);
 	});
 

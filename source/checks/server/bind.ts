@@ -374,6 +374,7 @@ export const bind: CheckRun = async ({target, facts}) => {
 	const configEvidence = bindLine ? [quote(bindLine)] : [];
 	const restEvidence = [
 		...unanswered.map(p => probeLine(p, port)),
+		...(config && !bindLine ? config.problems : []),
 		...(config && !bindLine && config.files.length > 0
 			? [
 					`${config.files.join(', ')}: no line sets the address (the built-in default applies: ${service?.defaultAddresses.join(', ') ?? '?'})`,

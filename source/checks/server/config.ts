@@ -16,6 +16,7 @@ import {
 } from '../../tree/services.js';
 import {readProcess} from '../proxy/process.js';
 import type {CheckContext, CheckRun, Io} from '../types.js';
+import {processList, sameNetns} from './processes.js';
 
 const maxFiles = 60;
 
@@ -268,6 +269,25 @@ export const serviceConfig: CheckRun = async context => {
 			detail: `no known service (database, web server, cache, sshd) listens on or is known for port ${target.port}`,
 			facts: {services: {configs: []}},
 		};
+	}
+
+	if (wanted.some(w => w.pid === undefined)) {
+		// The owner is hidden (not root) or not listening: its process still shows in /proc (cmdline is world-readable).
+		const running = await processList(context.io);
+		for (const entry of wanted) {
+			if (entry.pid !== undefined) {
+				continue;
+			}
+
+			const names = entry.service.processes.filter(name => name !== 'java');
+			const mine = await sameNetns(context, running, [
+				{...entry.service, processes: names},
+			]);
+			const pids = mine.filter(p => names.includes(p.name)).map(p => p.pid);
+			if (pids.length > 0) {
+				entry.pid = Math.min(...pids);
+			}
+		}
 	}
 
 	const configs: ServiceConfigFacts[] = [];

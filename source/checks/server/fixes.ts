@@ -3,15 +3,29 @@ import type {ServiceDef} from '../../tree/services.js';
 import type {Fix} from '../../tree/types.js';
 import {hostPort} from '../outcomes.js';
 
+const findConfig: Readonly<Record<string, string>> = {
+	postgresql:
+		"postgresql.conf (where: sudo -u postgres psql -tAc 'SHOW config_file')",
+	nginx: 'the nginx config (where: sudo nginx -T | grep -n listen)',
+	mysql:
+		'the [mysqld] section (where: mysqld --verbose --help | grep -A1 "Default options")',
+};
+
 function where(
 	line: ConfigLine | undefined,
 	config: ServiceConfigFacts | undefined,
+	service: ServiceDef,
 ): string {
 	if (line && line.line > 0) {
 		return `${line.file}:${line.line}`;
 	}
 
-	return config?.files[0] ?? 'its config file';
+	return (
+		config?.files[0] ??
+		findConfig[service.id] ??
+		service.configPaths[0] ??
+		'its config file'
+	);
 }
 
 /** The data or config folder the restart command needs (postgres -D DIR, nginx -p PREFIX). */
@@ -152,7 +166,7 @@ export function bindFixes(
 		service.id === 'postgresql' ? " ('*' listens on every address)" : '';
 	return [
 		{
-			command: `${where(bindLine, config)}: ${edit}`,
+			command: `${where(bindLine, config, service)}: ${edit}`,
 			why: `Listen on ${address} as well${all}${was}. ${service.exposure}`,
 		},
 		{

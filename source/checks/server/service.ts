@@ -16,70 +16,8 @@ import {
 import type {Finding} from '../../tree/types.js';
 import type {CheckContext, CheckRun, Io} from '../types.js';
 import {expandPath} from './config.js';
+import {processList, sameNetns} from './processes.js';
 import {restartCommand} from './fixes.js';
-
-type Running = {pid: number; name: string};
-
-/** Processes by name, from /proc/PID/comm (world-readable). */
-async function processList(io: Io): Promise<Running[]> {
-	const entries = (await io.readDir('/proc')) ?? [];
-	const pids = entries.filter(entry => /^\d+$/.test(entry)).slice(0, 5000);
-	const result: Running[] = [];
-	for (const pid of pids) {
-		const comm = await io.readFile(`/proc/${pid}/comm`);
-		if (comm.ok) {
-			result.push({pid: Number(pid), name: comm.text.trim()});
-		}
-	}
-
-	return result;
-}
-
-/**
-Keep the processes of the expected services that share this network namespace: a postgres in a
-container (another namespace) cannot listen here. `find -printf %l` reads the /proc/PID/ns/net links.
-*/
-async function sameNetns(
-	context: CheckContext,
-	processes: readonly Running[],
-	expected: readonly ServiceDef[],
-): Promise<Running[]> {
-	const wanted = processes
-		.filter(p => expected.some(s => s.processes.includes(p.name)))
-		.slice(0, 50);
-	if (wanted.length === 0) {
-		return [];
-	}
-
-	const args = [
-		'/proc/self/ns/net',
-		...wanted.map(p => `/proc/${p.pid}/ns/net`),
-		'-maxdepth',
-		'0',
-		'-printf',
-		'%p %l\\n',
-	];
-	const result = await context.io.run(
-		{file: 'find', args, timeoutMs: 5000},
-		{signal: context.signal},
-	);
-	const links = new Map<string, string>();
-	for (const match of result.stdout.matchAll(
-		/^\/proc\/(\w+)\/ns\/net (\S+)$/gm,
-	)) {
-		links.set(match[1]!, match[2]!);
-	}
-
-	const own = links.get('self');
-	if (!own) {
-		return wanted;
-	}
-
-	return wanted.filter(p => {
-		const link = links.get(String(p.pid));
-		return link === undefined || link === own;
-	});
-}
 
 /** The services that should own the port: known for it, or configured for it (nginx listen 8080). */
 function expectedServices(context: CheckContext): ServiceDef[] {
