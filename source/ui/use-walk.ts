@@ -43,6 +43,10 @@ export type WalkOptions = {
 	readonly now?: () => Date;
 };
 
+/** A long text cut in the middle, for a one-line confirmation. */
+const shorten = (text: string, max: number) =>
+	text.length <= max ? text : `${text.slice(0, max - 12)}...${text.slice(-9)}`;
+
 type Launch = {
 	readonly token: symbol;
 	readonly controller: AbortController;
@@ -167,7 +171,7 @@ export function useWalk(options: WalkOptions): {
 					write(osc52(request.text, current.io.env));
 					dispatch({
 						type: 'notice',
-						text: `Copied fix ${request.index + 1} to the clipboard with OSC 52 (${clipboardHint(current.io.env)}). It is also on screen to select by hand.`,
+						text: `Copied fix ${request.index + 1} to the clipboard with OSC 52: ${shorten(request.text, 48)} (${request.text.length} characters; ${clipboardHint(current.io.env)}). The whole command is also on screen to select by hand.`,
 					});
 					break;
 				}
