@@ -521,7 +521,7 @@ function walkKey(state: AppState, input: string, key: Key): AppState {
 				{...state, notice: undefined, choice: 0},
 				{
 					kind: 'note',
-					text: `Rerun: probing ${session.target.input} again and every check that depends on it${
+					text: `Rerun: connecting to ${session.target.input} again, with every check after it, to verify a fix${
 						kept > 0 ? ' (your answers are kept)' : ''
 					}.`,
 				},

@@ -385,7 +385,7 @@ describe('keys at the end', () => {
 			app,
 			'Nothing is wrong: localhost:5432 accepted the connection',
 		);
-		const after = frame.split('Rerun: probing localhost:5432 again')[1]!;
+		const after = frame.split('Rerun: connecting to localhost:5432 again')[1]!;
 		expect(after).toContain('✔ Connect to each address (passed)');
 		expect(after).not.toContain('Fixes (shown');
 		expect(frame.split('Rerun:')[0]).toContain(
