@@ -23,7 +23,7 @@ declare -A need=(
 	[ip]=iproute2 [ss]=iproute2 [iptables]=iptables [iptables-save]=iptables [nft]=nftables
 	[tmux]=tmux [lsof]=lsof [nginx]=nginx-light [dockerd]=docker.io [docker]=docker.io
 	[containerd]=containerd [busybox]=busybox-static [haproxy]=haproxy [ps]=procps
-	[kubectl]=kubernetes-client [runuser]=util-linux [ufw]=ufw
+	[kubectl]=kubernetes-client [runuser]=util-linux [ufw]=ufw [firewalld]=firewalld [dbus-daemon]=dbus
 )
 missing=()
 for cmd in "${!need[@]}"; do

@@ -16,6 +16,7 @@ import {
 	type Packet,
 	type RuleRef,
 } from './evaluate.js';
+import {firewalldEvidence} from './firewalld.js';
 import {firewallFixes, type Manager} from './fixes.js';
 import {iptablesNftTables, readFirewall, type Readings} from './read.js';
 import {ufwRuleFor} from './ufw.js';
@@ -201,12 +202,6 @@ function managerOf(readings: Readings, by: RuleRef): Manager {
 	return 'iptables';
 }
 
-function zoneOf(by: RuleRef): string | undefined {
-	return /^(?:filter_)?IN_(.+?)(?:_pre|_log|_deny|_allow|_post)?$/.exec(
-		by.chain,
-	)?.[1];
-}
-
 const expected: Record<
 	'reject-refused' | 'reject-unreachable' | 'drop',
 	AddressProbe['outcome']
@@ -331,10 +326,12 @@ export const firewallRules: CheckRun = async context => {
 			evidence.push(ufwRule.line);
 		}
 
-		const zone = manager === 'firewalld' ? zoneOf(decision.by) : undefined;
-		if (zone) {
-			evidence.push(`firewalld zone: ${zone}`);
-		}
+		const firewalld =
+			manager === 'firewalld'
+				? await firewalldEvidence(context, decision.by, packet.iif)
+				: undefined;
+		evidence.push(...(firewalld?.lines ?? []));
+		const zone = firewalld?.zone;
 
 		const confirmed = consistent && delta.delta !== 0;
 		const fixes = firewallFixes({
@@ -342,6 +339,7 @@ export const firewallRules: CheckRun = async context => {
 			by: decision.by,
 			manager,
 			...(zone ? {zone} : {}),
+			...(firewalld?.richRule ? {richRule: firewalld.richRule} : {}),
 			...(ufwRule?.rule ? {ufwRule: ufwRule.rule} : {}),
 			...(readings.nft ? {nft: readings.nft.ruleset} : {}),
 		});

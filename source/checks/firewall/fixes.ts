@@ -12,9 +12,11 @@ export type FixContext = {
 	readonly port: number;
 	readonly by: RuleRef;
 	readonly manager: Manager;
-	/** Firewalld zone, when known. */
+	/** The firewalld zone, when known. */
 	readonly zone?: string;
-	/** Ufw's own rule, when one matched: number and the line of `ufw status numbered`. */
+	/** The firewalld rich rule that decided, when known. */
+	readonly richRule?: string;
+	/** The ufw rule, when one matched: number and the line of `ufw status numbered`. */
 	readonly ufwRule?: {readonly number: number; readonly text: string};
 	readonly nft?: NftRuleset;
 };
@@ -140,8 +142,25 @@ function ufwFixes({port, ufwRule}: FixContext): Fix[] {
 	return fixes;
 }
 
-function firewalldFixes({port, zone}: FixContext): Fix[] {
+function firewalldFixes({port, zone, richRule}: FixContext): Fix[] {
 	const zoneOption = zone ? `--zone=${zone} ` : '';
+	if (richRule) {
+		// A rich rule in the zone's deny chain comes before any allowed port: only removing it helps.
+		const quoted = `'${richRule.replaceAll("'", String.raw`'\''`)}'`;
+		return [
+			{
+				command: `sudo firewall-cmd ${zoneOption}--remove-rich-rule=${quoted}`,
+				why: `Removes the rich rule that ${richRule.endsWith('drop') ? 'drops' : 'rejects'} TCP ${port} (deny rules come before allowed ports, so adding the port would not help) until the next reload. ${warning}.`,
+				undo: `sudo firewall-cmd ${zoneOption}--add-rich-rule=${quoted}`,
+			},
+			{
+				command: `sudo firewall-cmd --permanent ${zoneOption}--remove-rich-rule=${quoted} && sudo firewall-cmd --reload`,
+				why: `The same, kept after a reload or reboot (--permanent). ${warning}.`,
+				undo: `sudo firewall-cmd --permanent ${zoneOption}--add-rich-rule=${quoted} && sudo firewall-cmd --reload`,
+			},
+		];
+	}
+
 	return [
 		{
 			command: `sudo firewall-cmd ${zoneOption}--add-port=${port}/tcp`,
