@@ -64,6 +64,7 @@ export async function runInteractive(
 
 	process.on('uncaughtException', crash);
 	process.on('unhandledRejection', crash);
+	process.on('SIGINT', terminate);
 	process.on('SIGTERM', terminate);
 	process.on('SIGHUP', terminate);
 	try {
@@ -77,6 +78,7 @@ export async function runInteractive(
 	} finally {
 		process.off('uncaughtException', crash);
 		process.off('unhandledRejection', crash);
+		process.off('SIGINT', terminate);
 		process.off('SIGTERM', terminate);
 		process.off('SIGHUP', terminate);
 		restoreTerminal();
