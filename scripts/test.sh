@@ -23,7 +23,7 @@ declare -A need=(
 	[ip]=iproute2 [ss]=iproute2 [iptables]=iptables [iptables-save]=iptables [nft]=nftables
 	[tmux]=tmux [lsof]=lsof [nginx]=nginx-light [dockerd]=docker.io [docker]=docker.io
 	[containerd]=containerd [busybox]=busybox-static [haproxy]=haproxy [ps]=procps
-	[kubectl]=kubernetes-client [runuser]=util-linux [ufw]=ufw [firewalld]=firewalld [dbus-daemon]=dbus
+	[kubectl]=kubernetes-client [runuser]=util-linux [ufw]=ufw [dbus-daemon]=dbus
 )
 missing=()
 for cmd in "${!need[@]}"; do
@@ -42,6 +42,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+# firewalld would start at install (and at every boot) on a systemd host and firewall this very
+# host; the tests run their own firewalld inside namespaces. Install it with services held back
+# (policy-rc.d), and leave its unit disabled.
+if ! command -v firewalld >/dev/null 2>&1 && ! PATH="$PATH:/usr/sbin:/sbin" command -v firewalld >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+	say "installing: firewalld (not started, not enabled)"
+	held=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && held=1
+	fi
+	apt-get update -qq || true
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends firewalld dbus >/dev/null || status=$?
+	[ -n "$held" ] && rm -f /usr/sbin/policy-rc.d
+	command -v systemctl >/dev/null 2>&1 && systemctl disable firewalld >/dev/null 2>&1 || true
+	[ "${status:-0}" = 0 ] || { say "could not install firewalld"; exit 1; }
 fi
 
 # npm ci rejects its own lockfile here (npm 11.16+ regression with optional platform packages, npm/cli#9846):

@@ -16,7 +16,7 @@ import {schemaErrors} from '../helpers/schema.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
+	for (const cleanup of cleanups.splice(0).toReversed()) {
 		await cleanup();
 	}
 });
