@@ -5,11 +5,7 @@ decide (and build the findings and fixes, for this container).
 */
 import {shellQuote} from '../sanitize.js';
 import {formatBinding} from '../../parsers/docker-inspect.js';
-import {
-	formatListener,
-	isLoopback,
-	isWildcard,
-} from '../../parsers/docker-netns.js';
+import {formatListener, isLoopback} from '../../parsers/docker-netns.js';
 import type {
 	AddressProbe,
 	ContainerFacts,
@@ -475,33 +471,47 @@ function published(
 		};
 	}
 
-	const other = read.listeners.find(
-		l => !isLoopback(l.address) || isWildcard(l.address),
+	// Nothing on the container port: which port does the app use instead?
+	const reachablePorts = [
+		...new Set(
+			read.listeners.filter(l => !isLoopback(l.address)).map(l => l.port),
+		),
+	];
+	const loopbackPorts = [...new Set(read.listeners.map(l => l.port))].filter(
+		p => !reachablePorts.includes(p),
 	);
-	const actual = (other ?? read.listeners[0])?.port;
+	const actual = reachablePorts.length === 1 ? reachablePorts[0] : undefined;
+	const inside = read.listeners.map(l => formatListener(l)).join(', ');
+	const summary =
+		read.listeners.length === 0
+			? `${container.name} maps host port ${port} to container port ${containerPort}, but nothing listens inside the container at all (the app may not have started its listener).`
+			: actual === undefined
+				? `${container.name} maps host port ${port} to container port ${containerPort}, but nothing listens there inside; it listens on ${inside}.`
+				: `${container.name} maps host port ${port} to container port ${containerPort}, but the app listens on ${actual} inside.`;
+	const fixes: Fix[] =
+		actual === undefined
+			? [
+					{
+						command: `${cli} logs --tail 50 ${container.name}`,
+						why: "The app's own log says whether it started and which port (and address) it chose; publish that port, on an app listening on 0.0.0.0.",
+					},
+					...(loopbackPorts.length > 0
+						? bindFixes(container, cli, loopbackPorts[0]!)
+						: []),
+				]
+			: [
+					...publishFixes(container, cli, publishFlag(first, actual), first),
+					{
+						command: `Or set the app in ${container.name} to listen on port ${containerPort}`,
+						why: `The mapping sends host port ${port} to ${containerPort}; the app must listen there (on 0.0.0.0).`,
+					},
+				];
 	findings.push({
 		id: 'wrong-port',
 		confidence: actual === undefined ? 'likely' : 'confirmed',
-		summary:
-			actual === undefined
-				? `${container.name} maps host port ${port} to container port ${containerPort}, but nothing listens inside the container at all (the app may not have started its listener).`
-				: `${container.name} maps host port ${port} to container port ${containerPort}, but the app listens on ${actual} inside.`,
+		summary,
 		evidence: lines,
-		fixes:
-			actual === undefined
-				? [
-						{
-							command: `${cli} logs --tail 50 ${container.name}`,
-							why: "The app's own log says whether it started and which port it chose.",
-						},
-					]
-				: [
-						...publishFixes(container, cli, publishFlag(first, actual), first),
-						{
-							command: `Or set the app in ${container.name} to listen on port ${containerPort}`,
-							why: `The mapping sends host port ${port} to ${containerPort}; the app must listen there (on 0.0.0.0).`,
-						},
-					],
+		fixes,
 	});
 	return {
 		status: 'problem',

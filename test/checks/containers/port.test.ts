@@ -524,3 +524,38 @@ describe('podman (real podman 4.3.1 inspect output)', () => {
 		});
 	});
 });
+
+test('nothing on the container port, several other listeners: wrong-port only likely, listing them', async () => {
+	const tables = {
+		tcp: [
+			'  sl  local_address rem_address   st',
+			'   0: 00000000:1F90 00000000:0000 0A 0',
+			'   1: 00000000:2382 00000000:0000 0A 0',
+		].join('\n'),
+		tcp6: '',
+	};
+	const {ctx} = context(18_084, {
+		probe: accepted,
+		io: {files: netns([['wrongport', tables]])},
+	});
+	const result = await containerPort(ctx);
+	const finding = result.findings?.[0];
+	expect(finding).toMatchObject({id: 'wrong-port', confidence: 'likely'});
+	expect(finding?.summary).toContain(
+		'it listens on 0.0.0.0:8080, 0.0.0.0:9090',
+	);
+});
+
+test('nothing on the container port, the app on another port and on loopback: the bind fix too', async () => {
+	const tables = {tcp: '   0: 0100007F:1F90 00000000:0000 0A 0', tcp6: ''};
+	const {ctx} = context(18_084, {
+		probe: accepted,
+		io: {files: netns([['wrongport', tables]])},
+	});
+	const result = await containerPort(ctx);
+	const finding = result.findings?.[0];
+	expect(finding).toMatchObject({id: 'wrong-port', confidence: 'likely'});
+	expect(finding?.fixes.map(f => f.command).join('\n')).toContain(
+		'listen address to 0.0.0.0:8080',
+	);
+});
