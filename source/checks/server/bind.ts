@@ -14,6 +14,7 @@ import {
 import type {Confidence, Finding, Fix} from '../../tree/types.js';
 import {hostPort, isLoopback} from '../outcomes.js';
 import type {CheckRun} from '../types.js';
+import {readProcess} from '../proxy/process.js';
 import {
 	accepts,
 	describeListener,
@@ -24,6 +25,7 @@ import {
 	plainAddress,
 	unmapped,
 } from './address.js';
+import {devServerFix} from './dev-server.js';
 import {bindFixes, restartCommand} from './fixes.js';
 
 const bindKeys = new Set([
@@ -225,7 +227,7 @@ function probeLine(probe: AddressProbe, port: number): string {
 }
 
 /** Compare the listeners on the target port with the addresses dialed: name why the kernel refused. */
-export const bind: CheckRun = async ({target, facts}) => {
+export const bind: CheckRun = async ({target, facts, io}) => {
 	const {port} = target;
 	const inventory = facts.listeners;
 	if (!inventory) {
@@ -382,15 +384,25 @@ export const bind: CheckRun = async ({target, facts}) => {
 			: []),
 	];
 	const where = onPort.map(l => hostPort(l.address, l.port)).join(', ');
+	const argv =
+		owner.process && !service?.syntax
+			? ((await readProcess(io, owner.process.pid))?.argv ?? [])
+			: [];
+	const devFix =
+		service && !service.syntax
+			? devServerFix(argv, port, service.exposure)
+			: undefined;
 	const fixesFor = (listenOn: string) =>
-		service
-			? bindFixes(service, config, bindLine, listenOn, port, facts)
-			: [
-					{
-						command: `listen on ${hostPort(listenOn, port)} (or 0.0.0.0 / ::)`,
-						why: 'Make the server listen on the address clients dial.',
-					},
-				];
+		devFix
+			? [devFix]
+			: service
+				? bindFixes(service, config, bindLine, listenOn, port, facts)
+				: [
+						{
+							command: `listen on ${hostPort(listenOn, port)} (or 0.0.0.0 / ::)`,
+							why: 'Make the server listen on the address clients dial.',
+						},
+					];
 
 	let finding: Finding;
 	if (onPort.every(l => isLoopbackListener(l)) && !isLoopback(address)) {
