@@ -391,7 +391,10 @@ function toggleLearn(state: AppState): AppState {
 	const session = state.session!;
 	const done = session.tree.checks.flatMap(node => {
 		const result = session.steps[node.id]?.result;
-		return result && session.steps[node.id]?.state === 'done'
+		// Skipped steps did not run: their reason is on screen already.
+		return result &&
+			session.steps[node.id]?.state === 'done' &&
+			result.status !== 'skipped'
 			? [{node, result}]
 			: [];
 	});

@@ -68,7 +68,9 @@ export function StepLine({
 					<Prose dimColor={theme.color}>$ {result.command}</Prose>
 				</Box>
 			) : undefined}
-			{isLearning ? <Learn node={node} result={result} /> : undefined}
+			{isLearning && result.status !== 'skipped' ? (
+				<Learn node={node} result={result} />
+			) : undefined}
 		</Box>
 	);
 }
