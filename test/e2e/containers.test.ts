@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
 import {cliPath, runJson} from '../helpers/cli.js';
 import {
+	bridgeGateway,
 	dockerMissing,
 	freePort,
 	image,
@@ -126,6 +127,40 @@ describe('containers on a real Docker engine', () => {
 		);
 		expect(cause.fixes[0]!.command).toBe(
 			`docker run -d --name noport -p 127.0.0.1:${port}:${port} ${image} httpd -f -p ${port} -h /www`,
+		);
+	});
+
+	test('published on 127.0.0.1 only, dialed on another address of this host: container-not-published', async () => {
+		const port = await freePort();
+		await docker().run('loopbackonly', [
+			'-p',
+			`127.0.0.1:${port}:8080`,
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'8080',
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('loopbackonly', 8080);
+
+		// The test engine's own bridge address: on this host, not loopback (what a remote client dials).
+		const {report, stderr} = await runJson([`${bridgeGateway}:${port}`], {
+			env: docker().env,
+		});
+		expect(report, stderr).toBeDefined();
+		expect(report!.probe.outcome).toBe('refused');
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({
+			id: 'container-not-published',
+			confidence: 'confirmed',
+		});
+		expect(cause.summary).toBe(
+			`loopbackonly publishes port ${port} only on 127.0.0.1; ${bridgeGateway} is not among them, so clients from other machines are refused.`,
+		);
+		expect(cause.fixes[0]!.command).toBe(
+			`docker run -d --name loopbackonly -p ${port}:8080 ${image} httpd -f -p 8080 -h /www`,
 		);
 	});
 

@@ -28,7 +28,9 @@ import {execa} from 'execa';
 
 export const image = 'refused-test/base';
 const bridge = 'refused-dk0';
-const bridgeAddress = '10.203.0.1/24';
+/** The host's address on the test engine's bridge: local to this host, not loopback. */
+export const bridgeGateway = '10.203.0.1';
+const bridgeAddress = `${bridgeGateway}/24`;
 const dirPrefix = 'refused-docker-';
 /** Files dockerd creates outside its own roots; removed on stop when they did not exist before. */
 const strayPaths = [
