@@ -237,9 +237,11 @@ export function StartScreen({
 				run.
 			</Prose>
 			<Box marginTop={1}>
-				<Prose color={tint(theme, 'blue')}>
-					{field === 0 ? symbols.pointer : ' '}{' '}
-				</Prose>
+				<Box flexShrink={0} width={2}>
+					<Prose color={tint(theme, 'blue')}>
+						{field === 0 ? symbols.pointer : ' '}
+					</Prose>
+				</Box>
 				<Prose>Target: </Prose>
 				<Prose>{text}</Prose>
 				{field === 0 ? (
@@ -252,9 +254,11 @@ export function StartScreen({
 				</Prose>
 			</Box>
 			<Box marginTop={1}>
-				<Prose color={tint(theme, 'blue')}>
-					{field === 1 ? symbols.pointer : ' '}{' '}
-				</Prose>
+				<Box flexShrink={0} width={2}>
+					<Prose color={tint(theme, 'blue')}>
+						{field === 1 ? symbols.pointer : ' '}
+					</Prose>
+				</Box>
 				<Prose>
 					<Text bold={field === 1 && theme.color}>Practice case:</Text> start a
 					small local server broken in a known way, and diagnose it
