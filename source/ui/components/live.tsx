@@ -209,7 +209,7 @@ export function HelpPanel() {
 			<Prose>
 				?: learn mode: why each step runs, what its command does, how to read it
 			</Prose>
-			<Prose>r: rerun the probe and what depends on it, to verify a fix</Prose>
+			<Prose>r: rerun the walk (answers kept), to verify a fix</Prose>
 			<Prose>e: write a markdown report to the current directory</Prose>
 			<Prose>q or Ctrl-C: quit. h or Esc: close this help</Prose>
 		</Box>
