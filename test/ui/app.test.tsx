@@ -482,7 +482,8 @@ describe('the terminal', () => {
 			tree: foundationTree,
 		});
 		// Ink clears the whole screen (and the scrollback) on every frame once the live area is as tall as the terminal.
-		const liveRows = (frame: string) => frame.slice(frame.lastIndexOf('Fixes (shown')).split('\n').length + 1;
+		const liveRows = (frame: string) =>
+			frame.slice(frame.lastIndexOf('Fixes (shown')).split('\n').length + 1;
 		await resize(app, 80, 16);
 		const fixes = await waitFor(app, 'Fixes (shown');
 		expect(liveRows(fixes)).toBeLessThan(16);
