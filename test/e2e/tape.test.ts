@@ -1,6 +1,8 @@
 import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {fileURLToPath} from 'node:url';
+import process from 'node:process';
+import * as pty from '@lydell/node-pty';
 import {describe, expect, test} from 'vitest';
 import {parseTape, replayTape} from '../helpers/tape.js';
 
@@ -74,5 +76,67 @@ describe('demo.tape', () => {
 		expect(replay.failures, replay.failures.join('\n\n')).toEqual([]);
 		expect(replay.screen.split('\n')).not.toContain('-icanon');
 		expect(replay.cursorHidden).toBe(false);
+	}, 60_000);
+});
+
+/** Run the built app in a pseudo-terminal until its footer shows, press q, return every byte it wrote. */
+async function rawRun(
+	args: string[],
+	extraEnv: Record<string, string>,
+): Promise<string> {
+	const env: Record<string, string> = {};
+	for (const [name, value] of Object.entries(process.env)) {
+		if (
+			value !== undefined &&
+			name !== 'CI' &&
+			name !== 'FORCE_COLOR' &&
+			name !== 'NO_COLOR'
+		) {
+			env[name] = value;
+		}
+	}
+
+	const app = pty.spawn(process.execPath, [`${root}dist/cli.js`, ...args], {
+		cols: 80,
+		rows: 24,
+		cwd: root,
+		env: {...env, TERM: 'xterm-256color', ...extraEnv},
+	});
+	let output = '';
+	let quit = false;
+	app.onData(data => {
+		output += data;
+		if (
+			!quit &&
+			output.includes('q quit') &&
+			/Fixes|No cause|Nothing is wrong/.test(output)
+		) {
+			quit = true;
+			app.write('q');
+		}
+	});
+	await new Promise<void>(resolve => {
+		app.onExit(() => {
+			resolve();
+		});
+	});
+	return output;
+}
+
+describe('plain terminals', () => {
+	const colour = /\u001B\[[\d;]*m/;
+	test('colours by default; NO_COLOR and --no-color give none', async () => {
+		expect(await rawRun(['127.0.0.1:1'], {})).toMatch(colour);
+		const noColor = await rawRun(['127.0.0.1:1'], {NO_COLOR: '1'});
+		expect(noColor).toContain('q quit');
+		expect(noColor).not.toMatch(colour);
+		expect(await rawRun(['127.0.0.1:1', '--no-color'], {})).not.toMatch(colour);
+	}, 60_000);
+
+	test('TERM=dumb: no colours, ASCII symbols only', async () => {
+		const output = await rawRun(['127.0.0.1:1'], {TERM: 'dumb'});
+		expect(output).toContain('| q quit');
+		expect(output).not.toMatch(colour);
+		expect(output).not.toMatch(/[✔✖❯─│↑↓⠋⠙⠹]/);
 	}, 60_000);
 });
