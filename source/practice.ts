@@ -19,6 +19,10 @@ async function listen(host: string, port = 0): Promise<net.Server> {
 			// A client that resets (as the probe does) must not crash the app.
 			socket.on('error', () => {});
 			socket.end('refused practice server: you reached me\n');
+			// Never keep a connection open: closing the server must not wait for one.
+			socket.setTimeout(1000, () => {
+				socket.destroy();
+			});
 		});
 		server.once('error', reject);
 		server.listen({host, port, ipv6Only: host.includes(':')}, () => {
