@@ -76,7 +76,7 @@ export function View({state}: {readonly state: AppState}) {
 		1 -
 		2 -
 		(state.notice ? rowsOf(state.notice, columns) : 0) -
-		(state.help ? 10 : 0);
+		(state.help ? 12 : 0);
 	if (state.screen === 'start') {
 		live.push(
 			<StartScreen
