@@ -320,7 +320,13 @@ export const firewallRules: CheckRun = async context => {
 		];
 		const ufwRule =
 			manager === 'ufw'
-				? await ufwRuleFor(context, target.port, decision.verdict, client)
+				? await ufwRuleFor(
+						context,
+						target.port,
+						decision.verdict,
+						client,
+						packet.family,
+					)
 				: undefined;
 		if (ufwRule?.line) {
 			evidence.push(ufwRule.line);

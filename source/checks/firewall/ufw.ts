@@ -36,8 +36,8 @@ export function findUfwRule(
 	port: number,
 	verdict: 'reject' | 'drop',
 	client: string | undefined,
+	family: 4 | 6,
 ): UfwRule | undefined {
-	const family = client?.includes(':') ? 6 : 4;
 	const actions = verdict === 'reject' ? ['REJECT', 'LIMIT'] : ['DENY'];
 	for (const rule of rules) {
 		if (rule.direction === 'OUT' || rule.v6 !== (family === 6)) {
@@ -62,6 +62,7 @@ export async function ufwRuleFor(
 	port: number,
 	verdict: 'reject' | 'drop',
 	client: string | undefined,
+	family: 4 | 6,
 ): Promise<UfwMatch> {
 	context.onCommand('ufw status numbered');
 	const result = await context.io.run(
@@ -81,7 +82,7 @@ export async function ufwRuleFor(
 	}
 
 	const status = parseUfwStatus(result.stdout);
-	const rule = findUfwRule(status.rules, port, verdict, client);
+	const rule = findUfwRule(status.rules, port, verdict, client, family);
 	return rule
 		? {
 				rule: {number: rule.number, text: rule.text},

@@ -1,0 +1,25 @@
+import {readFileSync} from 'node:fs';
+import {expect, test} from 'vitest';
+import {findUfwRule} from '../../../source/checks/firewall/ufw.js';
+import {parseUfwStatus} from '../../../source/parsers/ufw.js';
+
+const {rules} = parseUfwStatus(
+	readFileSync(
+		new URL('../../fixtures/ufw/status-numbered.txt', import.meta.url),
+		'utf8',
+	),
+);
+
+test('the first ufw rule that denies or rejects the port, by family and source', () => {
+	expect(findUfwRule(rules, 8080, 'drop', undefined, 4)?.number).toBe(2);
+	expect(findUfwRule(rules, 8080, 'drop', undefined, 6)?.number).toBe(9);
+	expect(findUfwRule(rules, 8081, 'reject', '192.168.1.5', 4)?.number).toBe(3);
+	expect(findUfwRule(rules, 2222, 'reject', '192.168.1.5', 4)?.number).toBe(4);
+	// "deny from 192.0.2.7" covers every port, for that source only.
+	expect(findUfwRule(rules, 9999, 'drop', '192.0.2.7', 4)?.number).toBe(7);
+	expect(findUfwRule(rules, 9999, 'drop', '192.0.2.8', 4)).toBeUndefined();
+	// An allow for this client comes first: no ufw rule to blame, the policy decides.
+	expect(findUfwRule(rules, 22, 'drop', '192.0.2.7', 4)).toBeUndefined();
+	// The verdict must match the action: DENY drops, REJECT and LIMIT reject.
+	expect(findUfwRule(rules, 8080, 'reject', undefined, 4)).toBeUndefined();
+});
