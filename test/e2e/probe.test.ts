@@ -44,7 +44,8 @@ describe('probe outcomes on real sockets', () => {
 			['127.0.0.1', 'refused'],
 		]);
 		expect(both.report?.causes[0]?.id).toBe('address-family-mismatch');
-		expect(both.report?.causes[0]?.confidence).toBe('likely');
+		// Likely from the probes alone; the listeners step (ss: [::1]:7002 only) confirms it.
+		expect(both.report?.causes[0]?.confidence).toBe('confirmed');
 	});
 
 	test('listening on both: every address open, exit 0, no cause', async () => {
