@@ -264,7 +264,7 @@ describe('iptables rules that decide a local connection', () => {
 			'iptables -t filter, chain app-guard, rule 2: -A app-guard -p tcp -m tcp --dport 7107 -j REJECT --reject-with tcp-reset',
 		);
 		expect(cause?.evidence).toContain(
-			'path: filter INPUT rule 2: jump app-guard',
+			'path: iptables filter INPUT rule 2: jump app-guard',
 		);
 		expect(cause?.fixes[0]?.command).toBe(
 			'sudo iptables -t filter -I app-guard 2 -p tcp --dport 7107 -j ACCEPT',
@@ -297,6 +297,41 @@ describe('iptables rules that decide a local connection', () => {
 		);
 		expect(cause?.fixes[0]?.command).toBe(
 			'sudo iptables -t filter -A INPUT -p tcp --dport 7108 -j ACCEPT',
+		);
+	});
+});
+
+describe('both iptables backends', () => {
+	test('a legacy (x_tables) reject next to an nf_tables accept: both read, the legacy rule named', async () => {
+		const ns = await setup(7109, [
+			iptables('-A', 'INPUT', '-p', 'tcp', '--dport', '7109', '-j', 'ACCEPT'),
+			['iptables-legacy', '-N', 'legacy-guard'],
+			[
+				'iptables-legacy',
+				'-A',
+				'legacy-guard',
+				'-p',
+				'tcp',
+				'--dport',
+				'7109',
+				'-j',
+				'REJECT',
+				'--reject-with',
+				'tcp-reset',
+			],
+			['iptables-legacy', '-A', 'INPUT', '-p', 'tcp', '-j', 'legacy-guard'],
+		]);
+		const {cause} = await diagnose(ns, 7109);
+		expect(cause?.id).toBe('firewall-reject');
+		expect(cause?.confidence).toBe('confirmed');
+		expect(cause?.evidence[0]).toBe(
+			'iptables-legacy -t filter, chain legacy-guard, rule 1: -A legacy-guard -p tcp -m tcp --dport 7109 -j REJECT --reject-with tcp-reset',
+		);
+		expect(cause?.evidence).toContain(
+			'path: iptables filter INPUT rule 1: accept -> iptables-legacy filter INPUT rule 1: jump legacy-guard',
+		);
+		expect(cause?.fixes[0]?.command).toBe(
+			'sudo iptables-legacy -t filter -I legacy-guard 1 -p tcp --dport 7109 -j ACCEPT',
 		);
 	});
 });

@@ -53,7 +53,7 @@ function sameDecision(a: Decision, b: Decision): boolean {
 function label(ref: RuleRef): string {
 	return ref.source === 'nft'
 		? `${ref.table} ${ref.chain} handle ${ref.handle ?? '?'}`
-		: `${ref.table} ${ref.chain} rule ${ref.number ?? '?'}`;
+		: `${ref.source} ${ref.table} ${ref.chain} rule ${ref.number ?? '?'}`;
 }
 
 /** One step of the walk from a position: a decision, or the next position (and the step when its match is unknown). */

@@ -79,7 +79,7 @@ describe('iptables', () => {
 		// The capture itself connected to 127.0.0.1:8080: rule 5 counted it (see the parser test).
 		const decision = onlyIptables(local(8080));
 		expect(decision.verdict).toBe('accept');
-		expect(decision.trail).toContain('filter INPUT rule 5: accept');
+		expect(decision.trail).toContain('iptables filter INPUT rule 5: accept');
 	});
 
 	test.each([
@@ -109,8 +109,8 @@ describe('iptables', () => {
 		});
 		expect(decision.trail).toEqual([
 			'iptables raw PREROUTING: policy accept',
-			'filter INPUT rule 10: jump app-in',
-			'filter app-in rule 2: jump app-reject',
+			'iptables filter INPUT rule 10: jump app-in',
+			'iptables filter app-in rule 2: jump app-reject',
 		]);
 	});
 
@@ -335,7 +335,9 @@ describe('large rulesets', () => {
 			verdict: 'reject',
 			by: {chain: 'blk-7', number: 26},
 		});
-		expect(decision.trail).toContain('filter INPUT rule 8: jump blk-7');
+		expect(decision.trail).toContain(
+			'iptables filter INPUT rule 8: jump blk-7',
+		);
 		expect(
 			decide(
 				iptablesBaseChains(ruleset, 'iptables', remote(24_999, '10.7.4.7')),
@@ -384,7 +386,9 @@ describe('a real ufw ruleset (iptables-save of ufw 0.36.2)', () => {
 	test('a client on this host is accepted by ufw-before-input -i lo', () => {
 		const decision = run(local(8080, {saddr: '10.0.0.1', daddr: '10.0.0.1'}));
 		expect(decision.verdict).toBe('accept');
-		expect(decision.trail).toContain('filter ufw-before-input rule 1: accept');
+		expect(decision.trail).toContain(
+			'iptables filter ufw-before-input rule 1: accept',
+		);
 	});
 
 	test.each([
@@ -397,7 +401,7 @@ describe('a real ufw ruleset (iptables-save of ufw 0.36.2)', () => {
 			const decision = run(remote(port, saddr));
 			expect(decision).toMatchObject({verdict, by: {chain, number}});
 			expect(decision.trail).toContain(
-				'filter ufw-before-input rule 13: jump ufw-user-input',
+				'iptables filter ufw-before-input rule 13: jump ufw-user-input',
 			);
 		},
 	);

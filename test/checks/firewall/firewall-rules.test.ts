@@ -347,21 +347,36 @@ describe('ufw and a remote client (--answer client=ADDRESS)', () => {
 describe('both iptables backends', () => {
 	const mixed = fixture('iptables/mixed-nft-backend-counters.txt');
 
-	test('legacy tables loaded next to nf_tables ones (/proc/net/ip_tables_names): iptables-legacy-save is read too', async () => {
-		// The legacy dump: the real capture with the legacy header (same syntax, other backend).
-		const legacy = mixed.replaceAll('(nf_tables)', '(legacy)');
+	test('legacy tables next to nf_tables ones (/proc/net/ip_tables_names): both read, the legacy reject named', async () => {
+		// Real capture (capture-legacy.sh): nf_tables accepts 8080, the legacy table rejects it in a user chain.
 		const io = withDumps(
-			{files: {'/proc/net/ip_tables_names': 'filter\nraw\n'}},
-			[mixed],
-			[{match: 'iptables-legacy-save -c', stdout: legacy}],
+			{
+				files: {
+					'/proc/net/ip_tables_names': fixture(
+						'iptables/legacy-proc-ip_tables_names.txt',
+					),
+				},
+				connect: {'127.0.0.1:8080': {code: 'ECONNREFUSED', ms: 1}},
+			},
+			[fixture('iptables/legacy-next-to-nft-backend.txt')],
+			[
+				{
+					match: 'iptables-legacy-save -c',
+					stdout: fixture('iptables/legacy-counters.txt'),
+				},
+			],
 		);
 		const result = await firewallRules(
-			context(io, {address: '127.0.0.1', port: 8200, outcome: 'timeout'}),
+			context(io, {address: '127.0.0.1', port: 8080, outcome: 'refused'}),
 		);
 		expect(io.calls).toContain('iptables-legacy-save -c');
-		// Both have a DROP policy on INPUT; the nf_tables one and the legacy one are both on the path.
-		expect(result.output?.some(line => line.includes('drop by iptables'))).toBe(
-			true,
+		expect(result.findings?.[0]).toMatchObject({id: 'firewall-reject'});
+		expect(result.findings?.[0]?.evidence.slice(0, 2)).toEqual([
+			'iptables-legacy -t filter, chain legacy-guard, rule 1: -A legacy-guard -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset',
+			'path: iptables filter INPUT rule 1: accept -> iptables-legacy filter INPUT rule 1: jump legacy-guard',
+		]);
+		expect(result.findings?.[0]?.fixes[0]?.command).toBe(
+			'sudo iptables-legacy -t filter -I legacy-guard 1 -p tcp --dport 8080 -j ACCEPT',
 		);
 	});
 
