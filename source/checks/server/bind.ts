@@ -362,7 +362,13 @@ export const bind: CheckRun = async ({target, facts, io}) => {
 	if (unanswered.length === 0) {
 		return {
 			status: 'passed',
-			detail: `${onPort.map(l => describeListener(l, {short: true})).join(', ')} ${onPort.length === 1 ? 'takes' : 'take'} connections to ${dialed.map(p => p.address).join(', ') || target.host}: the bind is not the problem${failing.length > 0 ? ' (a refusal despite a listener points at a firewall REJECT rule)' : ''}`,
+			detail: `${onPort.map(l => describeListener(l, {short: true})).join(', ')} ${onPort.length === 1 ? 'takes' : 'take'} connections to ${dialed.map(p => p.address).join(', ') || target.host}: the bind is not the problem${
+				failing.some(p => p.outcome === 'refused')
+					? ' (a refusal despite a listener points at a firewall REJECT rule)'
+					: failing.length > 0
+						? ' (packets are dropped before they reach it: a firewall DROP rule)'
+						: ''
+			}`,
 			output: listenLines,
 		};
 	}
