@@ -13,6 +13,17 @@ import {listenersOnPort} from './listening.js';
 
 const httpSchemes = new Set(['http', 'https', 'ws', 'wss']);
 
+/** Programs that forward a published port into a container, where a proxy may run unseen. */
+const forwarders = new Set([
+	'docker-proxy',
+	'rootlessport',
+	'conmon',
+	'slirp4netns',
+	'pasta',
+	'containerd',
+	'kube-proxy',
+]);
+
 /** The URL to ask: the one the user gave, or http://HOST:PORT/ for a bare host:port. */
 export function targetUrl(context: Pick<CheckContext, 'target'>): string {
 	const {target} = context;
@@ -45,8 +56,20 @@ export const reverseProxy: CheckRun = async context => {
 		| {kind: ProxyKind; evidence: string; pid?: number; local: boolean}
 		| undefined;
 
+	/** A local listener whose program is known and is neither a proxy nor a container's port forwarder. */
+	let plainProgram: string | undefined;
 	if (facts.local?.isLocal) {
 		const port = await listenersOnPort(context, target.port);
+		const owners = port.listeners.flatMap(l => l.processes.map(p => p.name));
+		if (
+			owners.length > 0 &&
+			owners.every(
+				name => proxyProcesses[name] === undefined && !forwarders.has(name),
+			)
+		) {
+			plainProgram = owners[0];
+		}
+
 		commands.push(port.source);
 		for (const listener of port.listeners) {
 			const owner = listener.processes.find(
@@ -76,7 +99,8 @@ export const reverseProxy: CheckRun = async context => {
 
 	let http: UpstreamFacts['http'];
 	const isHttp = Boolean(target.scheme && httpSchemes.has(target.scheme));
-	if (isHttp || found) {
+	const ask = found !== undefined || (isHttp && plainProgram === undefined);
+	if (ask) {
 		const url = targetUrl(context);
 		// HAProxy retries a refused server three times, a second apart, before it answers 503.
 		const timeout = Math.max(6000, context.timeoutMs);
@@ -131,9 +155,11 @@ export const reverseProxy: CheckRun = async context => {
 		verdict = 'unknown';
 		detail = `something answers ${statusLine(status)}${http?.server ? ` (Server: ${http.server})` : ''} but it is not a proxy this tool knows: a gateway could not reach its backend`;
 	} else {
-		detail = facts.local?.isLocal
-			? `no reverse proxy answers on port ${target.port} of this host`
-			: `no reverse proxy or load balancer shows itself in the answer${status === undefined ? '' : ` (${statusLine(status)})`}`;
+		detail = plainProgram
+			? `${plainProgram} listens on port ${target.port}: not a reverse proxy`
+			: facts.local?.isLocal
+				? `no reverse proxy answers on port ${target.port} of this host`
+				: `no reverse proxy or load balancer shows itself in the answer${status === undefined ? '' : ` (${statusLine(status)})`}`;
 	}
 
 	return {

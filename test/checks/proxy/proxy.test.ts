@@ -587,3 +587,34 @@ describe('the proxy question and the load-balancer step', () => {
 		);
 	});
 });
+
+test('reverse-proxy: a plain program listens (not a proxy, not a container forwarder): no HTTP request', async () => {
+	const facts: Facts = {
+		...localFacts,
+		listeners: {
+			source: 'ss',
+			command: 'ss -Htlnpe',
+			processesVisible: true,
+			listeners: [
+				{
+					address: '127.0.0.1',
+					port: 39_180,
+					family: 4,
+					process: {name: 'node', pid: 42},
+				},
+			],
+		},
+	};
+	const {ctx, io} = context(facts, {
+		http: {
+			'http://127.0.0.1:39180/': {ok: true, status: 502, headers: {}, body: ''},
+		},
+	});
+	const result = await reverseProxy(ctx);
+	expect(result).toMatchObject({
+		status: 'passed',
+		detail: 'node listens on port 39180: not a reverse proxy',
+	});
+	expect(result.facts?.upstream).toEqual({});
+	expect(io.calls).toEqual([]);
+});
