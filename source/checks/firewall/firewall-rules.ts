@@ -408,9 +408,35 @@ export const firewallRules: CheckRun = async context => {
 		};
 	}
 
+	const accepted = `the rules read accept TCP to ${judged.map(j => hostPort(j.probe.address, target.port)).join(', ')} from ${client ?? 'this host'}`;
+	if (!readings.nft) {
+		// Native nftables tables (firewalld's among them, through libnftables) are invisible without nft.
+		context.onCommand('firewall-cmd --state');
+		const firewalld = await context.io.run(
+			{file: 'firewall-cmd', args: ['--state'], timeoutMs: 10_000},
+			{signal: context.signal},
+		);
+		const running = firewalld.stdout.trim() === 'running';
+		if (running || readings.iptables.length === 0) {
+			return {
+				status: 'unknown',
+				detail: `${accepted}, but nft could not be read${running ? ' and firewalld is running (its rules live in nftables)' : ''}: check by hand with sudo nft -a list ruleset`,
+				command,
+				output,
+				facts: {
+					firewall: {verdict: 'unknown', reason: 'nftables could not be read'},
+				},
+			};
+		}
+
+		output.push(
+			'nft could not be read: native nftables tables, if any, were not checked (sudo nft -a list ruleset)',
+		);
+	}
+
 	return {
 		status: 'passed',
-		detail: `the firewall accepts TCP to ${judged.map(j => hostPort(j.probe.address, target.port)).join(', ')} from ${client ?? 'this host'}: it is not the cause${first.decision.trail.length > 0 ? ` (${first.decision.trail.at(-1)!})` : ' (no rule on the input path)'}`,
+		detail: `${accepted}: the firewall is not the cause${first.decision.trail.length > 0 ? ` (${first.decision.trail.at(-1)!})` : ' (no rule on the input path)'}${readings.nft ? '' : '; nft could not be read'}`,
 		command,
 		output,
 		facts: {

@@ -257,6 +257,39 @@ describe('a decision, confirmed by the counters or not', () => {
 	});
 });
 
+describe('nft missing', () => {
+	const mixed = fixture('iptables/mixed-nft-backend-counters.txt');
+	const commands = (state: string): FakeCommand[] => [
+		{match: 'iptables-save -c', stdout: mixed},
+		{
+			match: 'firewall-cmd --state',
+			stdout: state,
+			exitCode: state === 'running' ? 0 : 252,
+		},
+	];
+
+	test('iptables accepts but firewalld runs (its rules are in nftables): unknown, not a pass', async () => {
+		const io = createFakeIo({commands: commands('running')});
+		const result = await firewallRules(
+			context(io, {address: '127.0.0.1', port: 9001, outcome: 'refused'}),
+		);
+		expect(result.status).toBe('unknown');
+		expect(result.detail).toMatch(
+			/firewalld is running .*sudo nft -a list ruleset$/,
+		);
+		expect(result.output).toContain('not installed: nft');
+	});
+
+	test('iptables accepts, no firewalld: passed, with the caveat said', async () => {
+		const io = createFakeIo({commands: commands('not running')});
+		const result = await firewallRules(
+			context(io, {address: '127.0.0.1', port: 9001, outcome: 'refused'}),
+		);
+		expect(result.status).toBe('passed');
+		expect(result.detail).toMatch(/not the cause.*; nft could not be read$/);
+	});
+});
+
 describe('ufw and a remote client (--answer client=ADDRESS)', () => {
 	const ufwDump = fixture('ufw/iptables-save-ufw.txt');
 	const ufw: FakeCommand = {
