@@ -201,6 +201,11 @@ function equalValue(
 		return (value === 1) === element;
 	}
 
+	if (typeof element === 'number' && value === 'tcp') {
+		// Protocol numbers: meta l4proto 6, ip protocol 6.
+		return element === 6;
+	}
+
 	if (typeof element === 'number') {
 		return typeof value === 'number'
 			? value === element
