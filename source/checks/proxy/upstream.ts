@@ -218,6 +218,50 @@ async function finish(
 		output.push(`error log: ${entry.raw}`);
 	}
 
+	const silent = probed.filter(
+		p => p.outcome === 'timeout' || p.outcome === 'unreachable',
+	);
+	if (refused.length === 0 && silent.length > 0) {
+		// The backend does not answer at all: dropped packets or no route, on the proxy's side.
+		const first = silent[0]!;
+		const dropped = first.outcome === 'timeout';
+		const where = first.dialed ?? first.address;
+		return {
+			status: 'problem',
+			detail: `${analysis.proxyLabel}'s upstream ${where} (${first.source}) ${dropped ? 'does not answer: its packets are dropped' : 'is unreachable'}`,
+			...(command ? {command} : {}),
+			output,
+			facts,
+			findings: [
+				{
+					id: dropped ? 'filtered' : 'host-unreachable',
+					confidence: gateway ? 'likely' : 'possible',
+					summary: `${analysis.proxyLabel}${http ? ` answers ${statusLine(http.status)}` : ''}: its upstream ${where} (${first.source}) ${
+						dropped
+							? 'does not answer at all (a firewall drops the packets, or the host is down)'
+							: 'cannot be reached from here (no route)'
+					}.`,
+					evidence: [
+						...(http
+							? [
+									`GET ${http.url} → ${statusLine(http.status)}${http.server ? ` (Server: ${http.server})` : ''}`,
+								]
+							: []),
+						...analysis.route,
+						...silent.flatMap(p => [`${p.source}: ${p.quote}`, p.line]),
+					],
+					fixes: [
+						backendFix(first),
+						{
+							command: `ip route get ${first.host ?? where}`,
+							why: 'Which way the packets to the upstream go from this host.',
+						},
+					],
+				},
+			],
+		};
+	}
+
 	if (refused.length === 0) {
 		const open = probed.filter(p => p.outcome === 'open');
 		const allOpen = open.length === probed.length;

@@ -618,3 +618,27 @@ test('reverse-proxy: a plain program listens (not a proxy, not a container forwa
 	expect(result.facts?.upstream).toEqual({});
 	expect(io.calls).toEqual([]);
 });
+
+test('proxy-upstream: an upstream that does not answer is filtered, not refused', async () => {
+	const facts: Facts = {
+		...nginx502,
+		upstream: {
+			...nginx502.upstream,
+			http: {url: 'http://127.0.0.1:39180/', status: 504},
+		},
+	};
+	const {ctx} = context(facts, {
+		files: {...nginxProc, ...nginxFiles},
+		dirs: {'/tmp/ngx1/conf.d': ['app.conf']},
+		commands: [tailLog],
+		connect: {'127.0.0.1:39182': {code: 'ETIMEDOUT', ms: 1000}},
+	});
+	const result = await proxyUpstream(ctx);
+	expect(result.status).toBe('problem');
+	expect(result.findings?.map(f => [f.id, f.confidence])).toEqual([
+		['filtered', 'likely'],
+	]);
+	expect(result.findings?.[0]?.summary).toBe(
+		'nginx answers 504 Gateway Timeout: its upstream 127.0.0.1:39182 (/tmp/ngx1/conf.d/app.conf:14) does not answer at all (a firewall drops the packets, or the host is down).',
+	);
+});
