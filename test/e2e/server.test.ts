@@ -5,11 +5,13 @@ PostgreSQL (initdb into a temp folder, settings in its postgresql.conf), a real 
 node listeners. Every test checks causes[0].id, its evidence and its fix.
 */
 import type {ChildProcess} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
 import {cliPath, runJson} from '../helpers/cli.js';
 import {createNetns, type Netns} from '../helpers/netns.js';
 import {
+	failPostgres,
 	lineOf,
 	startNginx,
 	startPostgres,
@@ -220,5 +222,71 @@ describe('server causes on a real host (namespace with its own address)', () => 
 		expect(result.report?.steps.find(s => s.id === 'bind')?.status).toBe(
 			'skipped',
 		);
+	});
+});
+
+describe("why nothing listens, without systemd (this machine): the service's own log file", () => {
+	test('service-failed (likely): a real PostgreSQL that could not start (listen_addresses names an address this host lacks), its real log in /var/log/postgresql', async () => {
+		const failed = await failPostgres(ns, {listenAddresses: '10.9.9.9'});
+		const logs = mkdtempSync('/tmp/rft-pglog-');
+		try {
+			expect(failed.exitCode).not.toBe(0);
+			expect(failed.output).toContain('Cannot assign requested address');
+			writeFileSync(`${logs}/postgresql-15-main.log`, failed.output);
+			// The CLI sees the log at the Debian path through a private mount namespace: the host's /var/log stays untouched.
+			const result = await ns.exec('unshare', [
+				'-m',
+				'--',
+				'sh',
+				'-c',
+				'mount --bind "$1" /var/log/postgresql && exec "$2" "$3" "$4" --json',
+				'sh',
+				logs,
+				process.execPath,
+				cliPath,
+				`${ns.address!}:5432`,
+			]);
+			const report = JSON.parse(String(result.stdout)) as Report;
+			expect(report.causes[0]?.id).toBe('no-listener');
+			const cause = report.causes.find(c => c.id === 'service-failed');
+			expect(
+				cause,
+				JSON.stringify(
+					report.steps.find(s => s.id === 'service-state'),
+					undefined,
+					2,
+				),
+			).toBeDefined();
+			expect(cause?.confidence).toBe('likely');
+			expect(cause?.summary).toContain(
+				'it is told to listen on an address this host does not have',
+			);
+			expect(cause?.evidence).toContain(
+				'no postgres/postmaster process runs (/proc/*/comm)',
+			);
+			expect(
+				cause?.evidence.some(e =>
+					/^\/var\/log\/postgresql\/postgresql-15-main\.log: .*could not bind IPv4 address "10\.9\.9\.9": Cannot assign requested address$/.test(
+						e,
+					),
+				),
+			).toBe(true);
+			expect(
+				cause?.evidence.some(e =>
+					e.endsWith('FATAL:  could not create any TCP/IP sockets'),
+				),
+			).toBe(true);
+			expect(cause?.fixes[0]?.command).toBe(
+				'tail -n 50 /var/log/postgresql/postgresql-15-main.log',
+			);
+			expect(
+				report.steps.find(s => s.id === 'service-state')?.output,
+			).toContain(
+				"no systemd here (PID 1 is not systemd): looked at the process list and the services' own log files instead",
+			);
+		} finally {
+			failed.cleanup();
+			rmSync(logs, {recursive: true, force: true});
+		}
 	});
 });

@@ -91,11 +91,10 @@ export type PostgresOptions = {
 	readonly waitPort?: number;
 };
 
-/** Initdb a fresh cluster in /tmp and start postgres in the namespace, settings in postgresql.conf (not on the command line). */
-export async function startPostgres(
-	ns: Netns,
-	options: PostgresOptions = {},
-): Promise<RealServer> {
+/** Initdb a fresh cluster in a /tmp folder owned by postgres, with the settings written into its postgresql.conf. */
+async function preparePostgres(
+	options: PostgresOptions,
+): Promise<{dir: string; data: string; config: string}> {
 	const dir = mkdtempSync('/tmp/rft-pg-');
 	const data = `${dir}/data`;
 	const uid = Number((await execa('id', ['-u', 'postgres'])).stdout);
@@ -129,6 +128,15 @@ export async function startPostgres(
 		`unix_socket_directories = '${dir}'`,
 	);
 	writeFileSync(config, text);
+	return {dir, data, config};
+}
+
+/** Initdb a fresh cluster in /tmp and start postgres in the namespace, settings in postgresql.conf (not on the command line). */
+export async function startPostgres(
+	ns: Netns,
+	options: PostgresOptions = {},
+): Promise<RealServer> {
+	const {dir, data, config} = await preparePostgres(options);
 	const child = spawn(
 		'ip',
 		[
@@ -166,6 +174,34 @@ export async function startPostgres(
 	}
 
 	return {dir, config, child, log, stop};
+}
+
+/** Start postgres in the namespace with settings it cannot run with, and return what it printed when it gave up. */
+export async function failPostgres(
+	ns: Netns,
+	options: PostgresOptions,
+): Promise<{
+	dir: string;
+	config: string;
+	exitCode: number | undefined;
+	output: string;
+	cleanup: () => void;
+}> {
+	const {dir, data, config} = await preparePostgres(options);
+	const result = await ns.exec(
+		'runuser',
+		['-u', 'postgres', '--', 'postgres', '-D', data],
+		{timeout: 30_000},
+	);
+	return {
+		dir,
+		config,
+		exitCode: result.exitCode,
+		output: `${String(result.stdout)}${String(result.stderr)}`,
+		cleanup() {
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
 }
 
 /** Start nginx in the namespace with its own config: `listens` are the listen directives ("127.0.0.1:8080"). */
