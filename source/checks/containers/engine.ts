@@ -230,6 +230,12 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 		}
 
 		const ids = parseDockerPsIds(ps.stdout).slice(0, maxContainers);
+		// An empty engine must not hide one that could not be read (podman as a user, docker denied).
+		if (ids.length === 0 && attempts.length > 0) {
+			notes.push(`${display}: no containers`);
+			continue;
+		}
+
 		let containers: ContainerInfo[] = [];
 		if (ids.length > 0) {
 			const inspectArgs = [...base, 'inspect', '--type', 'container', ...ids];
@@ -327,7 +333,7 @@ export const containerEngine: CheckRun = async (context: CheckContext) => {
 		status: 'unknown',
 		detail: `${candidate.engine} at ${candidate.socket} could not be read: ${byHand(worst)}`,
 		command: commands.join(' ; '),
-		output: attempts.map(a => `${a.command}: ${a.message}`),
+		output: [...attempts.map(a => `${a.command}: ${a.message}`), ...notes],
 		facts: {
 			containers: {
 				engine: candidate.engine,

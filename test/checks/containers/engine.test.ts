@@ -273,3 +273,25 @@ describe('container-engine', () => {
 		expect(result.facts?.containers?.readable).toBe(false);
 	});
 });
+
+test('an empty podman does not hide a docker engine that could not be read', async () => {
+	const {ctx} = context({
+		dirs: {'/var/run': ['docker.sock']},
+		uid: 1000,
+		commands: [
+			{
+				match: 'docker ps -a -q --no-trunc',
+				exitCode: 1,
+				stderr: fixture('error-permission-denied.stderr.txt'),
+			},
+			{match: 'podman ps -a -q --no-trunc', stdout: ''},
+		],
+	});
+	const result = await containerEngine(ctx);
+	expect(result.status).toBe('unknown');
+	expect(result.facts?.containers).toMatchObject({
+		engine: 'docker',
+		problem: 'permission',
+	});
+	expect(result.output).toContain('podman ps -a -q --no-trunc: no containers');
+});
