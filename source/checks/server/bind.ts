@@ -258,7 +258,7 @@ export const bind: CheckRun = async ({target, facts, io}) => {
 		const best = candidates[0];
 		const known = servicesForPort(port);
 		const probes = dialed.map(p => probeLine(p, port));
-		const nothing = `${source}: no socket listens on port ${port} (${inventory.listeners.length} TCP listeners on this host)`;
+		const nothing = `${source}: no socket listens on port ${port} (${inventory.listeners.length} TCP listener${inventory.listeners.length === 1 ? '' : 's'} on this host)`;
 		output.push(nothing, ...probes);
 		if (best) {
 			const service = serviceOf(best.listener, port);

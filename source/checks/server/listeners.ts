@@ -65,8 +65,6 @@ async function withUsers(
 				process,
 				processes: [process, ...(listener.processes ?? []).slice(1)],
 			});
-		} else if (!listener.process && listener.uid !== undefined) {
-			result.push(listener);
 		} else {
 			result.push(listener);
 		}
