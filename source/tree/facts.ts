@@ -291,6 +291,8 @@ export type UpstreamFacts = {
 	readonly evidence?: string;
 	/** It runs on this host (its process or config can be read here). */
 	readonly local?: boolean;
+	/** It answers from a container on this host, behind this port forwarder (docker-proxy, rootlessport). */
+	readonly container?: string;
 	readonly pid?: number;
 	/** What a plain HTTP GET to the target got. */
 	readonly http?: {

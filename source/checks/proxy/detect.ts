@@ -53,11 +53,19 @@ export const reverseProxy: CheckRun = async context => {
 	const output: string[] = [];
 	const commands: string[] = [];
 	let found:
-		| {kind: ProxyKind; evidence: string; pid?: number; local: boolean}
+		| {
+				kind: ProxyKind;
+				evidence: string;
+				pid?: number;
+				local: boolean;
+				container?: string;
+		  }
 		| undefined;
 
 	/** A local listener whose program is known and is neither a proxy nor a container's port forwarder. */
 	let plainProgram: string | undefined;
+	/** Docker-proxy and the like: the proxy that answers runs in a container, behind it. */
+	let forwarder: string | undefined;
 	if (facts.local?.isLocal) {
 		const port = await listenersOnPort(context, target.port);
 		const owners = port.listeners.flatMap(l => l.processes.map(p => p.name));
@@ -69,6 +77,8 @@ export const reverseProxy: CheckRun = async context => {
 		) {
 			plainProgram = owners[0];
 		}
+
+		forwarder = owners.find(name => forwarders.has(name));
 
 		commands.push(port.source);
 		for (const listener of port.listeners) {
@@ -115,10 +125,12 @@ export const reverseProxy: CheckRun = async context => {
 			);
 			const byHttp = proxyFromHttp(answer.headers, answer.body);
 			if (byHttp && !found) {
+				const remote = remoteKinds.has(byHttp.kind);
 				found = {
 					kind: byHttp.kind,
-					evidence: byHttp.evidence,
-					local: !remoteKinds.has(byHttp.kind) && facts.local?.isLocal === true,
+					evidence: `${byHttp.evidence}${forwarder && !remote ? ` (in a container: ${forwarder} listens on the port)` : ''}`,
+					local: !remote && !forwarder && facts.local?.isLocal === true,
+					...(forwarder && !remote ? {container: forwarder} : {}),
 				};
 			}
 
@@ -138,6 +150,7 @@ export const reverseProxy: CheckRun = async context => {
 					evidence: found.evidence,
 					local: found.local,
 					...(found.pid === undefined ? {} : {pid: found.pid}),
+					...(found.container ? {container: found.container} : {}),
 				}
 			: {}),
 		...(http ? {http} : {}),

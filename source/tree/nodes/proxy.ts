@@ -50,6 +50,10 @@ export const proxyChecks: readonly CheckNode[] = [
 				return 'no reverse proxy answers for the target';
 			}
 
+			if (upstream.container) {
+				return `the proxy runs in a container (behind ${upstream.container}): read its config inside it, e.g. docker exec <container> nginx -T`;
+			}
+
 			if (remoteKinds.has(upstream.proxy) || !upstream.local) {
 				return 'the proxy is not on this host, so its config cannot be read here';
 			}
@@ -67,6 +71,10 @@ export const proxyChecks: readonly CheckNode[] = [
 		after: ['reverse-proxy'],
 		uses: ['proxy'],
 		when(facts, answers) {
+			if (facts.upstream?.container) {
+				return `the proxy runs in a container on this host (behind ${facts.upstream.container}), not on another host`;
+			}
+
 			if (facts.upstream?.proxy && facts.upstream.local) {
 				return 'the proxy runs on this host: see the upstream step';
 			}

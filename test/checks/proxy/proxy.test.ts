@@ -642,3 +642,52 @@ test('proxy-upstream: an upstream that does not answer is filtered, not refused'
 		'nginx answers 504 Gateway Timeout: its upstream 127.0.0.1:39182 (/tmp/ngx1/conf.d/app.conf:14) does not answer at all (a firewall drops the packets, or the host is down).',
 	);
 });
+
+test("reverse-proxy: nginx answering through docker-proxy runs in a container; its config is not this host's", async () => {
+	const facts: Facts = {
+		...localFacts,
+		listeners: {
+			source: 'ss',
+			command: 'ss -Htlnpe',
+			processesVisible: true,
+			listeners: [
+				{
+					address: '0.0.0.0',
+					port: 39_180,
+					family: 4,
+					process: {name: 'docker-proxy', pid: 4242},
+				},
+			],
+		},
+	};
+	const {ctx} = context(facts, {
+		http: {
+			'http://127.0.0.1:39180/': {
+				ok: true,
+				status: 502,
+				headers: {server: 'nginx/1.27.0'},
+				body: '',
+			},
+		},
+	});
+	const result = await reverseProxy(ctx);
+	expect(result.facts?.upstream).toMatchObject({
+		proxy: 'nginx',
+		local: false,
+		container: 'docker-proxy',
+		evidence:
+			'Server: nginx/1.27.0 (in a container: docker-proxy listens on the port)',
+	});
+	expect(
+		proxyChecks.find(c => c.id === 'proxy-upstream')?.when(result.facts!, {}),
+	).toBe(
+		'the proxy runs in a container (behind docker-proxy): read its config inside it, e.g. docker exec <container> nginx -T',
+	);
+	expect(
+		proxyChecks
+			.find(c => c.id === 'load-balancer')
+			?.when(result.facts!, {proxy: 'yes'}),
+	).toBe(
+		'the proxy runs in a container on this host (behind docker-proxy), not on another host',
+	);
+});
