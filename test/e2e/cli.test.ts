@@ -29,15 +29,24 @@ async function closedPort(): Promise<number> {
 
 describe('the built CLI', () => {
 	let server: net.Server;
+	const sockets = new Set<net.Socket>();
 	let openPort: number;
 	beforeAll(async () => {
-		server = net.createServer(socket => socket.end('hello\n'));
+		server = net.createServer(socket => {
+			sockets.add(socket);
+			socket.on('error', () => {});
+			socket.end('hello\n');
+		});
 		await new Promise<void>(resolve => {
 			server.listen(0, '127.0.0.1', resolve);
 		});
 		openPort = (server.address() as net.AddressInfo).port;
 	});
 	afterAll(async () => {
+		for (const socket of sockets) {
+			socket.destroy();
+		}
+
 		await new Promise(resolve => {
 			server.close(resolve);
 		});
