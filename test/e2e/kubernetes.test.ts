@@ -56,7 +56,8 @@ describe.skipIf(!hasKubectl)(
 			expect(cause?.fixes[0]?.command).toBe(
 				'kubectl patch service web -n shop -p \'{"spec":{"selector":{"app":"web-frontend"}}}\'',
 			);
-			// Read-only: only GETs reached the API.
+			// Read-only: only GETs reached the API, and kubectl wrote no discovery cache.
+			expect(existsSync(`${stub.home}/.kube`)).toBe(false);
 			expect(stub.requests.every(r => r.method === 'GET')).toBe(true);
 			expect(stub.requests.map(r => r.url)).toContain(
 				'/api/v1/namespaces/shop/pods?limit=500&timeout=5s',

@@ -1,11 +1,19 @@
 import type {CheckRun} from '../types.js';
+import {requestTimeout} from './kubectl.js';
 
 /** Is there a kubectl with a current context? Local only: reads the kubeconfig, asks no server. */
 export const kubeContext: CheckRun = async ({io, signal, onCommand}) => {
-	const args = ['config', 'current-context'];
+	// The gcloud kubectl dispatcher asks the server's /version even here (to pick a client version):
+	// bound it, and keep its HTTP cache out of ~/.kube.
+	const args = [
+		'config',
+		'current-context',
+		`--request-timeout=${requestTimeout}`,
+		'--cache-dir=/dev/null',
+	];
 	onCommand(`kubectl ${args.join(' ')}`);
 	const result = await io.run(
-		{file: 'kubectl', args, timeoutMs: 3000},
+		{file: 'kubectl', args, timeoutMs: 8000},
 		{signal},
 	);
 	if (result.notFound) {

@@ -19,6 +19,8 @@ export async function kubectlGet(
 		'-o',
 		'json',
 		`--request-timeout=${requestTimeout}`,
+		// Strictly read-only: no discovery cache written under ~/.kube/cache.
+		'--cache-dir=/dev/null',
 	];
 	context.onCommand(`kubectl ${full.join(' ')}`);
 	const result = await context.io.run(

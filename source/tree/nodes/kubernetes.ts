@@ -7,13 +7,13 @@ export const kubernetesChecks: readonly CheckNode[] = [
 		id: 'kube-context',
 		title: 'Is there a Kubernetes cluster to ask?',
 		why: 'When the target is a Kubernetes Service (a ClusterIP, a NodePort or a name like web.shop.svc.cluster.local), the refusal usually comes from the Service having nowhere to send the connection.',
-		read: "kubectl's current context, read from the kubeconfig (no server is asked yet). No kubectl or no context: the Kubernetes steps are skipped.",
+		read: "kubectl's current context, read from the kubeconfig (a gcloud kubectl dispatcher also asks the server's version here). No kubectl or no context: the Kubernetes steps are skipped.",
 		after: ['probe'],
 		when: facts =>
 			facts.probe?.outcome === 'open'
 				? 'the target accepts connections: no Service to look behind'
 				: true,
-		timeoutMs: 4000,
+		timeoutMs: 9000,
 	},
 	{
 		kind: 'check',

@@ -19,7 +19,7 @@ const fixture = (name: string) =>
 		new URL(`../../fixtures/kubernetes/${name}`, import.meta.url),
 		'utf8',
 	);
-const suffix = '-o json --request-timeout=5s';
+const suffix = '-o json --request-timeout=5s --cache-dir=/dev/null';
 
 /** Kubectl get rows answering from the recorded objects, filtered like the API server would. */
 const kubectl: FakeCommand[] = [
@@ -71,7 +71,11 @@ async function walk(
 	const first = await kubeContext(
 		context(target, facts, {
 			commands: [
-				{match: 'kubectl config current-context', stdout: 'prod\n'},
+				{
+					match:
+						'kubectl config current-context --request-timeout=5s --cache-dir=/dev/null',
+					stdout: 'prod\n',
+				},
 				...(options?.commands ?? kubectl),
 			],
 		}).ctx,
@@ -102,7 +106,8 @@ describe('kube-context', () => {
 				{
 					commands: [
 						{
-							match: 'kubectl config current-context',
+							match:
+								'kubectl config current-context --request-timeout=5s --cache-dir=/dev/null',
 							exitCode: 1,
 							stderr: fixture('kubectl-no-context.stderr.txt'),
 						},
