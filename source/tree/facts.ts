@@ -227,7 +227,7 @@ export type NetnsListener = {
 
 export type ContainerMatch = {
 	/** How the container is tied to the target port. */
-	readonly kind: 'published' | 'stopped' | 'listening' | 'exposed';
+	readonly kind: 'published' | 'stopped' | 'listening' | 'exposed' | 'address';
 	readonly id: string;
 	readonly name: string;
 	/** The mapping for the target port, when it is published. */

@@ -26,6 +26,7 @@ function containerAnswer(facts: Facts): AutoAnswer | undefined {
 			stopped: 'publishes (but is stopped)',
 			listening: 'listens inside on',
 			exposed: 'exposes',
+			address: 'has the target address, and should listen on',
 		}[containers.match.kind];
 		return {
 			value: 'yes',

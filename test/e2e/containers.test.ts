@@ -164,6 +164,45 @@ describe('containers on a real Docker engine', () => {
 		);
 	});
 
+	test("dialing the container's own address (its bridge address) with the app on 127.0.0.1 inside: container-loopback-bind", async () => {
+		await docker().run('direct', [
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'127.0.0.1:8080',
+			'-h',
+			'/www',
+		]);
+		await docker().waitForListen('direct', 8080);
+		const address = (
+			await docker().docker([
+				'inspect',
+				'--format',
+				'{{.NetworkSettings.IPAddress}}',
+				'direct',
+			])
+		).stdout.trim();
+		expect(address).toMatch(/^10\.203\.0\.\d+$/);
+
+		const {report, stderr} = await runJson([`${address}:8080`], {
+			env: docker().env,
+		});
+		expect(report, stderr).toBeDefined();
+		expect(report!.probe.outcome).toBe('refused');
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({
+			id: 'container-loopback-bind',
+			confidence: 'confirmed',
+		});
+		expect(cause.summary).toBe(
+			`The app in direct listens on 127.0.0.1:8080 inside the container only, so its address ${address}:8080 refuses.`,
+		);
+		expect(cause.fixes[0]!.command).toBe(
+			`docker run -d --name direct ${image} httpd -f -p 0.0.0.0:8080 -h /www`,
+		);
+	});
+
 	test('the publishing container has exited: container-exited with its exit code and last log line', async () => {
 		const port = await freePort();
 		await docker().run('crashed', [

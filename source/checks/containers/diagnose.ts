@@ -522,6 +522,113 @@ function published(
 	};
 }
 
+/** The running container whose own address the client dialed (no publishing involved). */
+export function addressOwner(
+	facts: Facts,
+	containers: readonly ContainerInfo[],
+): {container: ContainerInfo; address: string} | undefined {
+	for (const probe of facts.probe?.addresses ?? []) {
+		const container = containers.find(
+			c => c.running && c.addresses.includes(probe.address),
+		);
+		if (container) {
+			return {container, address: probe.address};
+		}
+	}
+
+	return undefined;
+}
+
+/** The client dials the container's own address: what listens inside decides. */
+function direct(
+	input: DiagnoseInput,
+	container: ContainerInfo,
+	address: string,
+): CheckResult {
+	const {port, facts} = input;
+	const cli = cliOf(facts.containers);
+	const read = input.netns.get(container.id);
+	const match: ContainerMatch = {
+		kind: 'address',
+		id: container.id,
+		name: container.name,
+		...(read?.listeners ? {listeners: read.listeners} : {}),
+		source: read?.source ?? '',
+	};
+	const shown = address.includes(':') ? `[${address}]` : address;
+	const lines = [
+		`${shown} is the address of container ${container.name} (${container.image}) on this host (${inspectOf(facts)})`,
+		...probeLines(facts, port),
+		...insideLines(container, read),
+	];
+	const base = {output: lines, facts: matchFacts(facts, container, match)};
+	if (!read?.listeners) {
+		return {
+			...base,
+			status: 'unknown',
+			detail: `${shown} belongs to container ${container.name}, but what listens inside could not be read (${read?.why ?? 'not read'}). Check by hand: ${read?.source ?? `sudo nsenter -t ${container.pid} -n ss -Htln`}`,
+		};
+	}
+
+	const onPort = read.listeners.filter(l => l.port === port);
+	if (onPort.some(l => !isLoopback(l.address))) {
+		return {
+			...base,
+			status: 'passed',
+			detail: `${container.name} listens on ${onPort.map(l => formatListener(l)).join(', ')} inside: reachable on ${shown}:${port}.`,
+		};
+	}
+
+	if (onPort.length > 0) {
+		return {
+			...base,
+			status: 'problem',
+			detail: `${container.name} listens on ${onPort.map(l => formatListener(l)).join(', ')} only: not on its address ${shown}.`,
+			findings: [
+				{
+					id: 'container-loopback-bind',
+					confidence: 'confirmed',
+					summary: `The app in ${container.name} listens on ${onPort.map(l => formatListener(l)).join(', ')} inside the container only, so its address ${shown}:${port} refuses.`,
+					evidence: lines,
+					fixes: bindFixes(container, cli, port),
+				},
+			],
+		};
+	}
+
+	const ports = [...new Set(read.listeners.map(l => l.port))];
+	return {
+		...base,
+		status: 'problem',
+		detail: `Nothing listens on port ${port} inside ${container.name}${ports.length > 0 ? ` (it listens on ${ports.join(', ')})` : ''}.`,
+		findings: [
+			{
+				id: 'wrong-port',
+				confidence: ports.length === 1 ? 'confirmed' : 'likely',
+				summary:
+					ports.length > 0
+						? `${container.name} (${shown}) listens on ${read.listeners.map(l => formatListener(l)).join(', ')} inside, not on port ${port}.`
+						: `Nothing listens inside ${container.name} (${shown}) at all.`,
+				evidence: lines,
+				fixes:
+					ports.length === 1
+						? [
+								{
+									command: `Connect to ${shown}:${ports[0]!}`,
+									why: `That is the port the app in ${container.name} listens on.`,
+								},
+							]
+						: [
+								{
+									command: `${cli} logs --tail 50 ${container.name}`,
+									why: "The app's own log says whether it started and which port it chose.",
+								},
+							],
+			},
+		],
+	};
+}
+
 /** No running container publishes the port: does one listen on it inside, unpublished? */
 function unpublished(input: DiagnoseInput): CheckResult {
 	const {port, facts, containers} = input;
@@ -683,6 +790,11 @@ container here; its exit code and log lines come from the container-logs step.
 */
 export function diagnoseContainers(input: DiagnoseInput): CheckResult {
 	const {port, facts, containers} = input;
+	const owner = addressOwner(facts, containers);
+	if (owner) {
+		return direct(input, owner.container, owner.address);
+	}
+
 	const publishers = containers.filter(
 		c => c.running && bindingsFor(c, port).length > 0,
 	);

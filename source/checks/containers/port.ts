@@ -1,7 +1,12 @@
 import type {CheckRun, Io} from '../types.js';
 import {parseProcNetTcpListeners} from '../../parsers/docker-netns.js';
 import type {ContainerInfo} from '../../tree/facts.js';
-import {bindingsFor, diagnoseContainers, type NetnsRead} from './diagnose.js';
+import {
+	addressOwner,
+	bindingsFor,
+	diagnoseContainers,
+	type NetnsRead,
+} from './diagnose.js';
 
 /** Most containers looked into when none publishes the port (each is two small file reads). */
 const maxLookInside = 40;
@@ -46,8 +51,10 @@ export const containerPort: CheckRun = async context => {
 		c => !c.running && bindingsFor(c, port).length > 0,
 	);
 	// Look inside the publisher; with none (and none stopped), inside every running container.
-	const toRead =
-		publishers.length > 0
+	const owner = addressOwner(facts, containers);
+	const toRead = owner
+		? [owner.container]
+		: publishers.length > 0
 			? publishers
 			: stopped
 				? []

@@ -1,13 +1,24 @@
 import type {Facts} from '../facts.js';
 import type {CheckNode} from '../types.js';
 
-/** The containers steps run when the target is this host and it refused, or accepted and dropped at once. */
+const privateAddress =
+	/^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|f[cd][\da-f]{2}:)/i;
+
+/**
+The containers steps run when the target is this host and it refused, or accepted and dropped at
+once; or when a private address refused (it may be a container's own address on this host).
+*/
 export function containersApply(facts: Facts): true | string {
+	const probe = facts.probe;
 	if (facts.local?.isLocal !== true) {
-		return 'the target is not this host: its containers cannot be read from here';
+		const refusedPrivate = probe?.addresses.some(
+			a => a.outcome === 'refused' && privateAddress.test(a.address),
+		);
+		return refusedPrivate === true
+			? true
+			: 'the target is not this host (nor a private address a container here could have)';
 	}
 
-	const probe = facts.probe;
 	if (
 		probe?.outcome === 'refused' ||
 		probe?.addresses.some(a => a.closedAfterAccept) === true

@@ -559,3 +559,51 @@ test('nothing on the container port, the app on another port and on loopback: th
 		'listen address to 0.0.0.0:8080',
 	);
 });
+
+describe("the client dials a container's own address", () => {
+	const localonly = named('localonly');
+	const address = localonly.addresses[0]!;
+	const remote = (port: number, tables?: {tcp: string; tcp6: string}) => {
+		const {ctx} = context(port, {
+			address,
+			io: tables ? {files: netns([['localonly', tables]])} : {},
+		});
+		return {
+			...ctx,
+			facts: {
+				...ctx.facts,
+				local: {...ctx.facts.local!, isLocal: false, localTargets: []},
+			},
+		};
+	};
+
+	test('app on 127.0.0.1 inside: container-loopback-bind, confirmed, no publishing involved', async () => {
+		const result = await containerPort(remote(8080, loopbackTables));
+		const finding = result.findings?.[0];
+		expect(finding).toMatchObject({
+			id: 'container-loopback-bind',
+			confidence: 'confirmed',
+		});
+		expect(finding?.summary).toBe(
+			`The app in localonly listens on 127.0.0.1:8080 inside the container only, so its address ${address}:8080 refuses.`,
+		);
+		expect(result.facts?.containers?.match?.kind).toBe('address');
+	});
+
+	test('another port inside: wrong-port, connect to that one', async () => {
+		const result = await containerPort(remote(9000, anyTables));
+		expect(result.findings?.[0]).toMatchObject({
+			id: 'wrong-port',
+			confidence: 'confirmed',
+		});
+		expect(result.findings?.[0]?.fixes[0]?.command).toBe(
+			`Connect to ${address}:8080`,
+		);
+	});
+
+	test('unreadable inside: unknown with the command', async () => {
+		const result = await containerPort(remote(8080));
+		expect(result.status).toBe('unknown');
+		expect(result.findings).toBeUndefined();
+	});
+});

@@ -179,3 +179,30 @@ describe('when the container steps run', () => {
 		).not.toBe(true);
 	});
 });
+
+test("a refused private address that is not this host may be a container's own address", () => {
+	const containerIp: Facts['probe'] = {
+		...refused,
+		address: '172.17.0.2',
+		addresses: [{...refused.addresses[0]!, address: '172.17.0.2'}],
+	};
+	expect(
+		containersApply({
+			target,
+			local: {...local, isLocal: false},
+			probe: containerIp,
+		}),
+	).toBe(true);
+	const publicIp: Facts['probe'] = {
+		...refused,
+		address: '8.8.8.8',
+		addresses: [{...refused.addresses[0]!, address: '8.8.8.8'}],
+	};
+	expect(
+		containersApply({
+			target,
+			local: {...local, isLocal: false},
+			probe: publicIp,
+		}),
+	).not.toBe(true);
+});
