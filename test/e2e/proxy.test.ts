@@ -3,9 +3,11 @@ Real reverse proxies on loopback, diagnosed by the built CLI: nginx (and HAProxy
 dead backend give upstream-refused naming the backend and the config line; in front of a live
 backend they do not.
 */
+import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, test} from 'vitest';
 import {runJson} from '../helpers/cli.js';
+import {createNetns} from '../helpers/netns.js';
 import {
 	freePort,
 	hasHaproxy,
@@ -176,3 +178,76 @@ describe.skipIf(!hasHaproxy)('HAProxy', () => {
 		);
 	});
 });
+
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(!isRoot)(
+	'a load balancer on another host (network namespaces)',
+	() => {
+		/** An HTTP server in the peer namespace that answers like an AWS ALB with no healthy target. */
+		const albScript = `
+require('node:http')
+	.createServer((request, response) => {
+		response.writeHead(503, {server: 'awselb/2.0', 'content-type': 'text/html'});
+		response.end('<html><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>');
+	})
+	.listen(8080, process.argv[1], () => process.stdout.write('ready\\n'));
+setTimeout(() => process.exit(0), 120000).unref();
+`;
+
+		test('answers 503 as awselb: the load-balancer step explains health checks, with the AWS commands', async () => {
+			const ns = await createNetns({address: true});
+			cleanups.push(ns.cleanup);
+			const peer = ns.peer!;
+			const child = spawn(
+				'ip',
+				[
+					'netns',
+					'exec',
+					peer.name,
+					process.execPath,
+					'-e',
+					albScript,
+					peer.address,
+				],
+				{stdio: ['ignore', 'pipe', 'inherit']},
+			);
+			cleanups.push(async () => {
+				child.kill('SIGKILL');
+			});
+			await new Promise<void>((resolve, reject) => {
+				const timer = setTimeout(() => {
+					reject(new Error('the balancer stub did not start'));
+				}, 10_000);
+				child.stdout.once('data', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+			const {report, stderr} = await runJson([`http://${peer.address}:8080/`], {
+				netns: ns,
+			});
+			expect(report, stderr).toBeDefined();
+			expect(report!.steps.find(s => s.id === 'reverse-proxy')?.detail).toBe(
+				'an AWS load balancer (ELB/ALB) answers 503 Service Unavailable: its own connection to the backend failed (Server: awselb/2.0)',
+			);
+			expect(report!.questions.find(q => q.key === 'proxy')).toMatchObject({
+				answer: 'yes',
+				by: 'auto',
+			});
+			const lb = report!.steps.find(s => s.id === 'load-balancer');
+			expect(lb?.status).toBe('problem');
+			expect(lb?.output).toContain(
+				'$ aws elbv2 describe-target-health --target-group-arn <tg-arn>',
+			);
+			const cause = report!.causes.find(c => c.id === 'upstream-refused');
+			expect(cause?.confidence).toBe('likely');
+			expect(cause?.summary).toContain(
+				`an AWS load balancer (ELB/ALB) in front of ${peer.address}:8080 answers 503 Service Unavailable`,
+			);
+			expect(cause?.evidence).toContain(
+				`GET http://${peer.address}:8080/ → 503 Service Unavailable (Server: awselb/2.0)`,
+			);
+		});
+	},
+);
