@@ -71,8 +71,11 @@ export const questions: readonly QuestionNode[] = [
 		help: 'container=yes|no  the service runs in a container (Docker, Podman)',
 		choices: yesNo,
 		after: ['container-engine', 'container-port'],
-		// Asked only where the container steps ran (a local target that refused or dropped at once).
-		when: facts => facts.containers !== undefined,
+		// Only where the container steps ran (a local target that refused or dropped at once); for a
+		// private address that is not this host, only what the engine showed (never asked).
+		when: facts =>
+			facts.containers !== undefined &&
+			(facts.local?.isLocal === true || facts.containers.readable),
 		auto: containerAnswer,
 	},
 	{

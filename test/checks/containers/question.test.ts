@@ -37,6 +37,7 @@ describe('the container question', () => {
 		expect(
 			question.when({
 				target,
+				local,
 				containers: {readable: false, problem: 'permission'},
 			}),
 		).toBe(true);
@@ -205,4 +206,29 @@ test("a refused private address that is not this host may be a container's own a
 			probe: publicIp,
 		}),
 	).not.toBe(true);
+});
+
+test('not asked about a remote private address when the engine could not be read', () => {
+	const remote = {...local, isLocal: false};
+	expect(
+		question.when({
+			target,
+			local: remote,
+			containers: {readable: false, problem: 'permission'},
+		}),
+	).toBe(false);
+	expect(
+		question.when({
+			target,
+			local: remote,
+			containers: {readable: true, containers: []},
+		}),
+	).toBe(true);
+	expect(
+		question.when({
+			target,
+			local,
+			containers: {readable: false, problem: 'permission'},
+		}),
+	).toBe(true);
 });
