@@ -249,5 +249,31 @@ setTimeout(() => process.exit(0), 120000).unref();
 				`GET http://${peer.address}:8080/ → 503 Service Unavailable (Server: awselb/2.0)`,
 			);
 		});
+
+		test('a remote refusal, --answer proxy=yes: what to check on the balancer, as unknown with commands', async () => {
+			const ns = await createNetns({address: true});
+			cleanups.push(ns.cleanup);
+			const peer = ns.peer!;
+			const {report, stderr} = await runJson(
+				[`${peer.address}:8443`, '--answer', 'proxy=yes'],
+				{netns: ns},
+			);
+			expect(report, stderr).toBeDefined();
+			expect(report!.probe.outcome).toBe('refused');
+			expect(report!.questions.find(q => q.key === 'proxy')).toMatchObject({
+				answer: 'yes',
+				by: 'flag',
+			});
+			const lb = report!.steps.find(s => s.id === 'load-balancer');
+			expect(lb).toMatchObject({
+				status: 'unknown',
+				detail:
+					'the load balancer is not on this host: what its listener and health checks see can only be read on it (commands below)',
+			});
+			expect(lb?.output).toContain(
+				'$ gcloud compute backend-services get-health <backend-service> --global',
+			);
+			expect(report!.causes.map(c => c.id)).not.toContain('upstream-refused');
+		});
 	},
 );
