@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {reverseProxy} from '../../../source/checks/proxy/detect.js';
 import {loadBalancer} from '../../../source/checks/proxy/load-balancer.js';
+import {nginxOptions} from '../../../source/checks/proxy/nginx-config.js';
 import {proxyUpstream} from '../../../source/checks/proxy/upstream.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {splitNginxDump} from '../../../source/parsers/nginx.js';
@@ -690,4 +691,81 @@ test("reverse-proxy: nginx answering through docker-proxy runs in a container; i
 	).toBe(
 		'the proxy runs in a container on this host (behind docker-proxy), not on another host',
 	);
+});
+
+describe('nginx command line and paths', () => {
+	test.each([
+		[
+			[
+				'nginx:',
+				'master',
+				'process',
+				'/usr/sbin/nginx',
+				'-c',
+				'/tmp/ngx1/nginx.conf',
+				'-p',
+				'/tmp/ngx1/',
+				'-g',
+				'daemon',
+				'on;',
+			],
+			{
+				binary: '/usr/sbin/nginx',
+				conf: '/tmp/ngx1/nginx.conf',
+				prefix: '/tmp/ngx1/',
+				options: ['-p', '/tmp/ngx1/', '-c', '/tmp/ngx1/nginx.conf'],
+			},
+		],
+		[
+			[
+				'nginx:',
+				'master',
+				'process',
+				'/usr/sbin/nginx',
+				'-g',
+				'daemon on; master_process on;',
+			],
+			{binary: '/usr/sbin/nginx', options: []},
+		],
+		[
+			['/usr/sbin/nginx', '-c', 'conf/nginx.conf'],
+			{
+				binary: '/usr/sbin/nginx',
+				conf: 'conf/nginx.conf',
+				options: ['-c', 'conf/nginx.conf'],
+			},
+		],
+	])('%j', (argv, expected) => {
+		expect(nginxOptions(argv)).toEqual(expected);
+	});
+
+	test("a relative -c is under the prefix, relative includes under the config's directory", async () => {
+		const facts: Facts = {
+			...nginx502,
+			upstream: {...nginx502.upstream, pid: 77},
+		};
+		const {ctx} = context(facts, {
+			files: {
+				'/proc/77/cmdline':
+					'nginx: master process nginx -p /srv/web/ -c conf/main.conf\0',
+				'/proc/77/status': 'PPid:\t1\n',
+				'/srv/web/conf/main.conf':
+					'events {}\nhttp {\n\tinclude sites/*.conf;\n\terror_log logs/error.log;\n}\n',
+				'/srv/web/conf/sites/a.conf':
+					'server {\n\tlisten 39180;\n\tlocation / { proxy_pass http://127.0.0.1:39182; }\n}\n',
+			},
+			dirs: {'/srv/web/conf/sites': ['a.conf', 'b.txt']},
+			commands: [
+				{match: 'tail -n 200 -- /srv/web/logs/error.log', stdout: ''},
+				nothingOn(39_182),
+			],
+		});
+		const result = await proxyUpstream(ctx);
+		expect(result.findings?.[0]?.evidence).toContain(
+			'/srv/web/conf/sites/a.conf:3: proxy_pass http://127.0.0.1:39182;',
+		);
+		expect(result.findings?.[0]?.fixes[1]?.command).toBe(
+			'sudo nginx -p /srv/web/ -c conf/main.conf -t && sudo nginx -p /srv/web/ -c conf/main.conf -s reload',
+		);
+	});
 });
