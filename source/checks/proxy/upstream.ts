@@ -80,9 +80,9 @@ async function probeCandidate(
 		};
 	}
 
-	let address = candidate.host;
-	if (net.isIP(address) === 0) {
-		const lookup = await context.io.lookup(address, 3000);
+	let addresses = [candidate.host];
+	if (net.isIP(candidate.host) === 0) {
+		const lookup = await context.io.lookup(candidate.host, 3000);
 		if (!lookup.ok || lookup.addresses.length === 0) {
 			return {
 				...candidate,
@@ -92,18 +92,10 @@ async function probeCandidate(
 			};
 		}
 
-		address = lookup.addresses[0]!.address;
+		// The proxy resolves the name too and tries each address in turn (nginx, HAProxy at start).
+		addresses = lookup.addresses.map(a => a.address);
 	}
 
-	const dialed = hostPort(address, candidate.port);
-	context.onLine(`connect ${dialed}`);
-	const result = await context.io.connect(
-		address,
-		candidate.port,
-		context.timeoutMs,
-		context.signal,
-	);
-	const outcome = outcomeOf(result.code);
 	const words: Record<Outcome, string> = {
 		open: 'accepted',
 		refused: 'refused',
@@ -111,12 +103,33 @@ async function probeCandidate(
 		unreachable: 'unreachable',
 		'dns-failure': 'name not resolved',
 	};
+	const tries = [];
+	for (const address of addresses) {
+		const dialed = hostPort(address, candidate.port);
+		context.onLine(`connect ${dialed}`);
+		const result = await context.io.connect(
+			address,
+			candidate.port,
+			context.timeoutMs,
+			context.signal,
+		);
+		const outcome = outcomeOf(result.code);
+		tries.push({
+			address,
+			dialed,
+			outcome,
+			line: `connect ${dialed}${dialed === candidate.address ? '' : ` (${candidate.address})`}: ${words[outcome]} (${result.code}) in ${result.ms} ms`,
+		});
+	}
+
+	// One address that accepts is enough for the proxy; otherwise the first address speaks for all.
+	const chosen = tries.find(t => t.outcome === 'open') ?? tries[0]!;
 	return {
 		...candidate,
-		outcome,
-		dialed,
-		local: isOwnAddress(context, address),
-		line: `connect ${dialed}${dialed === candidate.address ? '' : ` (${candidate.address})`}: ${words[outcome]} (${result.code}) in ${result.ms} ms`,
+		outcome: chosen.outcome,
+		dialed: chosen.dialed,
+		local: isOwnAddress(context, chosen.address),
+		line: tries.map(t => t.line).join('; '),
 	};
 }
 

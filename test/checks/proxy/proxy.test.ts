@@ -769,3 +769,53 @@ describe('nginx command line and paths', () => {
 		);
 	});
 });
+
+test('proxy-upstream: a name is tried on every address, as the proxy does (localhost: ::1 refused, 127.0.0.1 open)', async () => {
+	const facts: Facts = {
+		...nginx502,
+		upstream: {
+			...nginx502.upstream,
+			http: {url: 'http://127.0.0.1:39180/', status: 200},
+		},
+	};
+	const files = {
+		...nginxProc,
+		...nginxFiles,
+		'/tmp/ngx1/conf.d/app.conf': nginxFiles[
+			'/tmp/ngx1/conf.d/app.conf'
+		]!.replace('http://127.0.0.1:39182', 'http://localhost:39182'),
+	};
+	const lookup = {
+		localhost: {
+			ok: true as const,
+			addresses: [
+				{address: '::1', family: 6 as const},
+				{address: '127.0.0.1', family: 4 as const},
+			],
+		},
+	};
+	const open = await proxyUpstream(
+		context(facts, {
+			files,
+			lookup,
+			dirs: {'/tmp/ngx1/conf.d': ['app.conf']},
+			commands: [tailLog],
+			connect: {'127.0.0.1:39182': {code: 'connect', ms: 1}},
+		}).ctx,
+	);
+	expect(open).toMatchObject({
+		status: 'passed',
+		detail: "nginx's upstream 127.0.0.1:39182 accepts connections",
+	});
+	const refused = await proxyUpstream(
+		context(nginx502, {
+			files,
+			lookup,
+			dirs: {'/tmp/ngx1/conf.d': ['app.conf']},
+			commands: [tailLog, nothingOn(39_182)],
+		}).ctx,
+	);
+	expect(refused.findings?.[0]?.evidence).toContain(
+		'connect [::1]:39182 (localhost:39182): refused (ECONNREFUSED) in 1 ms; connect 127.0.0.1:39182 (localhost:39182): refused (ECONNREFUSED) in 1 ms',
+	);
+});
