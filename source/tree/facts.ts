@@ -112,7 +112,7 @@ export type ListenerFacts = {
 	readonly listeners: readonly Listener[];
 	/** False when process owners could not be seen (not root). */
 	readonly processesVisible: boolean;
-	/** net.ipv6.bindv6only: the default of IPV6_V6ONLY for new "::" sockets (undefined when unreadable). */
+	/** The sysctl net.ipv6.bindv6only: the default of IPV6_V6ONLY for new "::" sockets (undefined when unreadable). */
 	readonly bindv6only?: boolean;
 };
 

@@ -2,7 +2,6 @@ import {
 	expandIncludes,
 	isInclude,
 	parseNginxConfig,
-	splitNginxDump,
 	type NginxDirective,
 } from '../../parsers/nginx.js';
 import type {CheckContext} from '../types.js';
@@ -196,57 +195,13 @@ export async function loadNginxConfig(
 		return {ok: true, ...direct, ...base};
 	}
 
-	// The main file could not be read directly: ask nginx itself (it reads as whoever runs this).
-	const args = ['-T', ...options.options];
-	context.onCommand(`${options.binary} ${args.join(' ')}`);
-	const dump = await io.run(
-		{file: options.binary, args, timeoutMs: 5000},
-		{signal: context.signal},
-	);
-	const files = splitNginxDump(dump.stdout);
-	if (files.length === 0) {
-		const reason = dump.notFound
-			? `${options.binary} is not installed here`
-			: dump.timedOut
-				? 'nginx -T timed out'
-				: (dump.stderr
-						.trim()
-						.split('\n')
-						.find(line => /emerg|alert|denied/i.test(line)) ??
-					direct.problems[0] ??
-					'nginx -T printed no configuration');
-		return {
-			ok: false,
-			error: `cannot read the nginx config: ${direct.problems[0] ?? ''}${direct.problems[0] ? '; ' : ''}${reason}`,
-			command: dump.command,
-		};
-	}
-
-	const byPath = new Map(files.map(f => [f.file, f.text]));
-	const fromDump = await loadTree(
-		files[0]!.file,
-		{
-			async read(path) {
-				const text = byPath.get(path);
-				return text === undefined
-					? {error: 'not in the nginx -T output'}
-					: {text};
-			},
-			async list(directory) {
-				return [...byPath.keys()]
-					.filter(path => dirname(path) === directory)
-					.map(path => path.slice(directory.length + 1));
-			},
-		},
-		dirname(files[0]!.file),
-	);
+	// The main file could not be read directly. `nginx -T` would read it as whoever runs this, but it
+	// also opens (and may create) the error log and pid files: not read-only, so it stays a command
+	// for the user to run.
 	return {
-		ok: true,
-		...fromDump,
-		...base,
-		confFile: files[0]!.file,
-		how: `${how}; the files could not be read directly, so: ${dump.command}`,
-		command: dump.command,
+		ok: false,
+		error: `cannot read the nginx config: ${direct.problems[0] ?? `${confFile} could not be read`}`,
+		command: [options.binary, '-T', ...options.options].join(' '),
 	};
 }
 
