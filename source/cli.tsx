@@ -1,3 +1,4 @@
+import {isIP} from 'node:net';
 import process from 'node:process';
 import meow from 'meow';
 import {createIo} from './checks/io.js';
@@ -44,6 +45,17 @@ function parseAnswers(items: readonly string[]): Answers {
 			usageError(
 				`--answer ${item}: unknown key "${key}" (known: ${questionKeys.join(', ')}; e.g. --answer proxy=no)`,
 			);
+		}
+
+		if (key === 'client') {
+			if (value === undefined || isIP(value.replaceAll(/^\[|]$/g, '')) === 0) {
+				usageError(
+					`--answer ${item}: client takes the client's IP address (e.g. --answer client=192.0.2.10)`,
+				);
+			}
+
+			answers.client = value;
+			continue;
 		}
 
 		const question = questions.find(q => q.key === key);

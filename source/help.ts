@@ -26,6 +26,8 @@ export const helpText = `
 
   Answer keys
 ${questions.map(q => `    ${q.help}`).join('\n')}
+    client=ADDRESS  the failing client is another host, at ADDRESS: the firewall
+                    step walks the rules for its packets
 
   Keys (interactive)
     arrows, enter  move and choose       c  copy the selected fix (OSC 52)

@@ -47,10 +47,15 @@ export const families: CheckRun = async ({target, facts}) => {
 				summary: `${target.host} resolves to IPv4 and IPv6 addresses and only some accept: ${listenHint}`,
 				evidence: [...lines, clients],
 				fixes: [
-					{
-						command: `refused ${hostPort(bad.address, target.port)}`,
-						why: `Server side (best): make the service listen on both families, e.g. bind "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1"/"::"' : '"127.0.0.1"/"0.0.0.0"'}; this shows what listens and where its bind is set.`,
-					},
+					// On this host the listener step names the exact bind to change; elsewhere, run this there.
+					...(facts.local?.isLocal
+						? []
+						: [
+								{
+									command: `refused ${hostPort(bad.address, target.port)}`,
+									why: `Server side (best): make the service listen on both families, e.g. bind "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1"/"::"' : '"127.0.0.1"/"0.0.0.0"'}; run this on the server: it shows what listens there and where its bind is set.`,
+								},
+							]),
 					{
 						command: `${target.scheme ? target.input.replace(target.host, good.family === 6 ? `[${good.address}]` : good.address) : hostPort(good.address, target.port)}`,
 						why: `Client side: put this in the client's configuration instead of ${target.input}: it dials the address that works (${good.address}) rather than the name.`,

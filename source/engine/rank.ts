@@ -5,7 +5,8 @@ import type {Session} from './session.js';
 const priority = (id: string) => causes.findIndex(cause => cause.id === id);
 
 /**
-The causes found so far, one per id (the most confident finding wins, evidence and fixes merged),
+The causes found so far, one per id (the most confident finding wins, and between equals the later
+check's, which looked closer at the service; evidence and fixes merged),
 most confident first, then by the tree's priority.
 */
 export function rankFindings(session: Session): Finding[] {
@@ -19,7 +20,7 @@ export function rankFindings(session: Session): Finding[] {
 			}
 
 			const [first, second] =
-				confidences.indexOf(finding.confidence) <
+				confidences.indexOf(finding.confidence) <=
 				confidences.indexOf(previous.confidence)
 					? [finding, previous]
 					: [previous, finding];

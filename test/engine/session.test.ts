@@ -280,4 +280,37 @@ describe('engine', () => {
 		expect(ranked[1]?.evidence).toEqual(['e2', 'e1']);
 		expect(ranked[1]?.fixes.map(f => f.command)).toEqual(['z', 'x']);
 	});
+
+	test('between findings of equal confidence, the later (closer) check speaks first', () => {
+		let session = startSession(tree, target, {interactive: false});
+		session = finish(session, 'a', {
+			...refused,
+			findings: [
+				{
+					id: 'address-family-mismatch',
+					confidence: 'confirmed',
+					summary: 'from the probes',
+					evidence: ['p'],
+					fixes: [{command: 'client', why: 'w'}],
+				},
+			],
+		});
+		session = finish(session, 'b', {
+			status: 'problem',
+			detail: 'd',
+			findings: [
+				{
+					id: 'address-family-mismatch',
+					confidence: 'confirmed',
+					summary: 'from the listener',
+					evidence: ['l'],
+					fixes: [{command: 'server', why: 'w'}],
+				},
+			],
+		});
+		const [finding] = rankFindings(session);
+		expect(finding?.summary).toBe('from the listener');
+		expect(finding?.evidence).toEqual(['l', 'p']);
+		expect(finding?.fixes.map(f => f.command)).toEqual(['server', 'client']);
+	});
 });

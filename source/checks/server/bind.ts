@@ -394,13 +394,18 @@ export const bind: CheckRun = async ({target, facts, io}) => {
 		owner.process && !service?.syntax
 			? ((await readProcess(io, owner.process.pid))?.argv ?? [])
 			: [];
-	const devFix =
+	const devFix = (listenOn: string) =>
 		service && !service.syntax
-			? devServerFix(argv, port, service.exposure)
+			? devServerFix(
+					argv,
+					port,
+					service.exposure,
+					listenOn.includes(':') ? '::' : '0.0.0.0',
+				)
 			: undefined;
 	const fixesFor = (listenOn: string) =>
-		devFix
-			? [devFix]
+		devFix(listenOn)
+			? [devFix(listenOn)!]
 			: service
 				? bindFixes(service, config, bindLine, listenOn, port, facts)
 				: [

@@ -76,7 +76,7 @@ export const foundationChecks: readonly CheckNode[] = [
 		title: 'Do all addresses agree?',
 		why: 'If some addresses of a name accept and others refuse, clients that dial only the first address fail while others (curl, browsers) work.',
 		read: 'Compares the outcome of each address: IPv6 refused and IPv4 open is the classic "localhost" trap.',
-		after: ['probe'],
+		after: ['probe', 'local'],
 		when: facts =>
 			(facts.probe?.addresses.length ?? 0) > 1
 				? true
