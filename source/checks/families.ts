@@ -47,15 +47,17 @@ export const families: CheckRun = async ({target, facts}) => {
 				summary: `${target.host} resolves to IPv4 and IPv6 addresses and only some accept: ${listenHint}`,
 				evidence: [...lines, clients],
 				fixes: [
-					// On this host the listener step names the exact bind to change; elsewhere, run this there.
-					...(facts.local?.isLocal
-						? []
-						: [
-								{
-									command: `refused ${hostPort(bad.address, target.port)}`,
-									why: `Server side (best): make the service listen on both families, e.g. bind "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1"/"::"' : '"127.0.0.1"/"0.0.0.0"'}; run this on the server: it shows what listens there and where its bind is set.`,
-								},
-							]),
+					// Server side first. Here, ss shows the bind (the listener step adds the exact edit when it can
+					// read it); for another host, the same diagnosis run there does.
+					facts.local?.isLocal
+						? {
+								command: `sudo ss -Htlnp 'sport = :${target.port}'`,
+								why: `Server side (best): see which address the service binds, then make it listen on both families: "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}.`,
+							}
+						: {
+								command: `refused ${hostPort(bad.address, target.port)}`,
+								why: `Server side (best): run this on the server: it shows what listens there and where its bind is set, to make it listen on both families ("::" with IPv6-only off, or a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}).`,
+							},
 					{
 						command: `${target.scheme ? target.input.replace(target.host, good.family === 6 ? `[${good.address}]` : good.address) : hostPort(good.address, target.port)}`,
 						why: `Client side: put this in the client's configuration instead of ${target.input}: it dials the address that works (${good.address}) rather than the name.`,

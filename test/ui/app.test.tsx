@@ -80,7 +80,7 @@ describe('the walk', () => {
 		);
 		expect(frame).toContain('What it means:');
 		expect(frame).toContain('│ [::1]:5432 (IPv6, dns): refused in 1 ms');
-		expect(frame).toMatch(/❯ 1\. refused \[::1]:5432/);
+		expect(frame).toMatch(/❯ 1\. sudo ss -Htlnp 'sport = :5432'/);
 		expect(frame).toMatch(/ {2}2\. 127\.0\.0\.1:5432/);
 		expect(frame).not.toContain('Why I ask');
 	});
@@ -262,7 +262,7 @@ describe('keys at the end', () => {
 		await press(inScreen, 'c');
 		await waitFor(inScreen, 'Copied fix 1');
 		expect(screen).toEqual([
-			`\u001BP\u001B]52;c;${Buffer.from('refused [::1]:5432').toString('base64')}\u0007\u001B\\`,
+			`\u001BP\u001B]52;c;${Buffer.from("sudo ss -Htlnp 'sport = :5432'").toString('base64')}\u0007\u001B\\`,
 		]);
 	});
 
@@ -365,7 +365,9 @@ describe('keys at the end', () => {
 			expect(text).toContain(
 				'Cause id `address-family-mismatch`, confidence: confirmed.',
 			);
-			expect(text).toContain('   ```sh\n   refused [::1]:5432\n   ```');
+			expect(text).toContain(
+				"   ```sh\n   sudo ss -Htlnp 'sport = :5432'\n   ```",
+			);
 			expect(text).toContain('### 3. Connect to each address: found a problem');
 			expect(text.endsWith('\n')).toBe(true);
 		} finally {
@@ -533,7 +535,7 @@ describe('the terminal', () => {
 		const raw = app.lastFrame() ?? '';
 		expect(raw).not.toContain('\u001B[');
 		expect(raw).toContain('x Connect to each address (found a problem)');
-		expect(raw).toMatch(/> 1\. refused/);
+		expect(raw).toMatch(/> 1\. sudo ss/);
 		expect(raw).toContain('up/down enter | b back');
 		expect(raw).not.toMatch(/[✔✖❯─│↑↓]/);
 	});
