@@ -89,6 +89,11 @@ export async function sameNetns(
 			continue;
 		}
 
+		// Gone since the process list was read (find had nothing to print for it): not running.
+		if (!(await context.io.readFile(`/proc/${candidate.pid}/comm`)).ok) {
+			continue;
+		}
+
 		const theirs = await listenInodes(context.io, `/proc/${candidate.pid}/net`);
 		if (
 			ownSockets === undefined ||
