@@ -89,8 +89,9 @@ export async function sameNetns(
 			continue;
 		}
 
-		// Gone since the process list was read (find had nothing to print for it): not running.
-		if (!(await context.io.readFile(`/proc/${candidate.pid}/comm`)).ok) {
+		// No link to print: gone, or dead since the process list was read (a zombie has no links).
+		const stat = await context.io.readFile(`/proc/${candidate.pid}/stat`);
+		if (!stat.ok || /\)\s+[ZX]\s/.test(stat.text)) {
 			continue;
 		}
 
