@@ -5,7 +5,7 @@ built CLI with --json, DOCKER_HOST pointing at the test engine, probes only to 1
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
-import {cliPath, runJson} from '../helpers/cli.js';
+import {publicCliPath, runJson} from '../helpers/cli.js';
 import {
 	bridgeGateway,
 	dockerMissing,
@@ -280,12 +280,13 @@ describe('containers on a real Docker engine', () => {
 		const asNobody = async (...extra: string[]) => {
 			const result = await execa(
 				process.execPath,
-				[cliPath, `127.0.0.1:${port}`, '--json', ...extra],
+				[publicCliPath(), `127.0.0.1:${port}`, '--json', ...extra],
 				{
 					reject: false,
 					timeout: 60_000,
 					uid: 65_534,
 					gid: 65_534,
+					cwd: '/',
 					env: {...docker().env, HOME: '/tmp'},
 					stdin: 'ignore',
 				},

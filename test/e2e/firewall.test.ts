@@ -6,7 +6,7 @@ root namespace; every namespace is deleted afterwards.
 */
 import {afterEach, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
-import {cliPath, runJson} from '../helpers/cli.js';
+import {asNobody, runJson} from '../helpers/cli.js';
 import {createNetns, type Netns} from '../helpers/netns.js';
 import {schemaErrors} from '../helpers/schema.js';
 
@@ -518,15 +518,7 @@ describe('without root', () => {
 		]);
 		const result = await ns.exec(
 			'runuser',
-			[
-				'-u',
-				'nobody',
-				'--',
-				process.execPath,
-				cliPath,
-				`${ns.address!}:7131`,
-				'--json',
-			],
+			asNobody([`${ns.address!}:7131`, '--json']),
 			{env: {HOME: '/tmp'}},
 		);
 		const report = JSON.parse(String(result.stdout)) as Report;

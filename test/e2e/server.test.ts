@@ -8,7 +8,7 @@ import type {ChildProcess} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
-import {cliPath, runJson} from '../helpers/cli.js';
+import {asNobody, cliPath, runJson} from '../helpers/cli.js';
 import {createNetns, type Netns} from '../helpers/netns.js';
 import {
 	failPostgres,
@@ -163,15 +163,10 @@ describe('server causes on a real host (namespace with its own address)', () => 
 	test('not root: loopback-only is still named from ss, the owner and the config are hidden, and the tool says how to read them', async () => {
 		const pg = await startPostgres(ns, {listenAddresses: 'localhost'});
 		servers.push(pg);
-		const result = await ns.exec('runuser', [
-			'-u',
-			'nobody',
-			'--',
-			process.execPath,
-			cliPath,
-			`${ns.address!}:5432`,
-			'--json',
-		]);
+		const result = await ns.exec(
+			'runuser',
+			asNobody([`${ns.address!}:5432`, '--json']),
+		);
 		const report = JSON.parse(String(result.stdout)) as Report;
 		const cause = report.causes[0]!;
 		expect(cause.id).toBe('loopback-only');

@@ -1,3 +1,6 @@
+import {chmodSync, copyFileSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
 import {execa} from 'execa';
 import type {Report} from '../../source/report/model.js';
 import type {Netns} from './netns.js';
@@ -29,4 +32,40 @@ export async function runJson(
 		stderr: String(result.stderr),
 		report,
 	};
+}
+
+let publicCopy: string | undefined;
+
+/**
+The built CLI where any user can read it (the checkout may sit in a folder only root can enter,
+as a fresh clone under mktemp does), for the tests that run it as user nobody.
+*/
+export function publicCliPath(): string {
+	if (!publicCopy) {
+		const folder = mkdtempSync(join(tmpdir(), 'refused-cli-'));
+		chmodSync(folder, 0o755);
+		publicCopy = join(folder, 'cli.js');
+		copyFileSync(cliPath, publicCopy);
+		chmodSync(publicCopy, 0o755);
+		const copy = publicCopy;
+		process.on('exit', () => {
+			rmSync(dirname(copy), {recursive: true, force: true});
+		});
+	}
+
+	return publicCopy;
+}
+
+/** `runuser` arguments that run the CLI as nobody, from / (the test's own folder may be closed to it). */
+export function asNobody(args: readonly string[]): string[] {
+	return [
+		'-u',
+		'nobody',
+		'--',
+		'env',
+		'--chdir=/',
+		process.execPath,
+		publicCliPath(),
+		...args,
+	];
 }
