@@ -73,23 +73,45 @@ function postgresql(text: string, file: string): ConfigParse {
 			continue;
 		}
 
-		const base = {
+		const entry = directive({
 			file,
 			line: index + 1,
-			text: raw.trim(),
+			raw,
 			key,
-			...(commented ? {commented} : {}),
-		};
-		if (key === 'port') {
-			if (/^\d+$/.test(value)) {
-				lines.push({...base, port: Number(value)});
-			}
-		} else {
-			lines.push({...base, addresses: splitList(value)});
+			value,
+			commented,
+		});
+		if (entry) {
+			lines.push(entry);
 		}
 	}
 
 	return {lines, includes};
+}
+
+/** A bind or port directive as a config line: a port, or the list of addresses (undefined: not a port). */
+function directive(options: {
+	readonly file: string;
+	readonly line: number;
+	readonly raw: string;
+	readonly key: string;
+	readonly value: string;
+	readonly commented: boolean;
+}): ConfigLine | undefined {
+	const {file, line, raw, key, value, commented} = options;
+	const base = {
+		file,
+		line,
+		text: raw.trim(),
+		key,
+		...(commented ? {commented} : {}),
+	};
+	if (key !== 'port') {
+		return {...base, addresses: splitList(value)};
+	}
+
+	// A port that is not a number (a variable, prose) says nothing.
+	return /^\d+$/.test(value) ? {...base, port: Number(value)} : undefined;
 }
 
 function redis(text: string, file: string): ConfigParse {
@@ -117,19 +139,16 @@ function redis(text: string, file: string): ConfigParse {
 			continue;
 		}
 
-		const base = {
+		const entry = directive({
 			file,
 			line: index + 1,
-			text: raw.trim(),
+			raw,
 			key,
-			...(commented ? {commented} : {}),
-		};
-		if (key === 'port') {
-			if (/^\d+$/.test(value)) {
-				lines.push({...base, port: Number(value)});
-			}
-		} else {
-			lines.push({...base, addresses: splitList(value)});
+			value,
+			commented,
+		});
+		if (entry) {
+			lines.push(entry);
 		}
 	}
 
@@ -171,19 +190,16 @@ function mysql(text: string, file: string): ConfigParse {
 		const commented = Boolean(match[1]);
 		const key = match[2]!;
 		const value = match[3]!.trim();
-		const base = {
+		const entry = directive({
 			file,
 			line: index + 1,
-			text: raw.trim(),
+			raw,
 			key,
-			...(commented ? {commented} : {}),
-		};
-		if (key === 'port') {
-			if (/^\d+$/.test(value)) {
-				lines.push({...base, port: Number(value)});
-			}
-		} else {
-			lines.push({...base, addresses: splitList(value)});
+			value,
+			commented,
+		});
+		if (entry) {
+			lines.push(entry);
 		}
 	}
 

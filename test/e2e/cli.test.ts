@@ -3,7 +3,7 @@ import net from 'node:net';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {helpText} from '../../source/help.js';
-import {cliPath, runJson} from '../helpers/cli.js';
+import {cliPath, closedPort, runJson} from '../helpers/cli.js';
 import {schemaErrors} from '../helpers/schema.js';
 
 const cli = async (args: string[], env: Record<string, string> = {}) =>
@@ -13,19 +13,6 @@ const cli = async (args: string[], env: Record<string, string> = {}) =>
 		stdin: 'ignore',
 		env,
 	});
-
-/** A port on 127.0.0.1 where nothing listens: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => {
-		server.close(resolve);
-	});
-	return port;
-}
 
 describe('the built CLI', () => {
 	let server: net.Server;

@@ -4,20 +4,7 @@ import process from 'node:process';
 import * as pty from '@lydell/node-pty';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {cliPath} from '../helpers/cli.js';
-
-/** A port on 127.0.0.1 where nothing listens: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-	const server = net.createServer();
-	await new Promise<void>(resolve => {
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const {port} = server.address() as net.AddressInfo;
-	await new Promise(resolve => {
-		server.close(resolve);
-	});
-	return port;
-}
+import {cliPath, closedPort} from '../helpers/cli.js';
 
 const env = () => {
 	const copy: Record<string, string> = {};

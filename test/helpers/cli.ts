@@ -1,4 +1,5 @@
 import {chmodSync, copyFileSync, mkdtempSync, rmSync} from 'node:fs';
+import net from 'node:net';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {execa} from 'execa';
@@ -68,4 +69,17 @@ export function asNobody(args: readonly string[]): string[] {
 		publicCliPath(),
 		...args,
 	];
+}
+
+/** A port on 127.0.0.1 where nothing listens: bind one, note it, close it. */
+export async function closedPort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>(resolve => {
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const {port} = server.address() as net.AddressInfo;
+	await new Promise(resolve => {
+		server.close(resolve);
+	});
+	return port;
 }
