@@ -1,3 +1,4 @@
+import {parseSsListeners} from '../../parsers/ss.js';
 import {hostPort} from '../outcomes.js';
 import type {CheckContext} from '../types.js';
 
@@ -19,31 +20,6 @@ export type PortListeners = {
 	/** Set when nothing could be read, with why. */
 	readonly error?: string;
 };
-
-/** One `ss -Htlnp` line → local address, port and the processes holding the socket. */
-export function parseSsLine(line: string): PortListener | undefined {
-	const columns = line.trim().split(/\s+/);
-	const local = columns[3];
-	if (!local) {
-		return undefined;
-	}
-
-	const match = /^(?:\[([^\]]+)]|([^:]*(?:%[^:]+)?)):(\d+)$/.exec(local);
-	if (!match) {
-		return undefined;
-	}
-
-	const address = (match[1] ?? match[2] ?? '').replace(/%.*$/, '');
-	const processes = [...line.matchAll(/\("([^"]+)",pid=(\d+)/g)].map(m => ({
-		name: m[1]!,
-		pid: Number(m[2]),
-	}));
-	return {
-		address: address === '*' ? '0.0.0.0' : address,
-		port: Number(match[3]),
-		processes,
-	};
-}
 
 /**
 What listens on a TCP port of this host: from the listeners step when it ran, else a fresh
@@ -89,10 +65,11 @@ export async function listenersOnPort(
 		};
 	}
 
-	const listeners = result.stdout
-		.split('\n')
-		.map(line => parseSsLine(line))
-		.filter(l => l !== undefined);
+	const listeners = parseSsListeners(result.stdout).listeners.map(l => ({
+		address: l.address.replace(/%.*$/, ''),
+		port: l.port,
+		processes: l.processes ?? (l.process ? [l.process] : []),
+	}));
 	return {
 		listeners,
 		source: result.command,

@@ -127,13 +127,13 @@ describe('reverse-proxy', () => {
 		const result = await reverseProxy(ctx);
 		expect(result.status).toBe('problem');
 		expect(result.detail).toBe(
-			'nginx answers 502 Bad Gateway: its own connection to the backend failed (nginx (pid 8389) listens on 127.0.0.1:39180)',
+			'nginx answers 502 Bad Gateway: its own connection to the backend failed (nginx (pid 8388) listens on 127.0.0.1:39180)',
 		);
 		expect(result.facts?.upstream).toEqual({
 			proxy: 'nginx',
-			evidence: 'nginx (pid 8389) listens on 127.0.0.1:39180',
+			evidence: 'nginx (pid 8388) listens on 127.0.0.1:39180',
 			local: true,
-			pid: 8389,
+			pid: 8388,
 			http: {
 				url: 'http://127.0.0.1:39180/',
 				status: 502,
