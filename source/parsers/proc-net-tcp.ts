@@ -91,8 +91,9 @@ export function parseProcNetTcp(
 	const sockets: ProcSocket[] = [];
 	for (const raw of text.split('\n')) {
 		const fields = raw.trim().split(/\s+/);
-		// Sl local rem st tx:rx tr:when retrnsmt uid timeout inode
-		if (fields.length < 10 || !/^\d+:$/.test(fields[0]!)) {
+		// Sl local rem st tx:rx tr:when retrnsmt uid timeout inode (uid and inode may be cut off:
+		// such a socket keeps its address, port and state, with uid -1 and inode 0).
+		if (fields.length < 4 || !/^\d+:$/.test(fields[0]!)) {
 			continue;
 		}
 
@@ -113,8 +114,8 @@ export function parseProcNetTcp(
 			port,
 			family: (addressHex ?? '').length === 32 ? 6 : 4,
 			state,
-			uid: Number(fields[7]),
-			inode: Number(fields[9]),
+			uid: fields[7] === undefined ? -1 : Number(fields[7]),
+			inode: fields[9] === undefined ? 0 : Number(fields[9]),
 			line: raw.trim(),
 		});
 	}
