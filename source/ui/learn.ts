@@ -1,8 +1,6 @@
 /** Learn mode texts that depend on measurements: how the TCP handshake went, in plain words. */
+import {hostPort as where} from '../checks/outcomes.js';
 import type {AddressProbe, ProbeFacts} from '../tree/facts.js';
-
-const where = (address: string, port: number) =>
-	address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 
 export function handshakeLine(probe: AddressProbe, port: number): string {
 	const at = where(probe.address, port);
