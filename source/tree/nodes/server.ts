@@ -34,7 +34,8 @@ export const serverChecks: readonly CheckNode[] = [
 		title: 'Who listens on this host',
 		why: 'A refusal from this host means no socket took the connection. The list of listening sockets says which program listens on which address and port.',
 		read: "0.0.0.0:P takes every IPv4 address; [::]:P IPv6 only (v6only); *:P both; 127.0.0.1 or [::1] this host only; a specific address only that address. Without root, the owners of other users' sockets are hidden (the command to see them is shown).",
-		after: ['probe', 'local'],
+		// The server steps pick their commands by environment facts (systemd or not, root or not).
+		after: ['environment', 'probe', 'local'],
 		when: facts =>
 			facts.local?.isLocal === true
 				? true
