@@ -1,4 +1,4 @@
-import {hostPort} from './outcomes.js';
+import {hostPort} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 /** Some addresses of the name accept and others do not: clients that dial only the first one fail. */

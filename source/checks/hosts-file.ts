@@ -1,5 +1,5 @@
 import {parseHostsFile} from '../parsers/hosts.js';
-import {hostPort, isLoopback} from './outcomes.js';
+import {hostPort, isLoopback} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 const localNames = new Set([

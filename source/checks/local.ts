@@ -1,5 +1,5 @@
 import net from 'node:net';
-import {isLoopback} from './outcomes.js';
+import {isLoopback} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 const normalise = (address: string) =>

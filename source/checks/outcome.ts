@@ -1,5 +1,5 @@
 import type {Finding} from '../tree/types.js';
-import {hostPort} from './outcomes.js';
+import {hostPort} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 /** Turn the first address's outcome into what it means: refused, dropped (filtered) or undeliverable. */

@@ -32,18 +32,3 @@ export function outcomeOf(code: string): Outcome {
 		}
 	}
 }
-
-/** "[::1]:80" or "127.0.0.1:80". */
-export function hostPort(address: string, port: number): string {
-	return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-/** Is this address on loopback (127.0.0.0/8, ::1, ::ffff:127.x)? */
-export function isLoopback(address: string): boolean {
-	const plain = address.toLowerCase().replace(/%.*/, '');
-	return (
-		plain.startsWith('127.') ||
-		plain === '::1' ||
-		plain.startsWith('::ffff:127.')
-	);
-}

@@ -1,5 +1,6 @@
 import type {AddressProbe} from '../tree/facts.js';
-import {hostPort, outcomeOf} from './outcomes.js';
+import {outcomeOf} from './outcomes.js';
+import {hostPort} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 const describe = (probe: AddressProbe) => {

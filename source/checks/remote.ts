@@ -1,4 +1,4 @@
-import {hostPort} from './outcomes.js';
+import {hostPort} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 /** A remote host refused: what that proves, what it cannot, and what to run on the server. */

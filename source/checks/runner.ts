@@ -1,5 +1,5 @@
 import {execa} from 'execa';
-import {sanitize, shellQuote} from './sanitize.js';
+import {sanitize, shellQuote} from '../text/sanitize.js';
 import type {CommandSpec, RunOptions, RunResult, Runner} from './types.js';
 
 const defaultTimeoutMs = 5000;

@@ -24,20 +24,6 @@ export function parseProcNetTcpListeners(
 	return listeners;
 }
 
-/** 127.0.0.0/8, ::1 and ::ffff:127.x: reachable only from inside the same namespace. */
-export function isLoopback(address: string): boolean {
-	return (
-		address.startsWith('127.') ||
-		address === '::1' ||
-		address.startsWith('::ffff:127.')
-	);
-}
-
-/** 0.0.0.0 and :: accept on every address of the namespace. */
-export function isWildcard(address: string): boolean {
-	return address === '0.0.0.0' || address === '::' || address === '';
-}
-
 /** "127.0.0.1:8080", "[::]:8080". */
 export function formatListener(listener: NetnsListener): string {
 	return listener.family === 6

@@ -1,3 +1,5 @@
+import {sameAddress} from '../net/address.js';
+
 export type HostsEntry = {
 	readonly line: number;
 	readonly address: string;
@@ -37,11 +39,5 @@ export function hostsLineFor(
 	const name = host.toLowerCase().replace(/\.$/, '');
 	return entries.find(
 		entry => entry.names.includes(name) && sameAddress(entry.address, address),
-	);
-}
-
-function sameAddress(a: string, b: string): boolean {
-	return (
-		a.toLowerCase().replace(/%.*/, '') === b.toLowerCase().replace(/%.*/, '')
 	);
 }

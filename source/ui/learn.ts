@@ -1,5 +1,5 @@
 /** Learn mode texts that depend on measurements: how the TCP handshake went, in plain words. */
-import {hostPort as where} from '../checks/outcomes.js';
+import {hostPort as where} from '../net/address.js';
 import type {AddressProbe, ProbeFacts} from '../tree/facts.js';
 
 export function handshakeLine(probe: AddressProbe, port: number): string {

@@ -12,7 +12,7 @@ import type {
 	NetworkInterface,
 	RunResult,
 } from '../../source/checks/types.js';
-import {shellQuote} from '../../source/checks/sanitize.js';
+import {shellQuote} from '../../source/text/sanitize.js';
 
 export type FakeCommand = {
 	/** Matches "file arg1 arg2" (the argv joined by spaces). */

@@ -1,11 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {expect, test} from 'vitest';
-import {
-	formatListener,
-	isLoopback,
-	isWildcard,
-	parseProcNetTcpListeners,
-} from '../../source/parsers/docker-netns.js';
+import {formatListener, parseProcNetTcpListeners} from '../../source/parsers/docker-netns.js';
+import {isLoopback, isWildcard} from '../../source/net/address.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/docker/${name}`, import.meta.url), 'utf8');

@@ -3,9 +3,10 @@ The container chain, as pure functions: host port → publishing (docker-proxy o
 port → the app's bind inside the container's network namespace. No I/O here: the checks read, these
 decide (and build the findings and fixes, for this container).
 */
-import {shellQuote} from '../sanitize.js';
+import {shellQuote} from '../../text/sanitize.js';
 import {formatBinding} from '../../parsers/docker-inspect.js';
-import {formatListener, isLoopback} from '../../parsers/docker-netns.js';
+import {formatListener} from '../../parsers/docker-netns.js';
+import {isLoopback} from '../../net/address.js';
 import type {
 	AddressProbe,
 	ContainerFacts,

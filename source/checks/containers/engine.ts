@@ -1,4 +1,4 @@
-import {shellQuote} from '../sanitize.js';
+import {shellQuote} from '../../text/sanitize.js';
 import type {CheckContext, CheckRun, Io} from '../types.js';
 import {
 	formatBinding,

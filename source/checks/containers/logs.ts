@@ -1,4 +1,4 @@
-import {shellQuote} from '../sanitize.js';
+import {shellQuote} from '../../text/sanitize.js';
 import type {CheckRun} from '../types.js';
 import {formatBinding} from '../../parsers/docker-inspect.js';
 import {parseDockerError, parseDockerLogs} from '../../parsers/docker-logs.js';

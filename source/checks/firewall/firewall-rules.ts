@@ -5,7 +5,7 @@ decided. A reject or drop is confirmed by the rule's counters across one more co
 */
 import type {AddressProbe, FirewallFacts} from '../../tree/facts.js';
 import type {Finding} from '../../tree/types.js';
-import {hostPort} from '../outcomes.js';
+import {hostPort} from '../../net/address.js';
 import type {CheckContext, CheckRun} from '../types.js';
 import {
 	decide,

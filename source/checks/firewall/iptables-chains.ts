@@ -4,7 +4,7 @@ import type {
 	IptablesRuleset,
 	RuleOption,
 } from '../../parsers/iptables-save.js';
-import {inPrefix, inRange} from './address.js';
+import {inPrefix, inRange} from '../../net/address.js';
 import {
 	fromBoolean,
 	interfaceMatches,

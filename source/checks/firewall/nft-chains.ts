@@ -1,7 +1,7 @@
 /** Native nftables tables (nft -j list ruleset) as base chains of evaluated steps, for one packet. */
 import type {Counters} from '../../parsers/iptables-save.js';
 import type {NftChain, NftRule, NftRuleset} from '../../parsers/nft-json.js';
-import {inPrefix, inRange} from './address.js';
+import {inPrefix, inRange} from '../../net/address.js';
 import {
 	fromBoolean,
 	not,

@@ -5,7 +5,7 @@ import {
 	type UfwRule,
 } from '../../parsers/ufw.js';
 import type {CheckContext} from '../types.js';
-import {inPrefix} from './address.js';
+import {inPrefix} from '../../net/address.js';
 
 export type UfwMatch = {
 	readonly rule?: {readonly number: number; readonly text: string};

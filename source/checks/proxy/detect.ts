@@ -1,5 +1,5 @@
 import type {ProxyKind, UpstreamFacts} from '../../tree/facts.js';
-import {hostPort} from '../outcomes.js';
+import {hostPort} from '../../net/address.js';
 import type {CheckContext, CheckRun} from '../types.js';
 import {
 	isGatewayError,

@@ -1,5 +1,5 @@
 import {parseSsListeners} from '../../parsers/ss.js';
-import {hostPort} from '../outcomes.js';
+import {hostPort} from '../../net/address.js';
 import type {CheckContext} from '../types.js';
 
 export type PortListener = {

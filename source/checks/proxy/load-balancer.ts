@@ -1,6 +1,6 @@
 import type {ProxyKind} from '../../tree/facts.js';
 import type {Finding, Fix} from '../../tree/types.js';
-import {hostPort} from '../outcomes.js';
+import {hostPort} from '../../net/address.js';
 import type {CheckRun} from '../types.js';
 import {isGatewayError, proxyLabels, statusLine} from './kinds.js';
 

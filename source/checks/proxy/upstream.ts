@@ -14,7 +14,8 @@ import {
 } from '../../parsers/nginx.js';
 import type {UpstreamProbe} from '../../tree/facts.js';
 import type {CheckResult, Finding, Fix, Outcome} from '../../tree/types.js';
-import {hostPort, isLoopback, outcomeOf} from '../outcomes.js';
+import {outcomeOf} from '../outcomes.js';
+import {hostPort, isLoopback} from '../../net/address.js';
 import type {CheckContext, CheckRun} from '../types.js';
 import {isGatewayError, proxyLabels, statusLine} from './kinds.js';
 import {describeListener, listenersOnPort} from './listening.js';

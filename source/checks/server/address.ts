@@ -1,62 +1,20 @@
-import type {Family, Listener} from '../../tree/facts.js';
-import {hostPort, isLoopback} from '../outcomes.js';
+import type {Listener} from '../../tree/facts.js';
+import {
+	familyOf,
+	hostPort,
+	isLoopback,
+	plainAddress,
+	sameAddress,
+	unmapped,
+} from '../../net/address.js';
 
-/** Lower case, scope id removed, "::ffff:1.2.3.4" kept as is. */
-export function plainAddress(address: string): string {
-	return address.toLowerCase().replace(/%.*/, '');
-}
-
-/** "::ffff:127.0.0.1" → "127.0.0.1"; other addresses unchanged. */
-export function unmapped(address: string): string {
-	return plainAddress(address).replace(/^::ffff:((?:\d+\.){3}\d+)$/, '$1');
-}
-
-export function familyOf(address: string): Family {
-	return unmapped(address).includes(':') ? 6 : 4;
-}
-
-/** Full 8-group form of an IPv6 address ("::1" → "0:0:0:0:0:0:0:1"), or undefined. */
-export function expandIpv6(address: string): string | undefined {
-	let text = plainAddress(address);
-	const v4 = /((?:\d+\.){3}\d+)$/.exec(text);
-	if (v4) {
-		const bytes = v4[1]!.split('.').map(Number);
-		text = `${text.slice(0, -v4[1]!.length)}${((bytes[0]! << 8) | bytes[1]!).toString(16)}:${((bytes[2]! << 8) | bytes[3]!).toString(16)}`;
-	}
-
-	const halves = text.split('::');
-	if (halves.length > 2) {
-		return undefined;
-	}
-
-	const head = halves[0] ? halves[0].split(':') : [];
-	const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-	const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-	const groups = [...head, ...Array.from({length: fill}, () => '0'), ...tail];
-	if (groups.length !== 8 || groups.some(g => !/^[\da-f]{1,4}$/.test(g))) {
-		return undefined;
-	}
-
-	return groups.map(g => Number.parseInt(g, 16).toString(16)).join(':');
-}
-
-export function isWildcard(address: string): boolean {
-	const plain = plainAddress(address);
-	return plain === '0.0.0.0' || plain === '::' || plain === '*';
-}
-
-/** Same address, ignoring case, scope ids and the v4-mapped form. */
-export function sameAddress(a: string, b: string): boolean {
-	const left = unmapped(a);
-	const right = unmapped(b);
-	if (left === right) {
-		return true;
-	}
-
-	// Other IPv6 spellings ("0:0::1" vs "::1").
-	const expanded = expandIpv6(left);
-	return expanded !== undefined && expanded === expandIpv6(right);
-}
+export {
+	familyOf,
+	isWildcard,
+	plainAddress,
+	sameAddress,
+	unmapped,
+} from '../../net/address.js';
 
 /**
 Would a connection to `address` reach this listener? "0.0.0.0" takes every IPv4 address; "::" every

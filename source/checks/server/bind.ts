@@ -12,7 +12,7 @@ import {
 	type ServiceDef,
 } from '../../tree/services.js';
 import type {Confidence, Finding, Fix} from '../../tree/types.js';
-import {hostPort, isLoopback} from '../outcomes.js';
+import {hostPort, isLoopback} from '../../net/address.js';
 import type {CheckRun} from '../types.js';
 import {readProcess} from '../proxy/process.js';
 import {

@@ -1,7 +1,7 @@
 import type {ConfigLine, Facts, ServiceConfigFacts} from '../../tree/facts.js';
 import type {ServiceDef} from '../../tree/services.js';
 import type {Fix} from '../../tree/types.js';
-import {hostPort} from '../outcomes.js';
+import {hostPort} from '../../net/address.js';
 
 const findConfig: Readonly<Record<string, string>> = {
 	postgresql:
