@@ -26,6 +26,7 @@ export const hostileStrings: readonly string[] = [
 	`"; /usr/bin/touch ${marker}; "`,
 	`-rf $(/usr/bin/touch ${marker})`,
 	`with space > ${marker}`,
+	// eslint-disable-next-line no-template-curly-in-string -- the payload is shell text, not a template
 	`\${IFS}$(/usr/bin/touch${'${IFS}'}${marker})`,
 	'--help',
 	'*',
