@@ -17,3 +17,25 @@ export function shellQuote(arguments_: readonly string[]): string {
 		)
 		.join(' ');
 }
+
+/**
+For the screen and the reports: control characters (escape, bell, C1, DEL, and any that survived)
+become visible `\xNN` text, so nothing from the system can drive the terminal. Newlines and tabs
+are kept unless `oneLine` (then they become `\n` and spaces).
+*/
+export function visible(
+	text: string,
+	options: {oneLine?: boolean} = {},
+): string {
+	const shown = text.replaceAll(
+		/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g,
+		character =>
+			`\\x${character.codePointAt(0)!.toString(16).padStart(2, '0')}`,
+	);
+	return options.oneLine
+		? shown
+				.replaceAll('\r', '\\r')
+				.replaceAll('\n', '\\n')
+				.replaceAll('\t', ' ')
+		: shown;
+}
