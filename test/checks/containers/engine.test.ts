@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {containerEngine} from '../../../source/checks/containers/engine.js';
+import {containerEngineCheck} from '../../../source/checks/containers/engine.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
 
@@ -40,7 +40,7 @@ describe('container-engine', () => {
 			env: {DOCKER_HOST: 'unix:///tmp/x/docker.sock'},
 			commands: [ps, inspect],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toBe(
 			'docker (DOCKER_HOST=unix:///tmp/x/docker.sock): 7 containers, 6 running',
@@ -74,7 +74,7 @@ describe('container-engine', () => {
 			dirs: {'/var/run': ['docker.sock']},
 			commands: [ps, inspect],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.facts?.containers).toMatchObject({
 			engine: 'docker',
 			socket: '/var/run/docker.sock',
@@ -87,7 +87,7 @@ describe('container-engine', () => {
 			dirs: {'/var/run': ['docker.sock']},
 			commands: [{match: 'docker ps -a -q --no-trunc', stdout: ''}],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.facts?.containers).toMatchObject({
 			readable: true,
@@ -108,7 +108,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toContain('not root and not in the docker group');
 		expect(result.detail).toContain('sudo docker ps -a');
@@ -130,7 +130,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toContain('does not answer');
 		expect(result.facts?.containers).toMatchObject({
@@ -144,7 +144,7 @@ describe('container-engine', () => {
 			dirs: {'/var/run': ['docker.sock']},
 			commands: [{match: 'docker ps -a -q --no-trunc', timedOut: true}],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.facts?.containers).toMatchObject({
 			readable: false,
@@ -163,7 +163,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(io.calls[0]).toBe(
 			'docker -H unix:///run/podman/podman.sock ps -a -q --no-trunc',
 		);
@@ -188,7 +188,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(io.calls).toHaveLength(2);
 		expect(result.facts?.containers).toMatchObject({
 			engine: 'podman',
@@ -199,7 +199,7 @@ describe('container-engine', () => {
 
 	test('no engine at all: passed, nothing to blame', async () => {
 		const {ctx, io} = context({});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(io.calls).toEqual([
 			'docker ps -a -q --no-trunc',
 			'podman ps -a -q --no-trunc',
@@ -227,7 +227,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toContain(
 			'the docker CLI is installed, but no engine runs here (no /var/run/docker.sock), no podman CLI',
@@ -245,7 +245,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.facts?.containers).toMatchObject({
 			problem: 'not-running',
@@ -255,7 +255,7 @@ describe('container-engine', () => {
 
 	test('a socket but no CLI to read it: unknown', async () => {
 		const {ctx} = context({dirs: {'/var/run': ['docker.sock']}});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toContain('neither the docker nor the podman CLI');
 	});
@@ -268,7 +268,7 @@ describe('container-engine', () => {
 				{match: /^docker inspect /, exitCode: 1, stderr: 'Error: boom\n'},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.facts?.containers?.readable).toBe(false);
 	});
@@ -287,7 +287,7 @@ test('an empty podman does not hide a docker engine that could not be read', asy
 			{match: 'podman ps -a -q --no-trunc', stdout: ''},
 		],
 	});
-	const result = await containerEngine(ctx);
+	const result = await containerEngineCheck(ctx);
 	expect(result.status).toBe('unknown');
 	expect(result.facts?.containers).toMatchObject({
 		engine: 'docker',
