@@ -1,3 +1,8 @@
+/*
+The container-engine measure: which engines it tries, in which order, with which commands, fed the
+real CLI output captured in test/fixtures/docker (a fake runner stands in for the programs, as the
+measure is all I/O). The judge alone, on recorded observations: engine-judge.test.ts.
+*/
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {containerEngineCheck} from '../../../source/checks/containers/engine.js';
