@@ -30,6 +30,11 @@ function role(name: string | undefined): string {
 		return ': the host side of the mapping';
 	}
 
+	// With --userland-proxy=false dockerd only reserves the port; its DNAT rule takes the connection first.
+	if (name === 'dockerd') {
+		return ': dockerd only reserves the port (no docker-proxy); its NAT rule forwards connections to the container';
+	}
+
 	return name === 'conmon' || name === 'rootlessport'
 		? ': podman holds the port; NAT rules (or rootlessport) forward it'
 		: '';

@@ -430,6 +430,27 @@ describe('the host side, from the listeners step', () => {
 		);
 	});
 
+	test('dockerd itself on the host port (userland-proxy off): it only reserves it, NAT forwards', async () => {
+		const {ctx} = context(18_081, {
+			inside: [['localonly', loopbackTables]],
+		});
+		const facts = {
+			...ctx.facts,
+			listeners: listeners([
+				{
+					address: '127.0.0.1',
+					port: 18_081,
+					family: 4,
+					process: {name: 'dockerd', pid: 4964},
+				},
+			]),
+		};
+		const result = runPort({...ctx, facts});
+		expect(result.findings?.[0]?.evidence).toContain(
+			'host: dockerd (pid 4964) listens on 127.0.0.1:18081: dockerd only reserves the port (no docker-proxy); its NAT rule forwards connections to the container',
+		);
+	});
+
 	test('nothing on the host port while a running container publishes it: NAT rules', async () => {
 		const {ctx} = context(18_081, {
 			inside: [['localonly', loopbackTables]],
