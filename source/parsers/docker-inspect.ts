@@ -1,3 +1,4 @@
+import {parseAddress} from '../net/address.js';
 import type {ContainerInfo, ContainerPortBinding} from '../tree/facts.js';
 
 type Json = Record<string, unknown>;
@@ -34,14 +35,21 @@ function parseBindings(value: unknown): ContainerPortBinding[] {
 		for (const entry of list) {
 			const host = object(entry);
 			const hostPort = Number.parseInt(string(host['HostPort']), 10);
-			if (!Number.isInteger(hostPort) || hostPort <= 0) {
+			const hostIp = string(host['HostIp']);
+			// The engine only ever writes an address here: anything else is not a mapping to show or copy.
+			if (
+				!Number.isInteger(hostPort) ||
+				hostPort <= 0 ||
+				hostPort > 65_535 ||
+				(hostIp !== '' && !parseAddress(hostIp))
+			) {
 				continue;
 			}
 
 			bindings.push({
 				containerPort: container.port,
 				protocol: container.protocol,
-				hostIp: string(host['HostIp']),
+				hostIp,
 				hostPort,
 			});
 		}
