@@ -111,7 +111,8 @@ describe('server causes on a real host (namespace with its own address)', () => 
 				e.startsWith(`connect ${ns.address!}:5432: refused (ECONNREFUSED)`),
 			),
 		).toBe(true);
-		expect(cause.fixes.map(f => f.command)).toContain('sudo ss -ltnp');
+		// Run as root here: no sudo in front (issue 12 item 6; was 'sudo ss -ltnp').
+		expect(cause.fixes.map(f => f.command)).toContain('ss -ltnp');
 		// Without systemd the service step says so and looks at processes and log files.
 		expect(step('service-state')?.output?.join('\n')).toMatch(
 			/no systemd here/,

@@ -1,11 +1,19 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {
-	configFromCommandLine,
-	effectiveConfig,
-	parseCommandLineConfig,
-	parseServiceConfig,
-} from '../../source/parsers/service-config.js';
+import {effectiveConfig} from '../../source/parsers/service-config.js';
+import {serviceById} from '../../source/services/index.js';
+
+/** Each service module's syntax, by service id (the config readers live in source/services/). */
+const syntaxOf = (id: string) => serviceById(id)!.syntax!;
+const parseServiceConfig = (id: string, text: string, file: string) =>
+	syntaxOf(id).parse(text, file);
+const parseCommandLineConfig = (
+	id: string,
+	argv: readonly string[],
+	file: string,
+) => syntaxOf(id).commandLine(argv, file);
+const configFromCommandLine = (id: string, argv: readonly string[]) =>
+	syntaxOf(id).configFiles(argv);
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');

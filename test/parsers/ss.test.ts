@@ -156,3 +156,34 @@ describe('other real captures', () => {
 		});
 	});
 });
+
+describe('process names ss prints raw (fixtures/ss/hostile-names-htlnpe.txt, real ss output)', () => {
+	const {listeners, unparsed} = parseSsListeners(
+		fixture('hostile-names-htlnpe.txt'),
+	);
+	const at = (port: number) => listeners.find(l => l.port === port);
+
+	test('a name with a double quote keeps its owner (not "owner hidden")', () => {
+		expect(unparsed).toEqual([]);
+		expect(at(47_124)?.process).toEqual({name: 'na"me', pid: 1371});
+	});
+
+	test('a name that imitates a pid entry cannot fake the pid', () => {
+		expect(at(47_125)?.processes).toEqual([{name: 'x",pid=1,fd=1', pid: 1373}]);
+	});
+
+	test('a name with spaces and "ino:" cannot fake the inode', () => {
+		expect(at(47_126)?.process?.name).toBe('a b ino:7');
+		expect(at(47_126)?.inode).toBe(137_465);
+	});
+});
+
+describe('ss output that is not ss output', () => {
+	test('binary junk: every line is unparsed, none becomes a listener', () => {
+		const junk =
+			'\u0000\u0001LISTEN\u00FF\u00FE\n\u0089PNG\r\n\u001A\n%%%% ::: 0.0.0.0:*\n';
+		const {listeners, unparsed} = parseSsListeners(junk);
+		expect(listeners).toEqual([]);
+		expect(unparsed.length).toBeGreaterThan(0);
+	});
+});

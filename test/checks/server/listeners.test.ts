@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {listeners} from '../../../source/checks/server/listeners.js';
+import {listeners} from '../../../source/checks/server/listeners/index.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
 
@@ -108,9 +108,10 @@ describe('listeners', () => {
 		const {status, detail, command} = await result;
 		expect(status).toBe('unknown');
 		expect(detail).toBe(
-			'the listeners could not be read: ss is not installed (package iproute2); /proc/net/tcp cannot be read (ENOENT); lsof is not installed. Check by hand: sudo ss -ltnp',
+			'the listeners could not be read: ss is not installed (package iproute2); /proc/net/tcp cannot be read (ENOENT); lsof is not installed. Check by hand: ss -ltnp',
 		);
-		expect(command).toBe('sudo ss -ltnp');
+		// Root (the fake Io's uid 0): no sudo in front.
+		expect(command).toBe('ss -ltnp');
 	});
 
 	test("not root: other users' owners hidden, and the output says how to see them", async () => {
