@@ -137,3 +137,33 @@ describe('listeners', () => {
 		});
 	});
 });
+
+describe('listeners: unreadable ss output (issue 15 item 8)', () => {
+	test('binary junk from ss: /proc/net/tcp is read instead, and the inventory says it was read in part', async () => {
+		const {result} = run({
+			commands: [
+				{
+					match: 'ss -Htlnpe',
+					stdout:
+						'\u0000\u0001\u00FE junk\n\u0089PNG\r\n\u001A\nLISTEN garbage\n',
+				},
+				{match: /^find \/proc -mindepth 3/, stdout: ''},
+			],
+			files: {
+				'/proc/net/tcp': fixture('proc/mixed-net-tcp.txt'),
+				'/proc/net/tcp6': fixture('proc/mixed-net-tcp6.txt'),
+			},
+		});
+		const {status, facts, detail, output} = await result;
+		expect(status).toBe('passed');
+		expect(facts?.listeners?.source).toBe('proc');
+		expect(facts?.listeners?.listeners.length).toBeGreaterThan(0);
+		expect(facts?.listeners?.unreadable).toEqual([
+			'ss -Htlnpe: 4 lines of its output could not be read',
+		]);
+		expect(detail).toMatch(/read in part only .*less certain/);
+		expect(output?.[0]).toBe(
+			'(ss -Htlnpe: 4 lines of its output could not be read: used proc instead)',
+		);
+	});
+});
