@@ -48,13 +48,17 @@ export const redis: ServiceModule = {
 		},
 		bindEdit: (address, _port, kept) => `bind ${[...kept, address].join(' ')}`,
 		setPort: port => `port ${port}`,
+		findConfig:
+			'the redis.conf it was started with (where: redis-cli -p PORT INFO server | grep config_file)',
 	},
 	restart({systemd, root, config}) {
 		if (systemd) {
 			return systemctl(root, 'restart', 'redis-server');
 		}
 
-		const file = config?.files[0] ?? '/etc/redis/redis.conf';
-		return `redis-cli shutdown; ${shellQuote(['redis-server', file])} &`;
+		const file = config?.files[0];
+		return file
+			? `redis-cli shutdown; ${shellQuote(['redis-server', file])} &`
+			: 'redis-cli shutdown, then start redis-server with its config file';
 	},
 };

@@ -51,6 +51,8 @@ export function bindFixes(
 		readonly config: ServiceConfigFacts | undefined;
 		/** The line that sets where it listens now. */
 		readonly bindLine: ConfigLine | undefined;
+		/** Where it listens now, when no config line can say (its config file is not known). */
+		readonly listening?: readonly string[];
 	},
 	to: {readonly address: string; readonly port: number},
 	host: HostKind,
@@ -67,7 +69,7 @@ export function bindFixes(
 	}
 
 	const kept = safeTokens(
-		bindLine?.addresses ?? service.defaultAddresses,
+		bindLine?.addresses ?? read.listening ?? service.defaultAddresses,
 	).filter(a => a !== address);
 	const edit = service.syntax.bindEdit(address, port, kept);
 	const restart = {

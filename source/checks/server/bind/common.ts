@@ -33,6 +33,31 @@ export function configFor(
 	);
 }
 
+/**
+A config read from the distribution's default path (the command line named none) may not be the
+one the running server read: when it sets a port the server does not listen on, it is not used,
+and the evidence says why. Undefined: nothing speaks against it.
+*/
+export function notInUse(
+	config: ServiceConfigFacts,
+	service: ServiceModule | undefined,
+	listeners: readonly Listener[],
+): string | undefined {
+	const named = config.argv
+		? (service?.syntax?.configFiles(config.argv).files ?? [])
+		: [];
+	if (
+		named.length > 0 ||
+		config.port === undefined ||
+		listeners.some(l => l.port === config.port)
+	) {
+		return undefined;
+	}
+
+	const owner = listeners.find(l => l.process)?.process?.name ?? 'the server';
+	return `${config.files[0] ?? 'its default config'} says port ${config.port}, but ${owner} listens on ${[...new Set(listeners.map(l => l.port))].join(', ')}: it did not read that file (its command line names no config file), so the file it runs with is not known`;
+}
+
 /** A config line as evidence: "file:line: text". */
 export function quote(line: ConfigLine): string {
 	if (line.line === 0) {

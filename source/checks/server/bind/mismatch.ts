@@ -24,6 +24,7 @@ import {bindFixes} from '../fixes.js';
 import {
 	configFor,
 	hostKind,
+	notInUse,
 	ownerName,
 	probeLine,
 	quote,
@@ -73,6 +74,8 @@ type Scene = {
 	readonly where: string;
 	readonly evidence: readonly string[];
 	readonly argv: readonly string[];
+	/** Where it listens now, when its config file is not known. */
+	readonly listening?: readonly string[];
 };
 
 /** The fixes that make the server listen on `listenOn`: a dev server's flag, the service's config edit, or in general. */
@@ -245,7 +248,9 @@ export function judgeListenersOnPort(
 
 	const owner = onPort.find(l => l.process) ?? onPort[0]!;
 	const service = serviceOf(owner, port);
-	const config = configFor(input.facts, owner, service);
+	const read = configFor(input.facts, owner, service);
+	const unused = read ? notInUse(read, service, onPort) : undefined;
+	const config = unused ? undefined : read;
 	const partial = {
 		input,
 		inventory,
@@ -256,6 +261,9 @@ export function judgeListenersOnPort(
 		bindLine: bindLineOf(config, port),
 		address: unmapped(unanswered[0]!.address),
 		argv,
+		...(unused
+			? {listening: onPort.map(l => plainAddress(unmapped(l.address)))}
+			: {}),
 	};
 	const {quoted, rest} = configEvidence(partial);
 	const scene: Scene = {
@@ -266,6 +274,7 @@ export function judgeListenersOnPort(
 			...quoted,
 			...unanswered.map(p => probeLine(p, port)),
 			...rest,
+			...(unused ? [unused] : []),
 		],
 	};
 	const finding =
