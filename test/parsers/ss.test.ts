@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {parseSsListeners, splitSsAddress} from '../../source/parsers/ss.js';
 
@@ -185,5 +186,57 @@ describe('ss output that is not ss output', () => {
 		const {listeners, unparsed} = parseSsListeners(junk);
 		expect(listeners).toEqual([]);
 		expect(unparsed.length).toBeGreaterThan(0);
+	});
+});
+
+const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
+const runs = Number(process.env['FC_RUNS'] ?? 4000);
+
+/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
+function damaged(text: string): fc.Arbitrary<string> {
+	return fc
+		.array(
+			fc.tuple(
+				fc.nat(),
+				fc.nat({max: 40}),
+				fc.string({unit: 'binary', maxLength: 12}),
+			),
+			{maxLength: 8},
+		)
+		.map(edits =>
+			edits.reduce((result, [at, cut, insert]) => {
+				const index = at % (result.length + 1);
+				return result.slice(0, index) + insert + result.slice(index + cut);
+			}, text),
+		);
+}
+
+/** Random text, or one of the captures damaged. */
+function inputs(captures: readonly string[]): fc.Arbitrary<string> {
+	return fc.oneof(
+		fc.string({unit: 'binary', maxLength: 400}),
+		...captures.map(capture => damaged(capture)),
+	);
+}
+
+describe('fuzz', () => {
+	test(`property: random and damaged ss output never throws, every listener has a port (${runs} cases, seed ${seed})`, () => {
+		const captures = [
+			fixture('mixed-root-htlnpe.txt'),
+			fixture('mixed-nobody-htlnpe.txt'),
+			fixture('hostile-names-htlnpe.txt'),
+		];
+		fc.assert(
+			fc.property(inputs(captures), text => {
+				const {listeners, unparsed} = parseSsListeners(text);
+				expect(listeners.length + unparsed.length).toBeLessThanOrEqual(
+					text.split('\n').length,
+				);
+				for (const listener of listeners) {
+					expect(Number.isInteger(listener.port)).toBe(true);
+				}
+			}),
+			{numRuns: runs, seed},
+		);
 	});
 });
