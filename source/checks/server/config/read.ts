@@ -12,9 +12,11 @@ const maxFiles = 60;
 
 type Loaded = {files: string[]; lines: ConfigLine[]; problems: string[]};
 
-function unreadable(path: string, code: string): string {
+function unreadable(path: string, code: string, root: boolean): string {
 	if (code === 'EACCES') {
-		return `${path}: permission denied (not root); read it with: sudo cat ${shellQuote([path])}`;
+		return root
+			? `${path}: permission denied`
+			: `${path}: permission denied (not root); read it with: sudo cat ${shellQuote([path])}`;
 	}
 
 	return `${path}: ${code === 'ENOENT' ? 'no such file' : code}`;
@@ -38,7 +40,7 @@ async function loadFiles(
 		const file = await io.readFile(path);
 		if (!file.ok) {
 			if (required) {
-				loaded.problems.push(unreadable(path, file.code));
+				loaded.problems.push(unreadable(path, file.code, io.uid === 0));
 			}
 
 			return;

@@ -8,6 +8,8 @@ import {
 } from '../../../services/index.js';
 import type {CheckResult, Finding} from '../../../tree/types.js';
 import type {JudgeInput} from '../../define.js';
+import {asRoot} from '../../../services/command.js';
+import {shellQuote} from '../../../text/sanitize.js';
 import {restartCommand} from '../fixes.js';
 import type {Running} from '../processes.js';
 import {logEvidence, logFailedFinding, unitFailedFinding} from './explain.js';
@@ -44,7 +46,7 @@ function judgeUnit(
 	const root = input.uid === 0;
 	if (unit.show.failed) {
 		verdict.blind.push(
-			`systemctl show ${unit.unit} ${unit.show.failed}: run by hand: systemctl status ${unit.unit}`,
+			`systemctl show ${unit.unit} ${unit.show.failed}: run by hand: ${shellQuote(['systemctl', 'status', unit.unit])}`,
 		);
 		return;
 	}
@@ -144,9 +146,10 @@ function judgeLogs(
 		return;
 	}
 
+	const root = input.uid === 0;
 	for (const {path, code} of logs.unreadable) {
 		verdict.blind.push(
-			`${path} cannot be read (${code}${input.uid === 0 ? '' : ': not root'}): run by hand: sudo tail -n 50 ${path}`,
+			`${path} cannot be read (${code}${root ? '' : ': not root'}): run by hand: ${asRoot(root, ['tail', '-n', '50', path])}`,
 		);
 	}
 }
