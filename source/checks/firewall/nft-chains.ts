@@ -16,12 +16,7 @@ import {
 	type Step,
 	type Tri,
 } from './rules.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import {isObject, type Json} from '../../text/json.js';
 
 type Resolved =
 	| {kind: 'value'; value: string | number}
