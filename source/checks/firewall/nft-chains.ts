@@ -2,6 +2,7 @@
 import type {Counters} from '../../parsers/iptables-save.js';
 import type {NftChain, NftRule, NftRuleset} from '../../parsers/nft-json.js';
 import {inPrefix, inRange} from '../../net/address.js';
+import {isObject, type Json} from '../../text/json.js';
 import {
 	fromBoolean,
 	not,
@@ -16,7 +17,6 @@ import {
 	type Step,
 	type Tri,
 } from './rules.js';
-import {isObject, type Json} from '../../text/json.js';
 
 type Resolved =
 	| {kind: 'value'; value: string | number}
