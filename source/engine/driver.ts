@@ -105,7 +105,8 @@ export type Driver = {
 };
 
 type RunOneOptions = DriverOptions & {
-	readonly signal: AbortSignal;
+	/** The launch's own controller: aborted when the check outruns its limit. */
+	readonly controller: AbortController;
 	readonly dispatch: (event: EngineEvent) => void;
 };
 
@@ -116,7 +117,7 @@ async function runOne(
 	options: RunOneOptions,
 ): Promise<CheckResult> {
 	const {generation} = session;
-	const {dispatch, signal} = options;
+	const {dispatch, controller} = options;
 	const run = options.runs[node.id];
 	const limit = enforcedLimitMs(node, options.timeoutMs);
 	let timer: NodeJS.Timeout | undefined;
@@ -127,6 +128,7 @@ async function runOne(
 
 		const outrun = new Promise<never>((_resolve, reject) => {
 			timer = setTimeout(() => {
+				controller.abort();
 				reject(
 					new Error(`did not finish within ${Math.round(limit / 1000)} s`),
 				);
@@ -137,7 +139,7 @@ async function runOne(
 				target: session.target,
 				facts: factsOf(session),
 				answers: answersOf(session),
-				signal,
+				signal: controller.signal,
 				onCommand(command) {
 					dispatch({type: 'command', id: node.id, command, generation});
 				},
@@ -210,7 +212,7 @@ export function createDriver(options: DriverOptions): Driver {
 			const done = (async () => {
 				const result = await runOne(node, session, {
 					...options,
-					signal: controller.signal,
+					controller,
 					dispatch: guarded,
 				});
 				options.signal?.removeEventListener('abort', abort);

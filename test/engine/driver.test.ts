@@ -2,7 +2,7 @@
 The one driver and the ranking rules, on small trees with in-memory step implementations (no Io:
 the engine knows none). Each test can fail: it asserts the exact step results and order.
 */
-import {describe, expect, test} from 'vitest';
+import {describe, expect, test, vi} from 'vitest';
 import {
 	createDriver,
 	drive,
@@ -161,6 +161,39 @@ describe('the driver', () => {
 		expect(
 			undeclared(tree.checks[3]!, {status: 'passed', detail: 'ok'}, causes),
 		).toBeUndefined();
+	});
+
+	test('a check that outruns its enforced limit is aborted and ends unknown', async () => {
+		vi.useFakeTimers();
+		try {
+			let aborted = false;
+			const walking = drive(
+				startSession({...tree, checks: [tree.checks[0]!]}, target, {
+					interactive: false,
+				}),
+				{
+					timeoutMs: 1000,
+					runs: {
+						async probe({signal}) {
+							return new Promise(() => {
+								signal.addEventListener('abort', () => {
+									aborted = true;
+								});
+							});
+						},
+					},
+				},
+			);
+			await vi.advanceTimersByTimeAsync(enforcedLimitMs(tree.checks[0]!, 1000));
+			const session = await walking;
+			expect(aborted).toBe(true);
+			expect(session.steps['probe']?.result).toEqual({
+				status: 'unknown',
+				detail: 'could not tell: did not finish within 11 s',
+			});
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	test('the enforced limit is the node part plus the probe timeout plus room for commands', () => {
