@@ -1,4 +1,4 @@
-import {causeRegistry, isCauseId} from '../tree/causes.js';
+import {causeRegistry, isCauseId, type CauseEntry} from '../tree/causes.js';
 import type {ProbeFacts} from '../tree/facts.js';
 import {
 	confidences,
@@ -8,8 +8,18 @@ import {
 } from '../tree/types.js';
 import {factsOf, type Session} from './session.js';
 
-const baseRank = (id: string) =>
-	isCauseId(id) ? causeRegistry[id].rank : Number.MAX_SAFE_INTEGER;
+/** The base rate, or just ahead of the most common cause it refines (it says why that one holds). */
+function baseRank(id: string): number {
+	if (!isCauseId(id)) {
+		return Number.MAX_SAFE_INTEGER;
+	}
+
+	const entry: CauseEntry = causeRegistry[id];
+	return Math.min(
+		entry.rank,
+		...(entry.refines ?? []).map(refined => baseRank(refined) - 0.5),
+	);
+}
 
 const level = (confidence: Confidence) => confidences.indexOf(confidence);
 
@@ -69,7 +79,7 @@ check's, which looked closer at the service; evidence and fixes merged).
 Order: causes whose story fits the probe outcome first (a contradicting one is also lowered to
 "possible"); then by confidence; between equal confidences, the order the concluding check gave
 (a check lists what it judged most likely first), then the registry's base rate (most common
-first). Within one check, a finding's order key is never below that of the same-confidence
+first; a cause that refines another, like service-failed for no-listener, just ahead of it). Within one check, a finding's order key is never below that of the same-confidence
 finding the check listed before it, so the check's own judgement is kept.
 */
 export function rankFindings(session: Session): Finding[] {

@@ -8,6 +8,8 @@ Per cause:
   the concluding check itself gave.
 - `concludedBy`: the check ids that may conclude it. The driver turns a finding from any other
   check into an "unknown" step, and a tree test fails when a cause has no concluding check.
+- `refines`: the causes it explains (service-failed says WHY nothing listens). Between equal
+  confidences a refining cause leads what it refines, whatever their base rates.
 - `fits`: the probe outcomes its story fits. A cause whose story contradicts the probe (a reset
   when every probe timed out) never leads and is at most "possible".
 */
@@ -20,6 +22,8 @@ export type CauseEntry = {
 	/** What it means, for a junior admin: a few sentences. */
 	readonly explanation: string;
 	readonly concludedBy: readonly string[];
+	/** Cause ids this one explains (a tree test checks they exist). */
+	readonly refines?: readonly string[];
 	readonly fits: readonly Outcome[];
 };
 
@@ -41,7 +45,8 @@ export const causeRegistry = {
 		explanation:
 			'The service is up, on a different port than the one dialed: a default changed, a typo, a config file that says otherwise. Dial the port it listens on, or change its configured port.',
 		concludedBy: ['bind', 'container-port', 'container-logs'],
-		fits: ['refused'],
+		// Through docker-proxy a published port with nothing behind it accepts, then closes: open.
+		fits: ['refused', 'open'],
 	},
 	'loopback-only': {
 		rank: 3,
@@ -59,6 +64,7 @@ export const causeRegistry = {
 		explanation:
 			'Nothing listens because the program that should is not running. Its unit state, last exit code and log lines say why: a port already taken, a permission denied on a low port, an address that is not on this host, a crash on start. Fix what the log says, then start it again.',
 		concludedBy: ['service-state'],
+		refines: ['no-listener'],
 		fits: ['refused'],
 	},
 	'address-family-mismatch': {
@@ -77,6 +83,7 @@ export const causeRegistry = {
 		explanation:
 			'A container has its own network namespace. Unless its port is published (docker run -p HOST:CONTAINER, or ports: in compose), nothing on the host listens for it, and the host kernel refuses. EXPOSE in a Dockerfile only documents a port; it publishes nothing.',
 		concludedBy: ['container-port', 'container-logs'],
+		refines: ['no-listener'],
 		fits: ['refused'],
 	},
 	'container-loopback-bind': {
@@ -86,6 +93,7 @@ export const causeRegistry = {
 		explanation:
 			'Inside a container, 127.0.0.1 is the container\'s own loopback, not the host\'s. Docker forwards the published port to the container\'s bridge address, where nothing listens: docker-proxy accepts the client, fails to reach the app, and closes the connection (curl: "Empty reply" or "Connection reset"). Make the app listen on 0.0.0.0 inside the container.',
 		concludedBy: ['container-port', 'container-logs', 'container-by-hand'],
+		refines: ['no-listener', 'loopback-only'],
 		fits: ['refused', 'open'],
 	},
 	'firewall-reject': {
@@ -103,8 +111,9 @@ export const causeRegistry = {
 			'The connection timed out: something drops the packets (a DROP rule, a security group, a network firewall).',
 		explanation:
 			'"Refused" needs an answer; here nothing answered at all. A firewall that drops (rather than rejects) makes the client wait until it gives up. Look at the server\'s host firewall, a cloud security group or network ACL, and firewalls in between.',
-		concludedBy: ['outcome', 'firewall'],
-		fits: ['timeout'],
+		concludedBy: ['outcome', 'firewall', 'proxy-upstream'],
+		// Open: the proxy in front answered, and its upstream's packets are dropped.
+		fits: ['timeout', 'open'],
 	},
 	'name-not-resolved': {
 		rank: 10,
@@ -139,6 +148,7 @@ export const causeRegistry = {
 		explanation:
 			'A Service forwards only to ready pods that its selector matches. With none, kube-proxy rejects the connection ("has no endpoints") and the client sees "connection refused". Check the selector against the pods\' labels, and why the pods are not ready.',
 		concludedBy: ['kube-endpoints'],
+		refines: ['no-listener'],
 		fits: ['refused', 'timeout', 'open'],
 	},
 	'container-exited': {
@@ -148,6 +158,7 @@ export const causeRegistry = {
 		explanation:
 			'The container is stopped, so its published port is gone with it. Its exit code and last log lines say why it stopped; fix that and start it again (a restart policy keeps it up after a crash, but does not fix the crash).',
 		concludedBy: ['container-logs'],
+		refines: ['no-listener'],
 		fits: ['refused'],
 	},
 	'bound-elsewhere': {
@@ -166,6 +177,7 @@ export const causeRegistry = {
 		explanation:
 			'The Service sends traffic to targetPort on each pod (a number, or a port name looked up in the pod spec). If the app listens on another port, every connection reaches the pod and is refused there.',
 		concludedBy: ['kube-endpoints'],
+		refines: ['no-listener'],
 		fits: ['refused', 'open', 'timeout'],
 	},
 	'dns-mismatch': {
@@ -183,8 +195,9 @@ export const causeRegistry = {
 			'The host or network is unreachable: no route, no ARP answer, or an ICMP host/admin-prohibited reject.',
 		explanation:
 			'The kernel (or a router, or a firewall with reject-with icmp-host-prohibited) says the address cannot be reached: a wrong address, a host that is down, a missing route. This is not about the port at all.',
-		concludedBy: ['outcome'],
-		fits: ['unreachable', 'timeout'],
+		concludedBy: ['outcome', 'proxy-upstream'],
+		// Open: the proxy in front answered, and its upstream cannot be reached.
+		fits: ['unreachable', 'timeout', 'open'],
 	},
 } as const satisfies Record<string, CauseEntry>;
 

@@ -281,6 +281,34 @@ describe('ranking', () => {
 		]);
 	});
 
+	test('a cause that refines another leads it between equal confidences', async () => {
+		const session = await drive(
+			startSession(
+				{
+					...tree,
+					checks: [
+						...tree.checks,
+						node('service-state', ['probe'], {writes: []}),
+					],
+				},
+				target,
+				{interactive: false},
+			),
+			{
+				timeoutMs: 1000,
+				runs: {
+					probe: done(probeResult('refused')),
+					bind: done(problem(finding('no-listener', 'likely'))),
+					'service-state': done(problem(finding('service-failed', 'likely'))),
+				},
+			},
+		);
+		expect(rankFindings(session).map(f => f.id)).toEqual([
+			'service-failed',
+			'no-listener',
+		]);
+	});
+
 	test('confidence still comes first', async () => {
 		expect(
 			await ranked('refused', {

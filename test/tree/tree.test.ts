@@ -79,6 +79,16 @@ describe('the tree', () => {
 		]);
 	});
 
+	test('every cause a cause refines is in the registry, and not itself', () => {
+		const ids = new Set<string>(causeIds);
+		for (const cause of causes) {
+			for (const refined of cause.refines ?? []) {
+				expect(ids.has(refined), `${cause.id} refines ${refined}`).toBe(true);
+				expect(refined).not.toBe(cause.id);
+			}
+		}
+	});
+
 	test('the ranks are 1..n, each once, in registry order', () => {
 		expect(causes.map(cause => cause.rank)).toEqual(
 			causes.map((_cause, index) => index + 1),
