@@ -224,3 +224,20 @@ export async function startBackend(): Promise<{
 export function lineOf(configText: string, text: string): number {
 	return configText.split('\n').findIndex(line => line.includes(text)) + 1;
 }
+
+/** Split `nginx -T` output into its files ("# configuration file PATH:" headers), keeping line numbers: fixtures for fake file systems. */
+export function splitNginxDump(
+	text: string,
+): Array<{readonly file: string; readonly text: string}> {
+	const files: Array<{file: string; lines: string[]}> = [];
+	for (const line of text.split('\n')) {
+		const header = /^# configuration file (.+):$/.exec(line);
+		if (header) {
+			files.push({file: header[1]!, lines: []});
+		} else {
+			files.at(-1)?.lines.push(line);
+		}
+	}
+
+	return files.map(f => ({file: f.file, text: f.lines.join('\n')}));
+}

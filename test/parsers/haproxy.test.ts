@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {routeHaproxy} from '../../source/model/proxy/haproxy.js';
 import {
 	haproxyConfigArgs,
 	parseHaproxyBind,
 	parseHaproxyConfig,
-	routeHaproxy,
 } from '../../source/parsers/haproxy.js';
 
 const fixture = (name: string) =>

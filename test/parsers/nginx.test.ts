@@ -2,17 +2,19 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {
-	expandIncludes,
 	nginxErrorLogs,
 	nginxServers,
+	routeNginx,
+} from '../../source/model/proxy/nginx.js';
+import {
+	expandIncludes,
 	parseNginxConfig,
 	parseNginxErrorLog,
 	parseNginxListen,
-	routeNginx,
-	splitNginxDump,
 	upstreamAddressOf,
 	type NginxDirective,
 } from '../../source/parsers/nginx.js';
+import {splitNginxDump} from '../helpers/nginx.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/nginx/${name}`, import.meta.url), 'utf8');

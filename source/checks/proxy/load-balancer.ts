@@ -2,7 +2,8 @@ import type {ProxyKind} from '../../tree/facts.js';
 import type {Finding, Fix} from '../../tree/types.js';
 import {hostPort} from '../../net/address.js';
 import type {CheckRun} from '../types.js';
-import {isGatewayError, proxyLabels, statusLine} from './kinds.js';
+import {isGatewayError, proxyLabels} from '../../tree/nodes/proxy.js';
+import {statusLine} from './kinds.js';
 
 /** The commands that show, on each kind of balancer, what its listener and health checks see. */
 export function balancerCommands(
