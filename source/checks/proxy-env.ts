@@ -1,6 +1,6 @@
+import {hostPort} from '../net/address.js';
 import {chooseProxy} from '../parsers/proxy-env.js';
 import {outcomeOf} from './outcomes.js';
-import {hostPort} from '../net/address.js';
 import type {CheckRun} from './types.js';
 
 /** Would an HTTP client use a proxy for this URL, and does that proxy answer? */

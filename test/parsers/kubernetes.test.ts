@@ -4,12 +4,14 @@ import {
 	matchService,
 	nearMisses,
 	nodeOf,
+	podProblem,
+	selects,
+} from '../../source/model/kubernetes/match.js';
+import {
 	parseKubeEndpointSlices,
 	parseKubeNodes,
 	parseKubePods,
 	parseKubeServices,
-	podProblem,
-	selects,
 	type KubePod,
 	type KubeService,
 } from '../../source/parsers/kubernetes.js';
@@ -145,7 +147,7 @@ describe('matchService', () => {
 			'nodePort 30081',
 			'port-only',
 		],
-	])('%s:%d', (host, port, addresses, service, matchedBy, strength) => {
+	])('%s:%d', (...[host, port, addresses, service, matchedBy, strength]) => {
 		const match = matchService(services, {host, port, addresses});
 		expect(match && `${match.service.namespace}/${match.service.name}`).toBe(
 			service,
@@ -278,7 +280,7 @@ describe('nodes', () => {
 		[['10.0.0.9'], false, ['192.168.49.2'], 'node-1', undefined, undefined],
 	])(
 		'%j local=%s',
-		(addresses, isLocal, localAddresses, hostname, name, how) => {
+		(...[addresses, isLocal, localAddresses, hostname, name, how]) => {
 			const hit = nodeOf(nodes, {addresses, isLocal, localAddresses, hostname});
 			expect(hit?.node.name).toBe(name);
 			expect(hit?.how).toBe(how);
