@@ -163,7 +163,7 @@ const isMasterTitle = (argv: readonly string[]) =>
 	argv[0] === 'nginx:' && argv[1] === 'master';
 
 /** The master has the title "nginx: master process ..." (a lone nginx keeps its own argv); workers are "nginx: worker process". */
-const nginxRules = {
+export const nginxRules = {
 	isMaster: (process: ProcessInfo) =>
 		process.argv[0] !== 'nginx:' || isMasterTitle(process.argv),
 	parentIsMaster: (parent: ProcessInfo) =>
