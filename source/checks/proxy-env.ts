@@ -1,5 +1,6 @@
 import {hostPort} from '../net/address.js';
 import {chooseProxy} from '../parsers/proxy-env.js';
+import {shellQuote} from '../text/sanitize.js';
 import {outcomeOf} from './outcomes.js';
 import type {CheckRun} from './types.js';
 
@@ -87,7 +88,10 @@ export const proxyEnv: CheckRun = async ({
 						why: `Keep the proxy for everything else but reach ${target.host} directly.`,
 					},
 					{
-						command: `refused ${hostPort(choice.host, choice.port)}`,
+						command: shellQuote([
+							'refused',
+							hostPort(choice.host, choice.port),
+						]),
 						why: 'Or find out why the proxy itself does not answer.',
 					},
 				],

@@ -16,7 +16,7 @@ import type {LoadedConfig, ProxyDialect, ProxyIo} from './types.js';
 const defaultConfig = '/etc/haproxy/haproxy.cfg';
 
 /** In master-worker mode (-W, -Ws) the workers are children of a master with the same executable. */
-const haproxyRules = {
+export const haproxyRules = {
 	isMaster: () => false,
 	parentIsMaster: (parent: ProcessInfo) => programOf(parent) === 'haproxy',
 };

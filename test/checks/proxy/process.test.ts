@@ -6,6 +6,7 @@ shapes nginx and sh write (the nginx titles are the captured test/fixtures/nginx
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {loadNginxConfig, nginxRules} from '../../../source/proxies/nginx.js';
+import {haproxyRules} from '../../../source/proxies/haproxy.js';
 import {masterOf, programOf} from '../../../source/proxies/process.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
@@ -139,4 +140,40 @@ test('loadNginxConfig under a shell wrapper: the config from the master, not the
 			pid: 8388,
 		});
 	}
+});
+
+describe('HAProxy', () => {
+	const argv = '/usr/sbin/haproxy\0-Ws\0-f\0/etc/haproxy/haproxy.cfg\0';
+	test('a worker of master-worker mode: its parent, the same executable', async () => {
+		const found = await masterOf(
+			io({
+				files: {
+					...proc(700, argv, 'haproxy', 1),
+					...proc(701, argv, 'haproxy', 700),
+				},
+				commands: [
+					exe(701, '/usr/sbin/haproxy'),
+					exe(700, '/usr/sbin/haproxy'),
+				],
+			}),
+			701,
+			haproxyRules,
+		);
+		expect(found?.process.pid).toBe(700);
+	});
+
+	test('under `sh run-haproxy.sh`: itself, not the wrapper', async () => {
+		const found = await masterOf(
+			io({
+				files: {
+					...proc(600, 'sh\0/srv/run-haproxy.sh\0', 'sh', 1),
+					...proc(701, argv, 'haproxy', 600),
+				},
+				commands: [exe(701, '/usr/sbin/haproxy'), exe(600, '/usr/bin/dash')],
+			}),
+			701,
+			haproxyRules,
+		);
+		expect(found?.process.pid).toBe(701);
+	});
 });
