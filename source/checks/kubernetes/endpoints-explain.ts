@@ -53,27 +53,17 @@ function patch(
 	undo: unknown,
 	why: string,
 ): Fix {
-	return {
-		command: kubectl(
+	const patchWith = (json: unknown) =>
+		kubectl(
 			'patch',
 			'service',
 			name,
 			'-n',
 			namespace,
 			'-p',
-			JSON.stringify(body),
-		),
-		why,
-		undo: kubectl(
-			'patch',
-			'service',
-			name,
-			'-n',
-			namespace,
-			'-p',
-			JSON.stringify(undo),
-		),
-	};
+			JSON.stringify(json),
+		);
+	return {command: patchWith(body), why, undo: patchWith(undo)};
 }
 
 /** No pod carries the selector's labels: point the selector at the one close label, or look. */
