@@ -21,8 +21,6 @@ import {shellQuote} from '../../source/text/sanitize.js';
 
 export const nginxBinary = '/usr/sbin/nginx';
 export const haproxyBinary = '/usr/sbin/haproxy';
-export const hasNginx = existsSync(nginxBinary);
-export const hasHaproxy = existsSync(haproxyBinary);
 
 const live = new Set<{child: ChildProcess; dir: string; pidFile?: string}>();
 process.on('exit', () => {
