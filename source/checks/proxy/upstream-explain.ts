@@ -7,7 +7,7 @@ import {sourceOf} from '../../model/proxy/upstream.js';
 import {privileged} from '../../proxies/command.js';
 import type {ProxyControl} from '../../proxies/types.js';
 import {shellQuote} from '../../text/sanitize.js';
-import type {UpstreamFacts} from '../../tree/facts.js';
+import type {ProxyKind, UpstreamFacts} from '../../tree/facts.js';
 import type {Fix, Outcome} from '../../tree/types.js';
 import {outcomeOf} from '../outcomes.js';
 import {hostPort} from '../../net/address.js';
@@ -126,3 +126,27 @@ export function controlFix(
 		why: `If the backend listens on another address or port, change ${sourceOf(p.server)} (${p.server.text}) to it, then test the config and reload ${label} (no dropped connections).`,
 	};
 }
+
+/** For proxies whose config this tool does not read: how to find the upstream by hand. */
+const byHand: Partial<Record<string, readonly string[]>> = {
+	caddy: [
+		'caddy adapt --config /etc/caddy/Caddyfile --pretty | grep -n dial',
+		'journalctl -u caddy -n 50 | grep -i "dial tcp"',
+	],
+	envoy: [
+		'curl -s http://127.0.0.1:9901/clusters | grep -E "health_flags|cx_connect_fail"',
+		'curl -s http://127.0.0.1:9901/config_dump | grep -A3 socket_address',
+	],
+	traefik: [
+		'curl -s http://127.0.0.1:8080/api/http/services | jq ".[] | {name, serverStatus}"',
+		'journalctl -u traefik -n 50 | grep -i "connection refused"',
+	],
+	apache: [
+		'sudo apachectl -S',
+		'sudo grep -rn "ProxyPass" /etc/apache2 /etc/httpd 2>/dev/null',
+		'sudo tail -n 50 /var/log/apache2/error.log',
+	],
+};
+
+export const byHandCommands = (kind: ProxyKind): readonly string[] =>
+	byHand[kind] ?? [];

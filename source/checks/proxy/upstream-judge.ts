@@ -11,6 +11,7 @@ import {isGatewayError, proxyLabels} from '../../tree/nodes/proxy.js';
 import {statusLine} from './kinds.js';
 import {
 	backendFix,
+	byHandCommands,
 	controlFix,
 	httpLines,
 	probeLine,
@@ -35,31 +36,11 @@ type Context = {
 	readonly base: {readonly command?: string; readonly output: string[]};
 };
 
-const byHand: Partial<Record<string, readonly string[]>> = {
-	caddy: [
-		'caddy adapt --config /etc/caddy/Caddyfile --pretty | grep -n dial',
-		'journalctl -u caddy -n 50 | grep -i "dial tcp"',
-	],
-	envoy: [
-		'curl -s http://127.0.0.1:9901/clusters | grep -E "health_flags|cx_connect_fail"',
-		'curl -s http://127.0.0.1:9901/config_dump | grep -A3 socket_address',
-	],
-	traefik: [
-		'curl -s http://127.0.0.1:8080/api/http/services | jq ".[] | {name, serverStatus}"',
-		'journalctl -u traefik -n 50 | grep -i "connection refused"',
-	],
-	apache: [
-		'sudo apachectl -S',
-		'sudo grep -rn "ProxyPass" /etc/apache2 /etc/httpd 2>/dev/null',
-		'sudo tail -n 50 /var/log/apache2/error.log',
-	],
-};
-
 function unsupported(
 	obs: Extract<UpstreamObservations, {kind: 'unsupported'}>,
 ): CheckResult {
 	const label = obs.proxy ? proxyLabels[obs.proxy] : 'the proxy';
-	const commands = (obs.proxy && byHand[obs.proxy]) ?? [];
+	const commands = obs.proxy ? byHandCommands(obs.proxy) : [];
 	return {
 		status: 'unknown',
 		detail: `reading ${label}'s config is not supported yet: find its upstream by hand (commands below), then run refused on that address`,
