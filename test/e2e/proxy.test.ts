@@ -25,6 +25,17 @@ afterEach(async () => {
 	}
 });
 
+/** A server block on 127.0.0.1:port that sends every request to 127.0.0.1:upstream. */
+const proxyAll = (port: number, upstream: number) =>
+	[
+		`server {`,
+		`\tlisten 127.0.0.1:${port};`,
+		`\tlocation / {`,
+		`\t\tproxy_pass http://127.0.0.1:${upstream};`,
+		`\t}`,
+		`}`,
+	].join('\n');
+
 const step = (
 	report: NonNullable<Awaited<ReturnType<typeof runJson>>['report']>,
 	id: string,
@@ -33,16 +44,7 @@ const step = (
 describe('nginx', () => {
 	test('in front of a dead upstream: upstream-refused, naming the upstream and the proxy_pass line', async () => {
 		const dead = await freePort();
-		const nginx = await startNginx(({port}) =>
-			[
-				`server {`,
-				`\tlisten 127.0.0.1:${port};`,
-				`\tlocation / {`,
-				`\t\tproxy_pass http://127.0.0.1:${dead};`,
-				`\t}`,
-				`}`,
-			].join('\n'),
-		);
+		const nginx = await startNginx(({port}) => proxyAll(port, dead));
 		cleanups.push(nginx.stop);
 		const line = lineOf(readFileSync(nginx.config, 'utf8'), 'proxy_pass');
 		const {report, stderr} = await runJson([`http://127.0.0.1:${nginx.port}/`]);
@@ -187,18 +189,7 @@ describe('nginx started by a parent whose command line mentions nginx', () => {
 		'%s: the master is found by its own title, its config is read',
 		async (how, parentArgument) => {
 			const dead = await freePort();
-			const nginx = await startNginx(
-				({port}) =>
-					[
-						`server {`,
-						`\tlisten 127.0.0.1:${port};`,
-						`\tlocation / {`,
-						`\t\tproxy_pass http://127.0.0.1:${dead};`,
-						`\t}`,
-						`}`,
-					].join('\n'),
-				how,
-			);
+			const nginx = await startNginx(({port}) => proxyAll(port, dead), how);
 			cleanups.push(nginx.stop);
 			await pidFileWritten(nginx.dir);
 			// The trap this case sets: the master's parent is a shell whose arguments name nginx.

@@ -8,16 +8,11 @@ import {
 	parseKubePods,
 	type KubeEndpointSlice,
 	type KubePod,
-	type Parsed,
 } from '../../parsers/kubernetes.js';
 import {defineCheck} from '../define.js';
 import type {CheckContext} from '../types.js';
 import {judgeEndpoints} from './endpoints-judge.js';
-import {kubectlGet} from './kubectl.js';
-
-export type Read<T> =
-	| {readonly ok: true; readonly items: readonly T[]}
-	| {readonly ok: false; readonly reason: string};
+import {kubectlList, type Read} from './kubectl.js';
 
 export type EndpointsObservations = {
 	readonly slices: Read<KubeEndpointSlice>;
@@ -26,34 +21,12 @@ export type EndpointsObservations = {
 	readonly commands: readonly string[];
 };
 
-async function get<T>(
-	context: CheckContext,
-	args: readonly string[],
-	parse: (text: string) => Parsed<T>,
-): Promise<{read: Read<T>; command: string}> {
-	const result = await kubectlGet(context, args);
-	if (!result.ok) {
-		return {read: {ok: false, reason: result.reason}, command: result.command};
-	}
-
-	const parsed = parse(result.stdout);
-	return {
-		read: parsed.ok
-			? {ok: true, items: parsed.items}
-			: {
-					ok: false,
-					reason: `kubectl's answer could not be read: ${parsed.error}`,
-				},
-		command: result.command,
-	};
-}
-
 export async function measureEndpoints(
 	context: CheckContext,
 ): Promise<EndpointsObservations> {
 	const kube = context.facts.kubernetes!;
 	const namespace = kube.namespace!;
-	const slices = await get(
+	const slices = await kubectlList(
 		context,
 		[
 			'endpointslices',
@@ -68,7 +41,11 @@ export async function measureEndpoints(
 		return {slices: slices.read, commands: [slices.command]};
 	}
 
-	const pods = await get(context, ['pods', '-n', namespace], parseKubePods);
+	const pods = await kubectlList(
+		context,
+		['pods', '-n', namespace],
+		parseKubePods,
+	);
 	return {
 		slices: slices.read,
 		pods: pods.read,

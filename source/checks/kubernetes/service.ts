@@ -18,12 +18,9 @@ import {
 import type {CheckResult} from '../../tree/types.js';
 import {defineCheck, type JudgeInput} from '../define.js';
 import type {CheckContext} from '../types.js';
-import type {Read} from './endpoints.js';
 import {kubectl} from './endpoints-explain.js';
-import {kubectlGet, requestTimeout} from './kubectl.js';
+import {kubectlList, requestTimeout, type Read} from './kubectl.js';
 import {portText} from './service-explain.js';
-
-export {portText} from './service-explain.js';
 
 export type ServiceObservations =
 	| {
@@ -51,57 +48,35 @@ const targetOf = (input: Pick<JudgeInput, 'target' | 'facts'>) => ({
 		: [input.target.host],
 });
 
-async function readNodes(
-	context: CheckContext,
-): Promise<{nodes: Read<KubeNode>; command: string}> {
-	const read = await kubectlGet(context, ['nodes']);
-	if (!read.ok) {
-		return {nodes: {ok: false, reason: read.reason}, command: read.command};
-	}
-
-	const parsed = parseKubeNodes(read.stdout);
-	return {
-		nodes: parsed.ok
-			? {ok: true, items: parsed.items}
-			: {ok: false, reason: parsed.error},
-		command: read.command,
-	};
-}
-
 export async function measureService(
 	context: CheckContext,
 ): Promise<ServiceObservations> {
 	const {facts, io} = context;
-	const read = await kubectlGet(context, ['services', '--all-namespaces']);
+	const {read, command} = await kubectlList(
+		context,
+		['services', '--all-namespaces'],
+		parseKubeServices,
+	);
 	if (!read.ok) {
-		return {kind: 'unreadable', reason: read.reason, command: read.command};
-	}
-
-	const parsed = parseKubeServices(read.stdout);
-	if (!parsed.ok) {
-		return {
-			kind: 'unreadable',
-			reason: `kubectl's answer could not be read: ${parsed.error}`,
-			command: read.command,
-		};
+		return {kind: 'unreadable', reason: read.reason, command};
 	}
 
 	const target = targetOf(context);
 	const base = {
 		kind: 'read' as const,
-		services: parsed.items,
+		services: read.items,
 		addresses: target.addresses,
 		localAddresses:
 			facts.local?.addresses ?? io.interfaces().map(i => i.address),
 		hostname: facts.local?.hostname ?? io.hostname(),
 	};
 	// A nodePort is open on the cluster's nodes only: is the target one of them?
-	if (matchService(parsed.items, target)?.strength !== 'port-only') {
-		return {...base, commands: [read.command]};
+	if (matchService(read.items, target)?.strength !== 'port-only') {
+		return {...base, commands: [command]};
 	}
 
-	const {nodes, command} = await readNodes(context);
-	return {...base, nodes, commands: [read.command, command]};
+	const nodes = await kubectlList(context, ['nodes'], parseKubeNodes);
+	return {...base, nodes: nodes.read, commands: [command, nodes.command]};
 }
 
 function serviceFound(
