@@ -62,10 +62,10 @@ test('ufw deny: loopback clients pass, a client elsewhere is dropped by the name
 		'iptables -t filter, chain ufw-user-input, rule 2: -A ufw-user-input -p tcp -m tcp --dport 7131 -j DROP',
 	);
 	expect(cause?.evidence).toContain('ufw rule [2]: 7131/tcp DENY IN Anywhere');
-	expect(cause?.fixes[0]?.command).toBe('sudo ufw insert 1 allow 7131/tcp');
+	expect(cause?.fixes[0]?.command).toBe('ufw insert 1 allow 7131/tcp');
 	expect(cause?.fixes[1]).toMatchObject({
-		command: 'sudo ufw delete 2',
-		undo: 'sudo ufw insert 2 deny 7131/tcp',
+		command: 'ufw delete 2',
+		undo: 'ufw insert 2 deny 7131/tcp',
 	});
 	expect(there.exitCode).toBe(1);
 });

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {parseUfwStatus, ufwCoversPort} from '../../source/parsers/ufw.js';
+import {parseUfwStatus} from '../../source/parsers/ufw.js';
+import {ufwCoversPort} from '../../source/model/firewall/ufw.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/ufw/${name}`, import.meta.url), 'utf8');

@@ -1,6 +1,8 @@
 /** The shared vocabulary of the firewall evaluator: packets, rule references, steps, chains, decisions. */
 import type {Counters} from '../../parsers/iptables-save.js';
 
+export type {Counters} from '../../parsers/iptables-save.js';
+
 export type Tri = 'yes' | 'no' | 'unknown';
 
 /** The SYN of a new TCP connection to a local address. */
@@ -198,4 +200,37 @@ export function rejectAction(rejectWith: string): Action {
 	};
 }
 
-export type Reason = {tri: Tri; because?: string};
+export type Reason = {readonly tri: Tri; readonly because?: string};
+
+/**
+All matches of one rule together (the one piece of verdict plumbing both dialects share): any "no"
+is no; otherwise the first unknown, with its reason; otherwise yes. Lazy: stops at the first "no".
+*/
+export function allOf(reasons: Iterable<Reason>): Reason {
+	let result: Reason = {tri: 'yes'};
+	for (const reason of reasons) {
+		if (reason.tri === 'no') {
+			return {tri: 'no'};
+		}
+
+		if (reason.tri === 'unknown' && result.tri === 'yes') {
+			result = reason;
+		}
+	}
+
+	return result;
+}
+
+/** A tri-valued match with its reason when unknown. */
+export function reason(tri: Tri, because: string): Reason {
+	return tri === 'unknown' ? {tri, because} : {tri};
+}
+
+/** A chain of steps; base chains get their policy and the ref that names it. */
+export function makeChain(
+	name: string,
+	steps: readonly Step[],
+	policy: {verdict: 'accept' | 'drop'; ref: RuleRef} | undefined,
+): Chain {
+	return {name, steps, ...(policy ? {policy} : {})};
+}
