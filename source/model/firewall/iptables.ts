@@ -5,6 +5,7 @@ import type {
 	IptablesRuleset,
 	IptablesTable,
 	RuleOption,
+	RuleTarget,
 } from '../../parsers/iptables-save.js';
 import {inPrefix, inRange} from '../../net/address.js';
 import {
@@ -333,6 +334,57 @@ function iptablesMatches(
 	return allOf(matchReasons(rule, packet, hook));
 }
 
+/** A single port ("80"), not a range: a range is one port per connection, not known in advance. */
+function singlePort(text: string | undefined): number | undefined | false {
+	if (text === undefined || text === '') {
+		return undefined;
+	}
+
+	return /^\d+$/.test(text) ? Number(text) : false;
+}
+
+/** `--to-destination 10.0.0.5:80`, `[fd00::5]:80`, `10.0.0.5`, `fd00::5`; ranges are not followed. */
+function parseDestination(
+	text: string,
+): {address?: string; port?: number} | undefined {
+	const bracketed = /^\[([^\]]+)](?::(.*))?$/.exec(text);
+	const plain = /^([\d.]+)(?::(.*))?$/.exec(text);
+	const [address, portText] = bracketed
+		? [bracketed[1], bracketed[2]]
+		: plain
+			? [plain[1], plain[2]]
+			: /^[\da-f:]+$/i.test(text)
+				? [text, undefined]
+				: [undefined, undefined];
+	const port = singlePort(portText);
+	if (port === false || address === undefined) {
+		return undefined;
+	}
+
+	return {
+		...(address ? {address} : {}),
+		...(port === undefined ? {} : {port}),
+	};
+}
+
+function natAction(target: RuleTarget): Action {
+	const text = (name: string) =>
+		target.options.find(o => o.name === name)?.values.join(' ');
+	const unknown = {
+		kind: 'unknown',
+		text: `-j ${target.name} with a range or a form not followed`,
+	} as const;
+	if (target.name === 'REDIRECT') {
+		const port = singlePort(text('to-ports'));
+		return port === false
+			? unknown
+			: {kind: 'nat', to: {kind: 'redirect', ...(port ? {port} : {})}};
+	}
+
+	const to = parseDestination(text('to-destination') ?? '');
+	return to ? {kind: 'nat', to: {kind: 'dnat', ...to}} : unknown;
+}
+
 function iptablesAction(
 	rule: IptablesRule,
 	family: 4 | 6,
@@ -365,6 +417,11 @@ function iptablesAction(
 
 		case 'RETURN': {
 			return {kind: 'return'};
+		}
+
+		case 'DNAT':
+		case 'REDIRECT': {
+			return natAction(target);
 		}
 
 		default: {
@@ -414,7 +471,7 @@ function iptablesChain(
 ): Chain {
 	const {source, packet, hook, userChains} = context;
 	const family = packet.family === 4 ? 'ip' : 'ip6';
-	const where = {source, family, table: table.name, chain: chain.name};
+	const where = {source, family, table: table.name, chain: chain.name, hook};
 	const steps = chain.rules.map((rule): Step => {
 		const {tri, because} = iptablesMatches(rule, packet, hook);
 		return {
@@ -474,6 +531,7 @@ export function iptablesBaseChains(
 
 			const context = {source, packet, hook: hook.hook, userChains};
 			bases.push({
+				...(table.name === 'nat' ? {nat: true} : {}),
 				source,
 				family: family === 4 ? 'ip' : 'ip6',
 				table: table.name,

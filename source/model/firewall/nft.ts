@@ -165,6 +165,33 @@ function vmapEffect(vmap: Json, scope: Scope): Effect {
 		: {reason: {tri: 'no'}, action: {kind: 'continue'}};
 }
 
+/** `{"dnat": {"addr": "10.0.0.5", "port": 80}}`, `{"redirect": {"port": 7999}}`: literal values only. */
+function nftNat(kind: 'dnat' | 'redirect', value: unknown): Action {
+	const body = isObject(value) ? value : {};
+	const {addr, port} = body;
+	const literal =
+		(addr === undefined || typeof addr === 'string') &&
+		(port === undefined || typeof port === 'number');
+	if (
+		!literal ||
+		(kind === 'dnat' && addr === undefined && port === undefined)
+	) {
+		return {
+			kind: 'unknown',
+			text: `${kind} ${short(value)} (a map or range is not followed)`,
+		};
+	}
+
+	return {
+		kind: 'nat',
+		to: {
+			kind,
+			...(typeof addr === 'string' ? {address: addr} : {}),
+			...(typeof port === 'number' ? {port} : {}),
+		},
+	};
+}
+
 function counterOf(statement: Json): Counters | undefined {
 	const counter = statement['counter'];
 	return isObject(counter) && typeof counter['packets'] === 'number'
@@ -198,7 +225,11 @@ function statementEffect(statement: unknown, scope: Scope): Effect {
 	}
 
 	const [kind = ''] = Object.keys(statement);
-	if (kind === 'dnat' || kind === 'redirect' || kind === 'queue') {
+	if (kind === 'dnat' || kind === 'redirect') {
+		return {action: nftNat(kind, statement[kind])};
+	}
+
+	if (kind === 'queue') {
 		return {
 			action: {
 				kind: 'unknown',
@@ -250,6 +281,7 @@ function nftStep(rule: NftRule, scope: Scope, text: string | undefined): Step {
 			table: rule.table,
 			chain: rule.chain,
 			handle: rule.handle,
+			hook: scope.hook,
 			text: text ?? rule.expr.map(e => short(e)).join(' '),
 			...(counters ? {counters} : {}),
 		},
@@ -299,6 +331,7 @@ function nftChain(
 		family: chain.family,
 		table: chain.table,
 		chain: chain.name,
+		hook: scope.hook,
 		policy: true,
 		text: verdict,
 	};
@@ -338,6 +371,7 @@ export function nftBaseChains(
 
 			const scope = {packet, hook, sets};
 			bases.push({
+				...(hookChain.type === 'nat' ? {nat: true} : {}),
 				source: 'nft',
 				family: table.family,
 				table: table.name,

@@ -38,6 +38,8 @@ export type RuleRef = {
 	/** The rule as its tool prints it. */
 	readonly text: string;
 	readonly counters?: Counters;
+	/** The hook of the base chain it was met from (output: on the way out of this host). */
+	readonly hook?: Hook;
 };
 
 export type ClientSees = 'refused' | 'unreachable';
@@ -53,8 +55,17 @@ export type Action =
 	| {readonly kind: 'jump' | 'goto'; readonly chain: string}
 	| {readonly kind: 'return'}
 	| {readonly kind: 'continue'}
+	/** DNAT / REDIRECT: the destination is rewritten (ends the nat chain; the walk goes on with the new destination). */
+	| {readonly kind: 'nat'; readonly to: NatTarget}
 	/** The rule rewrites the destination (DNAT, REDIRECT) or hands the packet elsewhere (queue): cannot follow. */
 	| {readonly kind: 'unknown'; readonly text: string};
+
+/** Where a DNAT or REDIRECT sends the connection; a missing part stays as it was. */
+export type NatTarget = {
+	readonly kind: 'dnat' | 'redirect';
+	readonly address?: string;
+	readonly port?: number;
+};
 
 export type Step = {
 	readonly ref: RuleRef;
@@ -77,6 +88,8 @@ export type Chain = {
 export type Hook = 'output' | 'prerouting' | 'input';
 
 export type BaseChain = {
+	/** A nat chain (iptables table nat, nft chain type nat): it rewrites, it does not filter. */
+	readonly nat?: boolean;
 	readonly source: RuleSource;
 	readonly family: string;
 	readonly table: string;
@@ -108,6 +121,15 @@ export type Decision =
 			readonly verdict: 'uncertain';
 			readonly by: RuleRef;
 			readonly because: string;
+			readonly trail: readonly string[];
+	  }
+	| {
+			/** A nat rule rewrote the destination: the walk stops here (see rulesets.ts decideFor, which goes on). */
+			readonly verdict: 'nat';
+			readonly by: RuleRef;
+			readonly to: NatTarget;
+			/** The nat base chain, to go on after it. */
+			readonly base: {readonly hook: Hook; readonly priority: number};
 			readonly trail: readonly string[];
 	  };
 

@@ -8,14 +8,17 @@ import type {NftRuleset} from '../../parsers/nft-json.js';
 import {iptablesBaseChains} from './iptables.js';
 import {nftBaseChains} from './nft.js';
 import {decide} from './walk.js';
-import type {
-	BaseChain,
-	Counters,
-	Decision,
-	Hook,
-	Packet,
-	RuleRef,
-	RuleSource,
+import {isLoopback, sameAddress} from '../../net/address.js';
+import {
+	describeRef,
+	hookOrder,
+	type BaseChain,
+	type Counters,
+	type Decision,
+	type Hook,
+	type Packet,
+	type RuleRef,
+	type RuleSource,
 } from './rules.js';
 
 export type IptablesRules = {
@@ -69,7 +72,9 @@ export function baseChainsFor(
 	hooks?: readonly Hook[],
 ): BaseChain[] {
 	const skip = iptablesNftTables(rulesets.iptables);
-	return [
+	// Destination NAT is chosen once, on the connection's first hook: output for a local client.
+	const natHook = packet.localClient ? 'output' : 'prerouting';
+	const bases = [
 		...rulesets.iptables.flatMap(reading =>
 			iptablesBaseChains(reading.ruleset, reading.source, packet, hooks),
 		),
@@ -81,15 +86,91 @@ export function baseChainsFor(
 				})
 			: []),
 	];
+	return bases.filter(base => !base.nat || base.hook === natHook);
 }
 
-/** Which rule decides `packet` across everything read. */
+/** A DNAT or REDIRECT met on the way: the rule, and where the connection really goes. */
+export type NatStep = {
+	readonly by: RuleRef;
+	readonly kind: 'dnat' | 'redirect';
+	readonly to: {readonly address: string; readonly port: number};
+	/** The new destination is an address of this host (then the input path is walked for it). */
+	readonly local: boolean;
+};
+
+/** A decision, with the nat rule that rewrote the destination before it, if one did. */
+export type Walked = Exclude<Decision, {verdict: 'nat'}> & {
+	readonly nat?: NatStep;
+};
+
+export type WalkOptions = {
+	readonly hooks?: readonly Hook[];
+	/** Is this address one of this host's? (Loopback always is.) */
+	readonly isLocal?: (address: string) => boolean;
+};
+
+/** Where a nat rule sends the packet: REDIRECT goes to this host (loopback from the output hook). */
+function natDestination(
+	decision: Extract<Decision, {verdict: 'nat'}>,
+	packet: Packet,
+): {address: string; port: number} {
+	const {to} = decision;
+	const port = to.port ?? packet.dport;
+	if (to.kind === 'redirect') {
+		const address =
+			decision.base.hook === 'output'
+				? packet.family === 4
+					? '127.0.0.1'
+					: '::1'
+				: packet.daddr;
+		return {address, port};
+	}
+
+	return {address: to.address ?? packet.daddr, port};
+}
+
+const natLabel = (nat: NatStep) =>
+	`${nat.kind} to ${nat.to.address.includes(':') ? `[${nat.to.address}]` : nat.to.address}:${nat.to.port} by ${describeRef(nat.by)}`;
+
+/**
+Which rule decides `packet` across everything read. A DNAT or REDIRECT on the way rewrites the
+destination: the walk goes on with the new one in the base chains after the nat chain (skipping
+the other nat chains: one destination rewrite per connection), and, when the new destination is
+not this host, only on the same hook (the forward path is not walked).
+*/
 export function decideFor(
 	rulesets: Rulesets,
 	packet: Packet,
-	hooks?: readonly Hook[],
-): Decision {
-	return decide(baseChainsFor(rulesets, packet, hooks));
+	options: WalkOptions = {},
+): Walked {
+	const first = decide(baseChainsFor(rulesets, packet, options.hooks));
+	if (first.verdict !== 'nat') {
+		return first;
+	}
+
+	const to = natDestination(first, packet);
+	const local =
+		first.to.kind === 'redirect' ||
+		isLoopback(to.address) ||
+		sameAddress(to.address, packet.daddr) ||
+		options.isLocal?.(to.address) === true;
+	const nat: NatStep = {by: first.by, kind: first.to.kind, to, local};
+	const {hook, priority} = first.base;
+	const after = (base: BaseChain) =>
+		!base.nat &&
+		(hookOrder.indexOf(base.hook) > hookOrder.indexOf(hook)
+			? local
+			: base.hook === hook && base.priority > priority);
+	const rewritten = {...packet, daddr: to.address, dport: to.port};
+	const rest = decide(
+		baseChainsFor(rulesets, rewritten, options.hooks).filter(base =>
+			after(base),
+		),
+	);
+	const trail = [...first.trail, natLabel(nat), ...rest.trail];
+	return rest.verdict === 'nat'
+		? {verdict: 'accept', trail, nat}
+		: {...rest, trail, nat};
 }
 
 function nftCounters(rulesets: Rulesets, by: RuleRef): Counters | undefined {

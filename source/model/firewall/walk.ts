@@ -197,6 +197,16 @@ function apply(
 			return position;
 		}
 
+		case 'nat': {
+			return {
+				verdict: 'nat',
+				by: step.ref,
+				to: action.to,
+				base: {hook: baseChain.hook, priority: baseChain.priority},
+				trail,
+			};
+		}
+
 		case 'unknown': {
 			return {
 				verdict: 'uncertain',
