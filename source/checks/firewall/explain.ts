@@ -112,23 +112,35 @@ export function remoteCounterLine(client: string, sudo: string): string {
 	return `counters: not compared: the client is ${client}, while the probe from this host goes through lo (watch them while it retries: ${sudo}iptables -L -v -n --line-numbers; ${sudo}nft -a list ruleset)`;
 }
 
-export const predicted: Record<
-	'reject-refused' | 'reject-unreachable' | 'drop',
-	AddressProbe['outcome']
-> = {
-	'reject-refused': 'refused',
-	'reject-unreachable': 'unreachable',
-	drop: 'timeout',
+/** What the client sees when this rule decides: an outcome, or (an outbound DROP) connect's own EPERM. */
+export type Prediction = {
+	readonly outcome: AddressProbe['outcome'];
+	/** An errno that shows it as well (EPERM: some kernels fail connect() at once on an outbound drop). */
+	readonly code?: string;
+	readonly words: string;
 };
 
-export function outcomeKind(decision: Blocking): keyof typeof predicted {
+export function prediction(decision: Blocking): Prediction {
 	if (decision.verdict === 'drop') {
-		return 'drop';
+		return decision.by.hook === 'output'
+			? {
+					outcome: 'timeout',
+					code: 'EPERM',
+					words:
+						'a timeout (or EPERM, "operation not permitted", from connect)',
+				}
+			: {outcome: 'timeout', words: 'timeout'};
 	}
 
-	return decision.clientSees === 'refused'
-		? 'reject-refused'
-		: 'reject-unreachable';
+	const outcome = decision.clientSees === 'refused' ? 'refused' : 'unreachable';
+	return {outcome, words: outcome};
+}
+
+export function agrees(probe: AddressProbe, expected: Prediction): boolean {
+	return (
+		probe.outcome === expected.outcome ||
+		(expected.code !== undefined && probe.code === expected.code)
+	);
 }
 
 /** The probe from here against what the rule predicts, or the remote client it was walked for. */
@@ -136,14 +148,13 @@ export function probeLine(
 	probe: AddressProbe,
 	port: number,
 	remote: {client: string; iif: string | undefined} | undefined,
-	expected: AddressProbe['outcome'],
+	expected: Prediction,
 ): string {
 	if (remote) {
 		return `evaluated for a client at ${remote.client} coming in on ${remote.iif ?? 'an unknown interface'} (--answer client); from this host the probe got ${probe.outcome}`;
 	}
 
-	const consistent = probe.outcome === expected;
-	return `probe: ${hostPort(probe.address, port)} ${probe.outcome} (${probe.code}) in ${probe.ms} ms${consistent ? ', as this rule predicts' : `, but this rule predicts ${expected}`}`;
+	return `probe: ${hostPort(probe.address, port)} ${probe.outcome} (${probe.code}) in ${probe.ms} ms${agrees(probe, expected) ? ', as this rule predicts' : `, but this rule predicts ${expected.words}`}`;
 }
 
 /** The rule as the subject of a sentence. */
@@ -168,6 +179,12 @@ export function blockingSummary(
 ): string {
 	const who = ruleSubject(decision.by);
 	const from = client ? `from ${client} ` : '';
+	if (decision.by.hook === 'output') {
+		return decision.verdict === 'drop'
+			? `${who} drops TCP to ${dialed} on its way out of this host: the SYN never leaves, so the client times out (or, on kernels that report it, connect() fails at once with EPERM, "operation not permitted"); this host's own firewall blocks the connection.`
+			: `${who} rejects TCP to ${dialed} on its way out of this host, with ${decision.rejectWith}: the client sees "${decision.clientSees === 'refused' ? 'connection refused' : 'no route to host'}" before anything leaves; this host's own firewall refuses the connection.`;
+	}
+
 	if (decision.verdict === 'drop') {
 		return `${who} drops TCP ${from}to ${dialed}: the client waits and times out.`;
 	}

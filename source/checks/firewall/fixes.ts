@@ -243,6 +243,61 @@ function firewalldFixes({port, zone, richRule, sudo}: FixContext): Fix[] {
 	);
 }
 
+/** A nat rule that sends the connection where nothing listens: remove it (when it is stale), with its undo. */
+export function natFixes(
+	by: RuleRef,
+	sudo: string,
+	nft: NftRuleset | undefined,
+): Fix[] {
+	const why = `Or, if this rewrite is stale, remove the nat rule (check first that nothing else relies on it). ${warning}.`;
+	if (by.source === 'nft') {
+		const chain = [by.family, by.table, by.chain];
+		const previous = previousHandle(nft, by);
+		const rule = nftRuleText(by.text);
+		return [
+			{
+				command: command(sudo, [
+					'nft',
+					'delete',
+					'rule',
+					...chain,
+					'handle',
+					by.handle ?? '?',
+				]),
+				why,
+				undo:
+					previous === undefined
+						? command(sudo, ['nft', 'insert', 'rule', ...chain, rule])
+						: command(sudo, [
+								'nft',
+								'add',
+								'rule',
+								...chain,
+								'position',
+								previous,
+								rule,
+							]),
+			},
+			persistNft(sudo),
+		];
+	}
+
+	const where = [by.source, '-t', by.table];
+	return [
+		{
+			command: command(sudo, [...where, '-D', by.chain, by.number ?? '?']),
+			why,
+			undo: command(sudo, [
+				...where,
+				'-I',
+				by.chain,
+				by.number ?? 1,
+				...ruleArguments(by.text),
+			]),
+		},
+	];
+}
+
 export function firewallFixes(context: FixContext): Fix[] {
 	switch (context.manager) {
 		case 'ufw': {

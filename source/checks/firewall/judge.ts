@@ -12,6 +12,7 @@ import {
 	decideFor,
 	managerOf,
 	type Manager,
+	type Walked,
 } from '../../model/firewall/rulesets.js';
 import {hostPort} from '../../net/address.js';
 import type {FirewallFacts} from '../../tree/facts.js';
@@ -23,8 +24,8 @@ import {
 	counterEvidence,
 	dumpCommands,
 	firewalldEvidence,
-	outcomeKind,
-	predicted,
+	agrees,
+	prediction,
 	probeLine,
 	readingNotes,
 	remoteCounterLine,
@@ -36,9 +37,15 @@ import {
 import {firewallFixes} from './fixes.js';
 import type {FirewallObservations, ProbeObservation} from './observations.js';
 import type {Readings} from './read.js';
-import {remoteClient, selectProbes} from './select.js';
+import {natDeadEnd, natFacts, natLine} from './nat.js';
+import {
+	remoteClient,
+	selectOutbound,
+	selectProbes,
+	walkOptions,
+} from './select.js';
 
-type Judged = ProbeObservation & {readonly decision: Decision};
+type Judged = ProbeObservation & {readonly decision: Walked};
 
 type Scope = {
 	readonly readings: Readings;
@@ -87,14 +94,16 @@ function blockingFinding(
 		? {line: remoteCounterLine(client, sudo)}
 		: counterEvidence(readings, decision.by, judged.recount);
 	const manager = managerOf(readings, decision.by);
-	const expected = predicted[outcomeKind(decision)];
-	const consistent = client ? false : probe.outcome === expected;
+	const expected = prediction(decision);
+	const consistent = client ? false : agrees(probe, expected);
 	const path = decision.trail.filter(step => !step.endsWith('policy accept'));
 	const side = managerSide(judged, decision.by, manager, scope);
 	const rule = describeRef(decision.by);
+	const dialed = hostPort(probe.address, port);
 	const evidence = [
 		rule,
 		...(path.length > 0 ? [`path: ${path.join(' -> ')}`] : []),
+		...(decision.nat ? [natLine(decision.nat, dialed)] : []),
 		...(counters.line ? [counters.line] : []),
 		probeLine(
 			probe,
@@ -108,7 +117,7 @@ function blockingFinding(
 	const finding: Finding = {
 		id: decision.verdict === 'reject' ? 'firewall-reject' : 'filtered',
 		confidence: confirmed ? 'confirmed' : 'likely',
-		summary: blockingSummary(decision, hostPort(probe.address, port), client),
+		summary: blockingSummary(decision, dialed, client),
 		evidence,
 		fixes: firewallFixes({
 			port,
@@ -128,8 +137,39 @@ function blockingFinding(
 		address: probe.address,
 		...(decision.verdict === 'reject' ? {clientSees: decision.clientSees} : {}),
 		...(counters.delta === undefined ? {} : {counterDelta: counters.delta}),
+		...(decision.nat ? {nat: natFacts(decision.nat)} : {}),
+		...(decision.by.hook === 'output' && judged.outbound
+			? {outbound: true}
+			: {}),
 	};
 	return {finding, facts};
+}
+
+/** The first nat rule that sends the connection to a port of this host where nothing listens. */
+function natDeadEnds(
+	judged: readonly Judged[],
+	scope: Scope,
+): {finding: Finding; facts: FirewallFacts} | undefined {
+	for (const {probe, decision} of judged) {
+		const {nat} = decision;
+		const finding =
+			nat && decision.verdict === 'accept'
+				? natDeadEnd(nat, probe, {
+						facts: scope.input.facts,
+						port: scope.input.target.port,
+						sudo: scope.sudo,
+						nft: scope.readings.nft?.ruleset,
+					})
+				: undefined;
+		if (finding && nat) {
+			return {
+				finding,
+				facts: {verdict: 'accept', address: probe.address, nat: natFacts(nat)},
+			};
+		}
+	}
+
+	return undefined;
 }
 
 function isBlocking(
@@ -191,7 +231,8 @@ function acceptedResult(
 	const {readings, firewalldState} = observations;
 	const port = scope.input.target.port;
 	const first = judged[0]!;
-	const accepted = `the rules read accept TCP to ${judged.map(j => hostPort(j.probe.address, port)).join(', ')} from ${scope.client ?? 'this host'}`;
+	const outbound = judged.every(j => j.outbound);
+	const accepted = `${outbound ? "this host's output rules" : 'the rules read'} accept TCP to ${judged.map(j => hostPort(j.probe.address, port)).join(', ')} from ${scope.client ?? 'this host'}`;
 	const running = firewalldState === 'running';
 	if (!readings.nft && (running || readings.iptables.length === 0)) {
 		return {
@@ -214,13 +255,26 @@ function acceptedResult(
 	const why =
 		first.decision.trail.length > 0
 			? `(${first.decision.trail.at(-1)!})`
-			: '(no rule on the input path)';
+			: `(no rule on the ${outbound ? 'output' : 'input'} path)`;
+	const verdict = outbound
+		? "this host's own firewall is not the cause (the other host's rules cannot be read from here)"
+		: 'the firewall is not the cause';
+	const nat = judged.find(j => j.decision.nat);
+	const natNote = nat?.decision.nat
+		? `; ${natLine(nat.decision.nat, hostPort(nat.probe.address, port))}`
+		: '';
 	return {
 		status: 'passed',
-		detail: `${accepted}: the firewall is not the cause ${why}${readings.nft ? '' : '; nft could not be read'}`,
+		detail: `${accepted}: ${verdict} ${why}${readings.nft ? '' : '; nft could not be read'}${natNote}`,
 		command: base.command,
 		output,
-		facts: {firewall: {verdict: 'accept', address: first.probe.address}},
+		facts: {
+			firewall: {
+				verdict: 'accept',
+				address: first.probe.address,
+				...(nat?.decision.nat ? {nat: natFacts(nat.decision.nat)} : {}),
+			},
+		},
 	};
 }
 
@@ -228,7 +282,10 @@ export function judge(
 	observations: FirewallObservations,
 	input: JudgeInput,
 ): CheckResult {
-	if (selectProbes(input.facts, input.answers).length === 0) {
+	if (
+		selectProbes(input.facts, input.answers).length === 0 &&
+		selectOutbound(input.facts, input.answers).length === 0
+	) {
 		return {
 			status: 'skipped',
 			detail: 'no local address refused or dropped the connection',
@@ -248,7 +305,11 @@ export function judge(
 	};
 	const judged: Judged[] = observations.probes.map(p => ({
 		...p,
-		decision: decideFor(readings, p.packet),
+		decision: decideFor(
+			readings,
+			p.packet,
+			walkOptions(input.facts, p.outbound === true),
+		),
 	}));
 	const base = {
 		command: readings.commands.join('; '),
@@ -268,6 +329,18 @@ export function judge(
 			output: base.output,
 			facts: {firewall: found[0]!.facts},
 			findings: found.map(f => f.finding),
+		};
+	}
+
+	const deadEnd = natDeadEnds(judged, scope);
+	if (deadEnd) {
+		return {
+			status: 'problem',
+			detail: deadEnd.finding.summary,
+			command: base.command,
+			output: base.output,
+			facts: {firewall: deadEnd.facts},
+			findings: [deadEnd.finding],
 		};
 	}
 

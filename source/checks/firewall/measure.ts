@@ -19,7 +19,12 @@ import type {
 	Recount,
 } from './observations.js';
 import {readFirewall, type Readings} from './read.js';
-import {remoteClient, selectProbes} from './select.js';
+import {
+	remoteClient,
+	selectOutbound,
+	selectProbes,
+	walkOptions,
+} from './select.js';
 
 type Route = {readonly dev?: string; readonly prefsrc?: string};
 
@@ -89,11 +94,42 @@ async function remotePacket(
 	};
 }
 
+/** A connection from this host to another: out through the output hook, from the route's source. */
+async function outboundPacket(
+	context: CheckContext,
+	probe: AddressProbe,
+): Promise<Packet> {
+	const daddr = probe.address.replace(/%.*/, '');
+	const route = await routeTo(context, probe.family, daddr);
+	return {
+		family: probe.family,
+		...(route.prefsrc ? {saddr: route.prefsrc} : {}),
+		daddr,
+		dport: context.target.port,
+		...(route.dev ? {oif: route.dev} : {}),
+		localClient: true,
+	};
+}
+
+/** Every address the step walks the rules for, and whether it is another host's. */
+function selected(context: CheckContext) {
+	return [
+		...selectProbes(context.facts, context.answers).map(probe => ({
+			probe,
+			outbound: false,
+		})),
+		...selectOutbound(context.facts, context.answers).map(probe => ({
+			probe,
+			outbound: true,
+		})),
+	];
+}
+
 /** Connect once more and read the rules again, when the deciding rule has counters. */
 async function recount(
 	context: CheckContext,
 	readings: Readings,
-	decision: Exclude<Decision, {verdict: 'accept' | 'uncertain'}>,
+	decision: Extract<Decision, {verdict: 'reject' | 'drop'}>,
 	probe: AddressProbe,
 ): Promise<Recount | undefined> {
 	const before = countersOf(readings, decision.by);
@@ -110,9 +146,7 @@ async function recount(
 		Math.min(context.timeoutMs, 1500),
 		context.signal,
 	);
-	const families = new Set(
-		selectProbes(context.facts, context.answers).map(p => p.family),
-	);
+	const families = new Set(selected(context).map(s => s.probe.family));
 	const after = await readFirewall(context, families);
 	const end = countersOf(after, decision.by);
 	if (end) {
@@ -124,18 +158,36 @@ async function recount(
 	return {connect, after};
 }
 
+async function packetFor(
+	context: CheckContext,
+	probe: AddressProbe,
+	outbound: boolean,
+): Promise<Packet> {
+	const client = remoteClient(context.answers.client);
+	if (outbound) {
+		return outboundPacket(context, probe);
+	}
+
+	return client
+		? remotePacket(context, probe, client)
+		: localPacket(context, probe);
+}
+
 async function measureProbe(
 	context: CheckContext,
 	readings: Readings,
-	probe: AddressProbe,
+	{probe, outbound}: {probe: AddressProbe; outbound: boolean},
 ): Promise<ProbeObservation> {
 	const client = remoteClient(context.answers.client);
-	const packet = client
-		? await remotePacket(context, probe, client)
-		: await localPacket(context, probe);
-	const decision = decideFor(readings, packet);
+	const packet = await packetFor(context, probe, outbound);
+	const decision = decideFor(
+		readings,
+		packet,
+		walkOptions(context.facts, outbound),
+	);
+	const base = {probe, packet, ...(outbound ? {outbound} : {})};
 	if (decision.verdict === 'accept' || decision.verdict === 'uncertain') {
-		return {probe, packet};
+		return base;
 	}
 
 	const counted = client
@@ -148,8 +200,7 @@ async function measureProbe(
 			? await measureFirewalld(context, decision.by, packet.iif)
 			: undefined;
 	return {
-		probe,
-		packet,
+		...base,
 		...(counted ? {recount: counted} : {}),
 		...(ufw ? {ufw} : {}),
 		...(firewalld ? {firewalld} : {}),
@@ -169,8 +220,8 @@ async function firewalldState(context: CheckContext): Promise<string> {
 export async function measure(
 	context: CheckContext,
 ): Promise<FirewallObservations> {
-	const selected = selectProbes(context.facts, context.answers);
-	const families = [...new Set(selected.map(p => p.family))].toSorted(
+	const chosen = selected(context);
+	const families = [...new Set(chosen.map(s => s.probe.family))].toSorted(
 		(a, b) => a - b,
 	);
 	const empty = {
@@ -184,7 +235,7 @@ export async function measure(
 		},
 		probes: [],
 	};
-	if (selected.length === 0) {
+	if (chosen.length === 0) {
 		return empty;
 	}
 
@@ -194,12 +245,17 @@ export async function measure(
 	}
 
 	const probes: ProbeObservation[] = [];
-	for (const probe of selected) {
-		probes.push(await measureProbe(context, readings, probe));
+	for (const one of chosen) {
+		probes.push(await measureProbe(context, readings, one));
 	}
 
 	const allAccept = probes.every(
-		p => decideFor(readings, p.packet).verdict === 'accept',
+		p =>
+			decideFor(
+				readings,
+				p.packet,
+				walkOptions(context.facts, p.outbound === true),
+			).verdict === 'accept',
 	);
 	return {
 		families,

@@ -33,6 +33,8 @@ export type FirewalldObservation =
 
 export type ProbeObservation = {
 	readonly probe: AddressProbe;
+	/** Another host: only this host's output path is walked. */
+	readonly outbound?: boolean;
 	/** The SYN as this host's client (or the remote client) sends it. */
 	readonly packet: Packet;
 	readonly recount?: Recount;

@@ -1,4 +1,6 @@
 /** Which addresses the firewall step walks the rules for, and for which client. Pure. */
+import type {WalkOptions} from '../../model/firewall/rulesets.js';
+import {sameAddress} from '../../net/address.js';
 import type {Answers} from '../../tree/types.js';
 import type {AddressProbe, Facts} from '../../tree/facts.js';
 
@@ -24,4 +26,28 @@ export function selectProbes(facts: Facts, answers: Answers): AddressProbe[] {
 			? localTargets.has(p.address) && p.family === clientFamily
 			: p.outcome !== 'open' && localTargets.has(p.address),
 	);
+}
+
+/**
+Addresses of other hosts that did not accept a connect from this host: this host's own output
+path is walked for them (a client's firewall can refuse or drop its own connections).
+*/
+export function selectOutbound(facts: Facts, answers: Answers): AddressProbe[] {
+	if (remoteClient(answers.client)) {
+		return [];
+	}
+
+	const localTargets = new Set(facts.local?.localTargets);
+	return (facts.probe?.addresses ?? []).filter(
+		p => p.outcome !== 'open' && !localTargets.has(p.address),
+	);
+}
+
+/** How the rules are walked for one address: only the output hook for another host. */
+export function walkOptions(facts: Facts, outbound: boolean): WalkOptions {
+	const addresses = facts.local?.addresses ?? [];
+	return {
+		...(outbound ? {hooks: ['output']} : {}),
+		isLocal: address => addresses.some(a => sameAddress(a, address)),
+	};
 }

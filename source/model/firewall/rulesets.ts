@@ -5,10 +5,10 @@ tool manages a rule. Pure.
 */
 import type {IptablesRuleset} from '../../parsers/iptables-save.js';
 import type {NftRuleset} from '../../parsers/nft-json.js';
+import {isLoopback, sameAddress} from '../../net/address.js';
 import {iptablesBaseChains} from './iptables.js';
 import {nftBaseChains} from './nft.js';
 import {decide} from './walk.js';
-import {isLoopback, sameAddress} from '../../net/address.js';
 import {
 	describeRef,
 	hookOrder,

@@ -182,3 +182,179 @@ describe('judge', () => {
 		);
 	});
 });
+
+describe('judge: nat and outbound, on the recorded nat rule set (capture-nat.sh)', () => {
+	const natDump = fixture('iptables/nat-docker-kube-proxy.txt');
+	const ip6Dump = fixture('iptables/nat-ip6.txt');
+	const natReadings: Readings = {
+		...readings(natDump),
+		iptables: [
+			...readings(natDump).iptables,
+			{
+				source: 'ip6tables',
+				file: 'ip6tables-save',
+				command: 'ip6tables-save -c',
+				ruleset: parseIptablesSave(ip6Dump),
+				incompatible: [],
+			},
+		],
+	};
+	const v6probe: AddressProbe = {
+		address: '::1',
+		family: 6,
+		source: 'literal',
+		outcome: 'refused',
+		ms: 1,
+		code: 'ECONNREFUSED',
+	};
+	const v6input = (listeners: Facts['listeners']): JudgeInput => ({
+		target: {input: '[::1]:7002', host: '::1', port: 7002},
+		facts: {
+			probe: {outcome: 'refused', address: '::1', ms: 1, addresses: [v6probe]},
+			local: {
+				addresses: ['::1'],
+				isLocal: true,
+				localTargets: ['::1'],
+				hostname: 'h',
+			},
+			...(listeners ? {listeners} : {}),
+		},
+		answers: {},
+		timeoutMs: 1000,
+		uid: 1000,
+	});
+	const v6observed: FirewallObservations = {
+		families: [6],
+		readings: natReadings,
+		probes: [
+			{
+				probe: v6probe,
+				packet: {
+					family: 6,
+					saddr: '::1',
+					daddr: '::1',
+					dport: 7002,
+					iif: 'lo',
+					oif: 'lo',
+					localClient: true,
+				},
+			},
+		],
+		firewalldState: '',
+	};
+
+	test('REDIRECT to a port where nothing listens: no-listener, the rule and the real destination named, fixes for the rule', () => {
+		const result = judge(
+			v6observed,
+			v6input({
+				source: 'ss',
+				command: 'ss -Htlnpe',
+				listeners: [{address: '::1', port: 7002, family: 6}],
+				processesVisible: true,
+			}),
+		);
+		expect(result.status).toBe('problem');
+		expect(result.findings?.[0]).toMatchObject({
+			id: 'no-listener',
+			confidence: 'confirmed',
+		});
+		expect(result.findings?.[0]?.evidence[0]).toBe(
+			'nat: REDIRECT sends [::1]:7002 to [::1]:7998 (ip6tables -t nat, chain OUTPUT, rule 1: -A OUTPUT -d ::1/128 -p tcp -m tcp --dport 7002 -j REDIRECT --to-ports 7998)',
+		);
+		expect(result.findings?.[0]?.fixes[0]).toEqual({
+			command: 'sudo ip6tables -t nat -D OUTPUT 1',
+			why: expect.stringContaining('stale') as string,
+			undo: 'sudo ip6tables -t nat -I OUTPUT 1 -d ::1/128 -p tcp -m tcp --dport 7002 -j REDIRECT --to-ports 7998',
+		});
+		expect(result.facts?.firewall?.nat).toEqual({
+			kind: 'redirect',
+			rule: 'ip6tables -t nat, chain OUTPUT, rule 1: -A OUTPUT -d ::1/128 -p tcp -m tcp --dport 7002 -j REDIRECT --to-ports 7998',
+			to: {address: '::1', port: 7998},
+			local: true,
+		});
+	});
+
+	test('something listens on the real destination ("::" dual stack): no finding, the rewrite said and in the facts', () => {
+		const result = judge(
+			v6observed,
+			v6input({
+				source: 'ss',
+				command: 'ss -Htlnpe',
+				listeners: [{address: '::', port: 7998, family: 6}],
+				processesVisible: true,
+			}),
+		);
+		expect(result.status).toBe('passed');
+		expect(result.findings).toBeUndefined();
+		expect(result.detail).toContain(
+			'nat: REDIRECT sends [::1]:7002 to [::1]:7998',
+		);
+		expect(result.facts?.firewall?.nat?.to).toEqual({
+			address: '::1',
+			port: 7998,
+		});
+	});
+
+	test('listeners not read: nothing claimed about the real destination', () => {
+		expect(judge(v6observed, v6input(undefined)).findings).toBeUndefined();
+	});
+
+	test('another host, a Service without endpoints: kube-proxy rejects on the way out of this host', () => {
+		const remoteProbe: AddressProbe = {
+			address: '10.96.0.30',
+			family: 4,
+			source: 'literal',
+			outcome: 'refused',
+			ms: 1,
+			code: 'ECONNREFUSED',
+		};
+		const result = judge(
+			{
+				families: [4],
+				readings: natReadings,
+				probes: [
+					{
+						probe: remoteProbe,
+						outbound: true,
+						packet: {
+							family: 4,
+							saddr: '10.0.0.1',
+							daddr: '10.96.0.30',
+							dport: 80,
+							oif: 'eth0',
+							localClient: true,
+						},
+					},
+				],
+			},
+			{
+				target: {input: '10.96.0.30:80', host: '10.96.0.30', port: 80},
+				facts: {
+					probe: {
+						outcome: 'refused',
+						address: '10.96.0.30',
+						ms: 1,
+						addresses: [remoteProbe],
+					},
+					local: {
+						addresses: ['10.0.0.1'],
+						isLocal: false,
+						localTargets: [],
+						hostname: 'h',
+					},
+				},
+				answers: {},
+				timeoutMs: 1000,
+				uid: 0,
+			},
+		);
+		expect(result.findings?.[0]).toMatchObject({
+			id: 'firewall-reject',
+			confidence: 'confirmed',
+		});
+		expect(result.findings?.[0]?.summary).toMatch(
+			/^iptables rule 1 in chain KUBE-SERVICES \(table filter\) rejects TCP to 10\.96\.0\.30:80 on its way out of this host/,
+		);
+		expect(result.facts?.firewall?.outbound).toBe(true);
+	});
+});
