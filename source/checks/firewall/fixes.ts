@@ -19,6 +19,8 @@ export type FixContext = {
 	readonly manager: Manager;
 	/** "sudo " when not root, "" for root. */
 	readonly sudo: string;
+	/** The rule is on this host's output path (a connection to another host). */
+	readonly outbound?: boolean;
 	/** The firewalld zone, when known. */
 	readonly zone?: string;
 	/** The firewalld rich rule that decided, when known. */
@@ -69,17 +71,11 @@ function iptablesFixes({port, by, sudo}: FixContext): Fix[] {
 					why: `Accepts TCP ${port} just before rule ${by.number ?? '?'} of ${by.chain}. ${warning}: port ${port} opens to every source that reaches this rule.`,
 					undo: remove,
 				},
-				{
-					command: command(sudo, [...where, '-D', by.chain, by.number ?? '?']),
-					why: `Or remove rule ${by.number ?? '?'} itself (check first that nothing else relies on it). ${warning}.`,
-					undo: command(sudo, [
-						...where,
-						'-I',
-						by.chain,
-						by.number ?? 1,
-						...ruleArguments(by.text),
-					]),
-				},
+				removeRule(
+					by,
+					{sudo},
+					`Or remove rule ${by.number ?? '?'} itself (check first that nothing else relies on it). ${warning}.`,
+				),
 			];
 	fixes.push({
 		command: `${sudo}netfilter-persistent save`,
@@ -116,9 +112,6 @@ function nftFixes({port, by, nft, sudo}: FixContext): Fix[] {
 		];
 	}
 
-	const previous = previousHandle(nft, by);
-	// Nft joins its arguments with spaces: the rule's text goes as one quoted word.
-	const rule = nftRuleText(by.text);
 	return [
 		{
 			command: command(sudo, [
@@ -133,52 +126,91 @@ function nftFixes({port, by, nft, sudo}: FixContext): Fix[] {
 			why: `Accepts TCP ${port} just before the rule with handle ${by.handle}. ${warning}: port ${port} opens to every source that reaches this rule.`,
 			undo: findHandle,
 		},
-		{
-			command: command(sudo, [
-				'nft',
-				'delete',
-				'rule',
-				...chain,
-				'handle',
-				by.handle,
-			]),
-			why: `Or remove that rule itself (check first that nothing else relies on it). ${warning}.`,
-			undo:
-				previous === undefined
-					? command(sudo, ['nft', 'insert', 'rule', ...chain, rule])
-					: command(sudo, [
-							'nft',
-							'add',
-							'rule',
-							...chain,
-							'position',
-							previous,
-							rule,
-						]),
-		},
+		removeRule(
+			by,
+			{sudo, nft},
+			`Or remove that rule itself (check first that nothing else relies on it). ${warning}.`,
+		),
 		persistNft(sudo),
 	];
 }
 
+/** Delete one rule (iptables: by number; nft: by handle), with the undo that puts it back in place. */
+function removeRule(
+	by: RuleRef,
+	{sudo, nft}: {sudo: string; nft?: NftRuleset},
+	why: string,
+): Fix {
+	if (by.source !== 'nft') {
+		const where = [by.source, '-t', by.table];
+		return {
+			command: command(sudo, [...where, '-D', by.chain, by.number ?? '?']),
+			why,
+			undo: command(sudo, [
+				...where,
+				'-I',
+				by.chain,
+				by.number ?? 1,
+				...ruleArguments(by.text),
+			]),
+		};
+	}
+
+	const chain = [by.family, by.table, by.chain];
+	const previous = previousHandle(nft, by);
+	// Nft joins its arguments with spaces: the rule's text goes as one quoted word.
+	const rule = nftRuleText(by.text);
+	return {
+		command: command(sudo, [
+			'nft',
+			'delete',
+			'rule',
+			...chain,
+			'handle',
+			by.handle ?? '?',
+		]),
+		why,
+		undo:
+			previous === undefined
+				? command(sudo, ['nft', 'insert', 'rule', ...chain, rule])
+				: command(sudo, [
+						'nft',
+						'add',
+						'rule',
+						...chain,
+						'position',
+						previous,
+						rule,
+					]),
+	};
+}
+
+/** Root edits the file with the user's editor (sudoedit is for the others). */
+// eslint-disable-next-line no-template-curly-in-string -- shell text, not a template
+const rootEdit = '"${EDITOR:-vi}" /etc/nftables.conf';
+
 function persistNft(sudo: string): Fix {
 	return {
-		command: sudo ? 'sudoedit /etc/nftables.conf' : 'editor /etc/nftables.conf',
+		command: sudo ? 'sudoedit /etc/nftables.conf' : rootEdit,
 		why: 'nft changes last until the next reboot or reload: make the same change in the file your system loads (Debian: /etc/nftables.conf, nftables.service).',
 	};
 }
 
-function ufwFixes({port, ufwRule, sudo}: FixContext): Fix[] {
+function ufwFixes({port, ufwRule, sudo, outbound}: FixContext): Fix[] {
+	const allow = outbound ? ['allow', 'out'] : ['allow'];
 	const fixes: Fix[] = [
 		{
-			command: command(sudo, ['ufw', 'insert', 1, 'allow', `${port}/tcp`]),
-			why: `ufw checks its rules in order: this allow comes first. ${warning} (ufw saves it at once: it stays after a reboot).`,
-			undo: command(sudo, ['ufw', 'delete', 'allow', `${port}/tcp`]),
+			command: command(sudo, ['ufw', 'insert', 1, ...allow, `${port}/tcp`]),
+			why: `ufw checks its rules in order: this allow${outbound ? ' (for connections out of this host)' : ''} comes first. ${warning} (ufw saves it at once: it stays after a reboot).`,
+			undo: command(sudo, ['ufw', 'delete', ...allow, `${port}/tcp`]),
 		},
 	];
 	if (ufwRule) {
-		const simple = /^(\S+)\s+(DENY|REJECT|LIMIT)(?: IN)?\s+Anywhere$/.exec(
-			ufwRule.text,
-		);
+		const simple =
+			/^(\S+)\s+(DENY|REJECT|LIMIT)(?: IN| OUT)?\s+Anywhere(?: \(out\))?$/.exec(
+				ufwRule.text,
+			);
+		const direction = outbound ? ['out'] : [];
 		fixes.push({
 			command: command(sudo, ['ufw', 'delete', ufwRule.number]),
 			why: `Or remove ufw rule [${ufwRule.number}] (${ufwRule.text}). ${warning}.`,
@@ -189,6 +221,7 @@ function ufwFixes({port, ufwRule, sudo}: FixContext): Fix[] {
 							'insert',
 							ufwRule.number,
 							simple[2]!.toLowerCase(),
+							...direction,
 							simple[1]!,
 						]),
 					}
@@ -249,53 +282,12 @@ export function natFixes(
 	sudo: string,
 	nft: NftRuleset | undefined,
 ): Fix[] {
-	const why = `Or, if this rewrite is stale, remove the nat rule (check first that nothing else relies on it). ${warning}.`;
-	if (by.source === 'nft') {
-		const chain = [by.family, by.table, by.chain];
-		const previous = previousHandle(nft, by);
-		const rule = nftRuleText(by.text);
-		return [
-			{
-				command: command(sudo, [
-					'nft',
-					'delete',
-					'rule',
-					...chain,
-					'handle',
-					by.handle ?? '?',
-				]),
-				why,
-				undo:
-					previous === undefined
-						? command(sudo, ['nft', 'insert', 'rule', ...chain, rule])
-						: command(sudo, [
-								'nft',
-								'add',
-								'rule',
-								...chain,
-								'position',
-								previous,
-								rule,
-							]),
-			},
-			persistNft(sudo),
-		];
-	}
-
-	const where = [by.source, '-t', by.table];
-	return [
-		{
-			command: command(sudo, [...where, '-D', by.chain, by.number ?? '?']),
-			why,
-			undo: command(sudo, [
-				...where,
-				'-I',
-				by.chain,
-				by.number ?? 1,
-				...ruleArguments(by.text),
-			]),
-		},
-	];
+	const fix = removeRule(
+		by,
+		{sudo, ...(nft ? {nft} : {})},
+		`Or, if this rewrite is stale, remove the nat rule (check first that nothing else relies on it). ${warning}.`,
+	);
+	return by.source === 'nft' ? [fix, persistNft(sudo)] : [fix];
 }
 
 export function firewallFixes(context: FixContext): Fix[] {

@@ -69,6 +69,7 @@ function managerSide(
 					verdict: judged.decision.verdict === 'drop' ? 'drop' : 'reject',
 					client: scope.client,
 					family: judged.packet.family,
+					outbound: by.hook === 'output' && judged.outbound === true,
 				})
 			: undefined;
 	const firewalld =
@@ -80,6 +81,29 @@ function managerSide(
 		...(ufw?.rule ? {ufwRule: ufw.rule} : {}),
 		...(firewalld?.zone ? {zone: firewalld.zone} : {}),
 		...(firewalld?.richRule ? {richRule: firewalld.richRule} : {}),
+	};
+}
+
+/** The deciding rule is on this host's way out, for a connection to another host. */
+const isOutbound = (judged: Judged & {readonly decision: Blocking}) =>
+	judged.decision.by.hook === 'output' && judged.outbound === true;
+
+function blockingFacts(
+	judged: Judged & {readonly decision: Blocking},
+	named: {rule: string; manager: Manager; counterDelta: number | undefined},
+): FirewallFacts {
+	const {decision, probe} = judged;
+	return {
+		verdict: decision.verdict,
+		rule: named.rule,
+		manager: named.manager,
+		address: probe.address,
+		...(decision.verdict === 'reject' ? {clientSees: decision.clientSees} : {}),
+		...(named.counterDelta === undefined
+			? {}
+			: {counterDelta: named.counterDelta}),
+		...(decision.nat ? {nat: natFacts(decision.nat)} : {}),
+		...(isOutbound(judged) ? {outbound: true} : {}),
 	};
 }
 
@@ -124,24 +148,18 @@ function blockingFinding(
 			by: decision.by,
 			manager,
 			sudo,
+			...(isOutbound(judged) ? {outbound: true} : {}),
 			...(side.zone ? {zone: side.zone} : {}),
 			...(side.richRule ? {richRule: side.richRule} : {}),
 			...(side.ufwRule ? {ufwRule: side.ufwRule} : {}),
 			...(readings.nft ? {nft: readings.nft.ruleset} : {}),
 		}),
 	};
-	const facts: FirewallFacts = {
-		verdict: decision.verdict,
+	const facts = blockingFacts(judged, {
 		rule,
 		manager,
-		address: probe.address,
-		...(decision.verdict === 'reject' ? {clientSees: decision.clientSees} : {}),
-		...(counters.delta === undefined ? {} : {counterDelta: counters.delta}),
-		...(decision.nat ? {nat: natFacts(decision.nat)} : {}),
-		...(decision.by.hook === 'output' && judged.outbound
-			? {outbound: true}
-			: {}),
-	};
+		counterDelta: counters.delta,
+	});
 	return {finding, facts};
 }
 

@@ -44,22 +44,28 @@ export type UfwQuery = {
 	/** The remote client (--answer client), undefined for a client on this host. */
 	readonly client: string | undefined;
 	readonly family: 4 | 6;
+	/** Rules for connections out of this host (`ufw ... out`) rather than in. */
+	readonly outbound?: boolean;
 };
 
 /** The first ufw rule that would deny or reject this port (ufw checks its rules in order). */
 export function findUfwRule(
 	rules: readonly UfwRule[],
-	{port, verdict, client, family}: UfwQuery,
+	{port, verdict, client, family, outbound}: UfwQuery,
 ): UfwRule | undefined {
 	const actions = verdict === 'reject' ? ['REJECT', 'LIMIT'] : ['DENY'];
 	for (const rule of rules) {
-		if (rule.direction === 'OUT' || rule.v6 !== (family === 6)) {
+		if (
+			(rule.direction === 'OUT') !== (outbound === true) ||
+			rule.v6 !== (family === 6)
+		) {
 			continue;
 		}
 
+		// An outgoing rule names the far side in its To column (with the port), this host in From.
 		const covers =
 			ufwCoversPort(rule.to, port) === true &&
-			fromCovers(rule, client) === true;
+			(outbound === true || fromCovers(rule, client) === true);
 		if (covers) {
 			// An allow for this client and port comes first: no ufw rule denies it, the policy does.
 			return actions.includes(rule.action) ? rule : undefined;

@@ -6,6 +6,7 @@ else (test/helpers/hostile.ts), and each hostile word stays one argument.
 import {describe, expect, test} from 'vitest';
 import {
 	firewallFixes,
+	natFixes,
 	type Manager,
 } from '../../../source/checks/firewall/fixes.js';
 import type {RuleRef} from '../../../source/model/firewall/index.js';
@@ -65,15 +66,19 @@ describe('firewall fixes quote the system text', () => {
 			for (const manager of managers) {
 				for (const by of refs(hostile)) {
 					for (const sudo of ['', 'sudo ']) {
-						const fixes = firewallFixes({
-							port: 80,
-							by,
-							manager,
-							sudo,
-							zone: hostile,
-							richRule: hostile,
-							ufwRule: {number: 3, text: `${hostile} DENY IN Anywhere`},
-						});
+						const fixes = [
+							...natFixes(by, sudo, undefined),
+							...firewallFixes({
+								port: 80,
+								by,
+								manager,
+								sudo,
+								zone: hostile,
+								richRule: hostile,
+								ufwRule: {number: 3, text: `${hostile} DENY IN Anywhere`},
+								outbound: sudo === '',
+							}),
+						];
 						for (const line of fixes.flatMap(fix => [
 							fix.command,
 							fix.undo ?? '',

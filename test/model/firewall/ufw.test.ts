@@ -1,6 +1,9 @@
 import {readFileSync} from 'node:fs';
 import {expect, test} from 'vitest';
-import {findUfwRule} from '../../../source/model/firewall/ufw.js';
+import {
+	findUfwRule,
+	ufwCoversPort,
+} from '../../../source/model/firewall/ufw.js';
 import {parseUfwStatus} from '../../../source/parsers/ufw.js';
 
 const {rules} = parseUfwStatus(
@@ -78,4 +81,15 @@ test('the first ufw rule that denies or rejects the port, by family and source',
 			family: 4,
 		}),
 	).toBeUndefined();
+});
+
+test('ufwCoversPort', () => {
+	expect(ufwCoversPort('8080/tcp', 8080)).toBe(true);
+	expect(ufwCoversPort('8080/tcp (v6)', 8080)).toBe(true);
+	expect(ufwCoversPort('8080/udp', 8080)).toBe(false);
+	expect(ufwCoversPort('6000:6007/tcp', 6003)).toBe(true);
+	expect(ufwCoversPort('80,443/tcp', 443)).toBe(true);
+	expect(ufwCoversPort('80,443/tcp', 8080)).toBe(false);
+	expect(ufwCoversPort('Anywhere', 1)).toBe(true);
+	expect(ufwCoversPort('OpenSSH', 22)).toBeUndefined();
 });
