@@ -133,6 +133,67 @@ describe('destination NAT to a port where nothing listens', () => {
 	});
 });
 
+describe('destination NAT, other cases', () => {
+	test('ip6tables REDIRECT on [::1]: the real port named, no-listener', async () => {
+		const ns = await createNetns({address: true});
+		spaces.push(ns);
+		await load(ns, [
+			[
+				'ip6tables',
+				'-t',
+				'nat',
+				'-A',
+				'OUTPUT',
+				'-d',
+				'::1',
+				'-p',
+				'tcp',
+				'--dport',
+				'7407',
+				'-j',
+				'REDIRECT',
+				'--to-ports',
+				'7408',
+			],
+		]);
+		const {cause} = await diagnose(ns, '[::1]:7407');
+		expect(cause?.id).toBe('no-listener');
+		expect(cause?.evidence[0]).toBe(
+			'nat: REDIRECT sends [::1]:7407 to [::1]:7408 (ip6tables -t nat, chain OUTPUT, rule 1: -A OUTPUT -d ::1/128 -p tcp -m tcp --dport 7407 -j REDIRECT --to-ports 7408)',
+		);
+	});
+
+	test('DNAT to another host: the rewrite is named and kept as a fact, nothing is claimed about that host', async () => {
+		const ns = await createNetns({address: true});
+		spaces.push(ns);
+		await load(ns, [
+			[
+				'iptables',
+				'-t',
+				'nat',
+				'-A',
+				'OUTPUT',
+				'-p',
+				'tcp',
+				'--dport',
+				'7409',
+				'-j',
+				'DNAT',
+				'--to-destination',
+				`${ns.peer!.address}:7409`,
+			],
+		]);
+		// From this host's own address (a loopback source could not leave for another host).
+		const {step, report} = await diagnose(ns, `${ns.address!}:7409`);
+		expect(report.probe.outcome).toBe('refused');
+		expect(step?.status).toBe('passed');
+		expect(step?.detail).toContain(
+			`nat: DNAT sends ${ns.address!}:7409 to ${ns.peer!.address}:7409 (iptables -t nat, chain OUTPUT, rule 1: `,
+		);
+		expect(report.causes.map(c => c.id)).not.toContain('firewall-reject');
+	});
+});
+
 describe("this host's own output rules, for another host", () => {
 	test('OUTPUT REJECT: firewall-reject on the way out, the rule named and counted', async () => {
 		const ns = await createNetns({address: true});
