@@ -35,7 +35,7 @@ export const causeRegistry = {
 			'Nothing listens on this port on any address of this host, so the kernel refuses.',
 		explanation:
 			'When a SYN arrives for a port where no socket listens, the kernel answers with a reset: "connection refused". Something should be started, or the client dials the wrong port.',
-		concludedBy: ['bind', 'remote'],
+		concludedBy: ['bind', 'remote', 'firewall'],
 		fits: ['refused'],
 	},
 	'wrong-port': {

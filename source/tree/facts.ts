@@ -172,6 +172,20 @@ export type FirewallFacts = {
 	readonly counterDelta?: number;
 	/** For unknown/uncertain: why (not root, tool missing, a match not understood). */
 	readonly reason?: string;
+	/** A DNAT or REDIRECT rule rewrote the destination: the rule, and where the connection really goes. */
+	readonly nat?: NatFacts;
+	/** The rule that decided was met on this host's output path (the client's own firewall). */
+	readonly outbound?: boolean;
+};
+
+export type NatFacts = {
+	readonly kind: 'dnat' | 'redirect';
+	/** The nat rule, named as in the evidence. */
+	readonly rule: string;
+	/** The real destination. */
+	readonly to: {readonly address: string; readonly port: number};
+	/** The real destination is an address of this host (its listeners and services apply). */
+	readonly local: boolean;
 };
 
 // --- containers, proxies, kubernetes --------------------------------------------------------------

@@ -1,6 +1,8 @@
 /** The shared vocabulary of the firewall evaluator: packets, rule references, steps, chains, decisions. */
 import type {Counters} from '../../parsers/iptables-save.js';
 
+export type {Counters} from '../../parsers/iptables-save.js';
+
 export type Tri = 'yes' | 'no' | 'unknown';
 
 /** The SYN of a new TCP connection to a local address. */
@@ -36,6 +38,8 @@ export type RuleRef = {
 	/** The rule as its tool prints it. */
 	readonly text: string;
 	readonly counters?: Counters;
+	/** The hook of the base chain it was met from (output: on the way out of this host). */
+	readonly hook?: Hook;
 };
 
 export type ClientSees = 'refused' | 'unreachable';
@@ -51,8 +55,17 @@ export type Action =
 	| {readonly kind: 'jump' | 'goto'; readonly chain: string}
 	| {readonly kind: 'return'}
 	| {readonly kind: 'continue'}
+	/** DNAT / REDIRECT: the destination is rewritten (ends the nat chain; the walk goes on with the new destination). */
+	| {readonly kind: 'nat'; readonly to: NatTarget}
 	/** The rule rewrites the destination (DNAT, REDIRECT) or hands the packet elsewhere (queue): cannot follow. */
 	| {readonly kind: 'unknown'; readonly text: string};
+
+/** Where a DNAT or REDIRECT sends the connection; a missing part stays as it was. */
+export type NatTarget = {
+	readonly kind: 'dnat' | 'redirect';
+	readonly address?: string;
+	readonly port?: number;
+};
 
 export type Step = {
 	readonly ref: RuleRef;
@@ -75,6 +88,8 @@ export type Chain = {
 export type Hook = 'output' | 'prerouting' | 'input';
 
 export type BaseChain = {
+	/** A nat chain (iptables table nat, nft chain type nat): it rewrites, it does not filter. */
+	readonly nat?: boolean;
 	readonly source: RuleSource;
 	readonly family: string;
 	readonly table: string;
@@ -106,6 +121,15 @@ export type Decision =
 			readonly verdict: 'uncertain';
 			readonly by: RuleRef;
 			readonly because: string;
+			readonly trail: readonly string[];
+	  }
+	| {
+			/** A nat rule rewrote the destination: the walk stops here (see rulesets.ts decideFor, which goes on). */
+			readonly verdict: 'nat';
+			readonly by: RuleRef;
+			readonly to: NatTarget;
+			/** The nat base chain, to go on after it. */
+			readonly base: {readonly hook: Hook; readonly priority: number};
 			readonly trail: readonly string[];
 	  };
 
@@ -198,4 +222,37 @@ export function rejectAction(rejectWith: string): Action {
 	};
 }
 
-export type Reason = {tri: Tri; because?: string};
+export type Reason = {readonly tri: Tri; readonly because?: string};
+
+/**
+All matches of one rule together (the one piece of verdict plumbing both dialects share): any "no"
+is no; otherwise the first unknown, with its reason; otherwise yes. Lazy: stops at the first "no".
+*/
+export function allOf(reasons: Iterable<Reason>): Reason {
+	let result: Reason = {tri: 'yes'};
+	for (const reason of reasons) {
+		if (reason.tri === 'no') {
+			return {tri: 'no'};
+		}
+
+		if (reason.tri === 'unknown' && result.tri === 'yes') {
+			result = reason;
+		}
+	}
+
+	return result;
+}
+
+/** A tri-valued match with its reason when unknown. */
+export function reason(tri: Tri, because: string): Reason {
+	return tri === 'unknown' ? {tri, because} : {tri};
+}
+
+/** A chain of steps; base chains get their policy and the ref that names it. */
+export function makeChain(
+	name: string,
+	steps: readonly Step[],
+	policy: {verdict: 'accept' | 'drop'; ref: RuleRef} | undefined,
+): Chain {
+	return {name, steps, ...(policy ? {policy} : {})};
+}

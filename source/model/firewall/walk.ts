@@ -16,17 +16,6 @@ import {
 	type Step,
 } from './rules.js';
 
-export {iptablesBaseChains} from './iptables-chains.js';
-export {nftBaseChains} from './nft-chains.js';
-export {
-	describeRef,
-	type BaseChain,
-	type Decision,
-	type Packet,
-	type RuleRef,
-	type RuleSource,
-} from './rules.js';
-
 type Frame = {readonly chain: string; readonly index: number};
 
 type Position = {
@@ -206,6 +195,16 @@ function apply(
 
 		case 'continue': {
 			return position;
+		}
+
+		case 'nat': {
+			return {
+				verdict: 'nat',
+				by: step.ref,
+				to: action.to,
+				base: {hook: baseChain.hook, priority: baseChain.priority},
+				trail,
+			};
 		}
 
 		case 'unknown': {

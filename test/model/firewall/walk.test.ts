@@ -8,7 +8,7 @@ import {
 	nftBaseChains,
 	type Decision,
 	type Packet,
-} from '../../../source/checks/firewall/evaluate.js';
+} from '../../../source/model/firewall/index.js';
 import {parseIptablesSave} from '../../../source/parsers/iptables-save.js';
 import {
 	nftRuleKey,
@@ -90,7 +90,7 @@ describe('iptables', () => {
 		[6000, 'reject', 'app-reject', 1, 'refused'],
 	] as const)(
 		'remote client to port %i: %s by %s rule %i',
-		(port, verdict, chain, number, clientSees) => {
+		(...[port, verdict, chain, number, clientSees]) => {
 			const decision = onlyIptables(remote(port, '192.168.1.5'));
 			expect(decision.verdict).toBe(verdict);
 			expect(decision).toMatchObject({by: {table: 'filter', chain, number}});
@@ -237,7 +237,7 @@ describe('nftables', () => {
 		[9006, 'drop', 'input', 17, undefined],
 	] as const)(
 		'port %i: %s by chain %s handle %i',
-		(port, verdict, chain, handle, clientSees) => {
+		(...[port, verdict, chain, handle, clientSees]) => {
 			const decision = onlyNft(remote(port, '192.168.1.5'));
 			expect(decision).toMatchObject({
 				verdict,
@@ -397,7 +397,7 @@ describe('a real ufw ruleset (iptables-save of ufw 0.36.2)', () => {
 		[9999, '192.0.2.7', 'drop', 'ufw-user-input', 9],
 	] as const)(
 		'remote client to %i from %s: %s by %s rule %i',
-		(port, saddr, verdict, chain, number) => {
+		(...[port, saddr, verdict, chain, number]) => {
 			const decision = run(remote(port, saddr));
 			expect(decision).toMatchObject({verdict, by: {chain, number}});
 			expect(decision.trail).toContain(
