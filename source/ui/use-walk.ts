@@ -6,12 +6,14 @@ get props from here.
 */
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 import {useApp, useStdout} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
 import {startCheck} from '../checks/start.js';
 import type {CheckRun, Io} from '../checks/types.js';
 import {plan} from '../engine/session.js';
 import {buildReport} from '../report/model.js';
+import {parseTarget} from '../parsers/target.js';
 import type {Practice} from '../practice.js';
 import {tree as defaultTree} from '../tree/index.js';
 import type {Target} from '../tree/facts.js';
@@ -33,8 +35,12 @@ export type WalkOptions = {
 	readonly tree?: Tree;
 	/** Check implementations by id (tests may replace some). */
 	readonly registry?: Readonly<Record<string, CheckRun>>;
-	/** Called once with the exit code when the user quits. */
-	readonly onExit?: (code: number) => void;
+	/** Called once when the user quits: the exit code, and the last state (printed to the scrollback). */
+	readonly onExit?: (code: number, state: AppState) => void;
+	/** Learn mode on from the start. */
+	readonly learn?: boolean;
+	/** The clock (ms), for elapsed times. */
+	readonly clock?: () => number;
 	/** Where the OSC 52 clipboard sequence goes (the terminal). */
 	readonly writeTerminal?: (data: string) => void;
 	/** Folder for exported reports (default: the current directory). */
@@ -66,17 +72,23 @@ export function reportFileName(target: Target, date: Date): string {
 	return `refused-${host}-${target.port}-${stamp(date)}.md`;
 }
 
+const systemClock = () => Date.now();
+
 export function useWalk(options: WalkOptions): {
 	readonly state: AppState;
 	readonly dispatch: (action: AppAction) => void;
 } {
 	const {stdout} = useStdout();
 	const {exit} = useApp();
+	const clock = options.clock ?? systemClock;
 	const [state, dispatch] = useReducer(appReducer, undefined, () =>
 		initialState({
 			tree: options.tree ?? defaultTree,
 			answers: options.answers,
 			target: options.target,
+			timeoutMs: options.timeoutMs,
+			learn: options.learn,
+			now: clock(),
 			columns: stdout.columns || 80,
 			rows: stdout.rows || 24,
 		}),
@@ -108,8 +120,23 @@ export function useWalk(options: WalkOptions): {
 		};
 	}, [stdout]);
 
+	// While steps run, the clock ticks: elapsed times and the spinner move.
+	const {session, concluded} = state;
+	const running = Boolean(session) && !concluded;
+	useEffect(() => {
+		if (!running) {
+			return;
+		}
+
+		const timer = setInterval(() => {
+			dispatch({type: 'tick', now: (optionsRef.current.clock ?? systemClock)()});
+		}, 200);
+		return () => {
+			clearInterval(timer);
+		};
+	}, [running]);
+
 	// Start every check the plan names, once per (generation, step); a cleared step starts again.
-	const {session} = state;
 	useEffect(() => {
 		if (!session) {
 			return;
@@ -138,7 +165,8 @@ export function useWalk(options: WalkOptions): {
 				...(registry ? {registry} : {}),
 				dispatch(event) {
 					if (launches.current.get(node.id)?.token === launch.token) {
-						dispatch({type: 'engine', event});
+						const now = (optionsRef.current.clock ?? systemClock)();
+						dispatch({type: 'engine', event, now});
 					}
 				},
 			});
@@ -221,6 +249,7 @@ export function useWalk(options: WalkOptions): {
 							type: 'start',
 							target: started.target,
 							practice: started.description,
+							now: (current.clock ?? systemClock)(),
 						});
 					} catch (error) {
 						dispatch({
@@ -232,6 +261,20 @@ export function useWalk(options: WalkOptions): {
 					break;
 				}
 
+				case 'parse': {
+					const parsed = parseTarget(request.text.split(/\s+/));
+					dispatch(
+						'error' in parsed
+							? {type: 'start-failed', message: parsed.error}
+							: {
+									type: 'start',
+									target: parsed,
+									now: (current.clock ?? systemClock)(),
+								},
+					);
+					break;
+				}
+
 				case 'quit': {
 					for (const launch of launches.current.values()) {
 						launch.controller.abort();
@@ -239,7 +282,13 @@ export function useWalk(options: WalkOptions): {
 
 					await practice.current?.close();
 					practice.current = undefined;
-					current.onExit?.(snapshot ? buildReport(snapshot).exitCode : 0);
+					// Ctrl-C is an interrupt (130, like SIGTERM); q ends with the report's code.
+					const code = request.interrupted
+						? 130
+						: snapshot
+							? buildReport(snapshot).exitCode
+							: 0;
+					current.onExit?.(code, stateRef.current);
 					exit();
 					break;
 				}

@@ -1,0 +1,314 @@
+/**
+Selectors for the lower pane: the detail of the selected node (the command run, its output lines,
+the evidence, and in learn mode why it runs and how to read it), and the cause card that ends the
+path (what is wrong, what it means, the evidence, the numbered fixes, the other causes folded).
+*/
+import {factsOf, type Session} from '../engine/session.js';
+import type {Report, ReportCause} from '../report/model.js';
+import {shape as defaultShape} from '../tree/shape.js';
+import {explainCommand} from './commands.js';
+import {handshakeLines} from './learn.js';
+import {cut, oneLine, wrapRows, type Row, type Segment} from './rows.js';
+
+export type CardOptions = {
+	readonly width: number;
+	/** Rows the pane has: the first fix must fit in them (undefined: everything, for the scrollback). */
+	readonly height?: number;
+	/** The highlighted item: fixes first, then the other causes. */
+	readonly selected?: number;
+	readonly unfolded: ReadonlySet<string>;
+	readonly ascii: boolean;
+};
+
+export type Card = {
+	readonly rows: Row[];
+	/** Row index where each selectable item (fix, then other cause) starts. */
+	readonly items: number[];
+	readonly fixes: number;
+	/** Rows up to the end of the first fix: what must be visible when the walk ends. */
+	readonly essential: number;
+};
+
+const rule = (title: string, width: number, ascii: boolean): Row => {
+	const line = ascii ? '-' : '─';
+	const text = `${line.repeat(2)} ${title} `;
+	return [
+		{
+			text: text + line.repeat(Math.max(0, width - [...text].length)),
+			tone: 'problem',
+			bold: true,
+		},
+	];
+};
+
+function fixRows(
+	cause: ReportCause,
+	options: CardOptions,
+	first: number,
+	indent: string,
+): {rows: Row[]; starts: number[]} {
+	const rows: Row[] = [];
+	const starts: number[] = [];
+	const pointer = options.ascii ? '>' : '❯';
+	for (const [index, fix] of cause.fixes.entries()) {
+		const isSelected = options.selected === first + index;
+		starts.push(rows.length);
+		const number = `${index + 1}.`.padEnd(3);
+		const head = `${indent}${isSelected ? pointer : ' '} ${number}`;
+		const command = wrapRows(
+			fix.command,
+			options.width,
+			{tone: 'fix', bold: isSelected},
+			' '.repeat([...head].length),
+		);
+		command[0] = [{text: head, tone: 'accent'}, ...command[0]!.slice(1)];
+		rows.push(...command);
+		const why = fix.why + (fix.undo ? ` Undo: ${fix.undo}` : '');
+		const whyRows = wrapRows(
+			why,
+			options.width,
+			{tone: 'muted'},
+			' '.repeat([...head].length),
+		);
+		rows.push(...(options.height === undefined ? whyRows : whyRows.slice(0, 2)));
+	}
+
+	return {rows, starts};
+}
+
+function trimmed(rows: Row[], room: number, what: string): Row[] {
+	if (rows.length <= room) {
+		return rows;
+	}
+
+	if (room <= 0) {
+		return [];
+	}
+
+	return [
+		...rows.slice(0, room - 1),
+		[{text: `  … ${rows.length - room + 1} more ${what}: enter on a step shows it all`, tone: 'muted'}],
+	];
+}
+
+function noCause(report: Report, options: CardOptions): Card {
+	const {width} = options;
+	if (report.probe.outcome === 'open') {
+		const where = report.probe.address
+			? ` (${report.probe.address}, ${report.probe.ms} ms)`
+			: '';
+		return {
+			rows: [
+				rule('Nothing is wrong', width, options.ascii),
+				...wrapRows(
+					`${report.target.input} accepted the connection${where}. If a client still fails, compare its target with this one (name, port, IPv4 or IPv6).`,
+					width,
+				),
+			],
+			items: [],
+			fixes: 0,
+			essential: 3,
+		};
+	}
+
+	const unknown = report.steps.filter(step => step.status === 'unknown');
+	return {
+		rows: [
+			rule(`No cause named (${report.probe.outcome})`, width, options.ascii),
+			...wrapRows(
+				`No cause could be named from here. ${unknown.length > 0 ? 'Could not tell, with what to run by hand:' : ''}`,
+				width,
+			),
+			...unknown.flatMap(step =>
+				wrapRows(`${step.title}: ${step.detail}`, width, {}, '  '),
+			),
+		],
+		items: [],
+		fixes: 0,
+		essential: 4,
+	};
+}
+
+/** The cause card: the most likely cause, its evidence and numbered fixes, then the others folded. */
+export function causeCard(report: Report, options: CardOptions): Card {
+	const [first, ...others] = report.causes;
+	if (!first) {
+		return noCause(report, options);
+	}
+
+	const {width, height} = options;
+	const head: Row[] = [
+		rule(`Cause: ${first.id} (${first.confidence})`, width, options.ascii),
+		...wrapRows(first.summary, width, {bold: true}),
+	];
+	const meaning = wrapRows(
+		`What it means: ${first.explanation || first.title}`,
+		width,
+	);
+	const evidence: Row[] = first.evidence.map(line => [
+		{text: options.ascii ? '| ' : '│ ', tone: 'muted'},
+		{text: cut(oneLine(line), width - 2, options.ascii), tone: 'muted'},
+	]);
+	const fixes = fixRows(first, options, 0, '');
+	const fixesHead: Row[] =
+		first.fixes.length > 0
+			? [[{text: 'Fixes (shown, never run for you)', bold: true}]]
+			: [[{text: 'No fix to show: see the evidence.', tone: 'muted'}]];
+	let shownMeaning = meaning;
+	let shownEvidence = evidence;
+	if (height !== undefined) {
+		const firstFix =
+			fixes.starts.length > 1 ? fixes.starts[1]! : fixes.rows.length;
+		let room = height - head.length - fixesHead.length - firstFix;
+		shownMeaning = trimmed(meaning, Math.min(meaning.length, Math.max(0, Math.min(2, room - 1))), 'lines');
+		room -= shownMeaning.length;
+		shownEvidence = trimmed(evidence, Math.max(0, room), 'evidence lines');
+	}
+
+	const rows: Row[] = [...head, ...shownMeaning, ...shownEvidence, ...fixesHead];
+	const items = fixes.starts.map(start => start + rows.length);
+	const essential =
+		rows.length + (fixes.starts.length > 1 ? fixes.starts[1]! : fixes.rows.length);
+	rows.push(...fixes.rows);
+	if (others.length > 0) {
+		rows.push([{text: 'Other possible causes', bold: true}]);
+	}
+
+	for (const [index, cause] of others.entries()) {
+		const item = first.fixes.length + index;
+		const isSelected = options.selected === item;
+		const isOpen = options.unfolded.has(cause.id);
+		items.push(rows.length);
+		const head: Segment[] = [
+			{text: isSelected ? (options.ascii ? '>' : '❯') : ' ', tone: 'accent'},
+			{text: isOpen ? (options.ascii ? '-' : '▾') : options.ascii ? '+' : '▸', tone: 'muted'},
+			{text: ` ${cause.id} (${cause.confidence}): `, bold: isSelected},
+			{text: oneLine(cause.summary)},
+		];
+		rows.push(isOpen ? head.slice(0, 3) : head);
+		if (isOpen) {
+			rows.push(...wrapRows(cause.summary, width, {}, '   '));
+			rows.push(
+				...cause.evidence.map(
+					(line): Row => [{text: `   ${options.ascii ? '|' : '│'} ${oneLine(line)}`, tone: 'muted'}],
+				),
+			);
+			rows.push(
+				...fixRows(cause, {...options, selected: undefined}, 0, '  ').rows,
+			);
+		}
+	}
+
+	return {rows, items, fixes: first.fixes.length, essential};
+}
+
+export type DetailOptions = {
+	readonly width: number;
+	readonly learn: boolean;
+};
+
+function checkDetail(session: Session, id: string, options: DetailOptions): Row[] {
+	const {width} = options;
+	const node = session.tree.checks.find(check => check.id === id);
+	if (!node) {
+		return [];
+	}
+
+	const step = session.steps[id];
+	const result = step?.result;
+	const rows: Row[] = [[{text: node.title, bold: true}]];
+	if (result) {
+		rows.push(...wrapRows(`${result.status}: ${result.detail}`, width, {tone: result.status === 'skipped' ? 'muted' : undefined}));
+	} else {
+		rows.push([{text: step ? 'running' : 'waiting', tone: 'muted'}]);
+	}
+
+	const command = result?.command ?? step?.command;
+	if (command) {
+		rows.push(...wrapRows(`$ ${command}`, width, {tone: 'muted'}));
+	}
+
+	const output = result?.output ?? step?.lines ?? [];
+	for (const line of output) {
+		rows.push([{text: cut(`${'│'} ${oneLine(line)}`, width), tone: 'muted'}]);
+	}
+
+	for (const finding of result?.findings ?? []) {
+		rows.push(...wrapRows(`finding ${finding.id} (${finding.confidence}): ${finding.summary}`, width, {tone: 'problem'}));
+		for (const line of finding.evidence) {
+			rows.push(...wrapRows(`│ ${line}`, width, {tone: 'muted'}, '  '));
+		}
+	}
+
+	if (options.learn) {
+		rows.push(...wrapRows(`Why: ${node.why}`, width, {tone: 'learn'}));
+		const does = explainCommand(command);
+		if (does) {
+			rows.push(...wrapRows(`The command: ${does}`, width, {tone: 'learn'}));
+		}
+
+		rows.push(...wrapRows(`Reading it: ${node.read}`, width, {tone: 'learn'}));
+		const probe = result?.facts?.probe;
+		if (probe) {
+			rows.push([{text: 'How the TCP handshake went:', tone: 'learn', bold: true}]);
+			for (const line of handshakeLines(probe, session.target.port)) {
+				rows.push(...wrapRows(`• ${line}`, width, {tone: 'learn'}));
+			}
+		}
+	} else {
+		rows.push([{text: '? learn mode: why this step runs and how to read it', tone: 'muted'}]);
+	}
+
+	return rows;
+}
+
+/** The detail of the node a key names (check:ID, question:KEY, branch:ID, root). */
+export function detailRows(
+	session: Session,
+	key: string,
+	options: DetailOptions,
+): Row[] {
+	const [kind, id = ''] = key.split(/:(.*)/s) as [string, string?];
+	const {width} = options;
+	if (kind === 'check') {
+		return checkDetail(session, id, options);
+	}
+
+	if (kind === 'question') {
+		const question = session.tree.questions.find(q => q.key === id);
+		const record = session.answers[id as keyof Session['answers']];
+		return question
+			? [
+					[{text: question.prompt, bold: true}],
+					...wrapRows(`Why I ask: ${question.why}`, width, {tone: 'learn'}),
+					...(record
+						? wrapRows(`Answer: ${record.value ?? '(none)'} (${record.by})${record.evidence ? `. Evidence: ${record.evidence}` : ''}`, width)
+						: []),
+				]
+			: [];
+	}
+
+	if (kind === 'branch') {
+		const branch = defaultShape.branches.find(b => b.id === id);
+		const rows: Row[] = [
+			[{text: branch?.label ?? id, bold: true}],
+			...wrapRows(`Taken when ${branch?.when ?? 'its steps apply'}.`, width, {tone: 'learn'}),
+		];
+		for (const item of branch?.items ?? []) {
+			const step = item.kind === 'check' ? session.steps[item.id]?.result : undefined;
+			const name = item.kind === 'check' ? item.id : `${item.key}?`;
+			const text = item.kind === 'check' ? `${step?.status ?? 'not run'}: ${step?.detail ?? ''}` : session.answers[item.key] ? `answered ${session.answers[item.key]?.value ?? '(none)'}` : 'not asked';
+			rows.push(...wrapRows(`${name}: ${text}`, width, {}, '  '));
+		}
+
+		return rows;
+	}
+
+	const probe = factsOf(session).probe;
+	return [
+		[{text: `Target ${session.target.input}`, bold: true}],
+		...(probe?.addresses ?? []).map((address): Row => [
+			{text: `  ${address.address} (IPv${address.family}, ${address.source}): ${address.outcome} in ${address.ms} ms`},
+		]),
+	];
+}
