@@ -85,7 +85,7 @@ function foldableKeys(node: TreeNode): string[] {
 	];
 }
 
-/** The node the walk is at: the question being asked, else the first running step. */
+/** The node the walk is at: the question being asked, the first running step, or the step that found the cause. */
 function followed(state: AppState): string | undefined {
 	const session = state.session!;
 	const ask = plan(session).ask;
@@ -96,7 +96,17 @@ function followed(state: AppState): string | undefined {
 	const running = session.tree.checks.find(
 		node => session.steps[node.id]?.state === 'running',
 	);
-	return running ? checkKey(running.id) : undefined;
+	if (running) {
+		return checkKey(running.id);
+	}
+
+	const cause = state.concluded ? buildReport(session).causes[0] : undefined;
+	const found = session.tree.checks.findLast(node =>
+		session.steps[node.id]?.result?.findings?.some(
+			finding => finding.id === cause?.id,
+		),
+	);
+	return found ? checkKey(found.id) : undefined;
 }
 
 function liveRows(state: AppState, width: number, spinner: string): Row[] {
@@ -141,7 +151,7 @@ function headerRow(state: AppState, width: number): Row {
 	const status = state.concluded ? `done in ${elapsed}` : `walking ${elapsed}`;
 	const left = `refused ${oneLine(session.target.input)}`;
 	const context = oneLine(contextLine(session));
-	const right = context ? `${context} · ${status}` : status;
+	const right = context ? `${status} · ${context}` : status;
 	const room = width - [...left].length - 2;
 	const shown = cut(right, Math.max(0, room));
 	return [
@@ -235,18 +245,19 @@ export function layout(state: AppState, ascii = false): Layout {
 	});
 	const toggled = new Set(state.toggled);
 	const cursorCandidate = state.cursor ?? followed(state);
-	const probe = treeRows(root, {width, glyphs, spinner, toggled});
+	const probe = treeRows(root, {width, glyphs, spinner, toggled, hideRoot: true});
 	const cursor =
 		cursorCandidate && probe.nodes.includes(cursorCandidate)
 			? cursorCandidate
 			: state.cursor
-				? 'root'
+				? probe.nodes[0]
 				: undefined;
 	const drawn = treeRows(root, {
 		width,
 		glyphs,
 		spinner,
 		toggled,
+		hideRoot: true,
 		selected: state.cursor ? cursor : undefined,
 	});
 	const notice = state.notice
@@ -261,7 +272,12 @@ export function layout(state: AppState, ascii = false): Layout {
 	if (full) {
 		lowerHeight = body;
 	} else if (first.kind === 'card') {
-		const want = Math.max(first.essential, body - treeTotal, Math.floor(body * 0.5));
+		// The cause and the first fix always; more of the card only where the tree leaves room.
+		const want = Math.max(
+			first.essential,
+			Math.min(body - treeTotal, Math.floor(body * 0.45)),
+			Math.floor(body * 0.45),
+		);
 		lowerHeight = Math.min(first.rows.length, Math.min(body - 2, want));
 		lower = lowerContent(state, width, cursor, spinner, lowerHeight);
 		lowerHeight = Math.min(lower.rows.length, lowerHeight);

@@ -8,7 +8,7 @@ import type {Report, ReportCause} from '../report/model.js';
 import {shape as defaultShape} from '../tree/shape.js';
 import {explainCommand} from './commands.js';
 import {handshakeLines} from './learn.js';
-import {cut, oneLine, wrapRows, type Row, type Segment} from './rows.js';
+import {cut, cutRow, oneLine, wrapRows, type Row, type Segment} from './rows.js';
 
 export type CardOptions = {
 	readonly width: number;
@@ -70,10 +70,35 @@ function fixRows(
 			{tone: 'muted'},
 			' '.repeat([...head].length),
 		);
-		rows.push(...(options.height === undefined ? whyRows : whyRows.slice(0, 2)));
+		rows.push(
+			...(options.height === undefined
+				? whyRows
+				: clampRows(whyRows, 1, options.width, options.ascii)),
+		);
 	}
 
 	return {rows, starts};
+}
+
+/** At most `count` rows; the last one kept ends with an ellipsis when rows were dropped. */
+function clampRows(
+	rows: Row[],
+	count: number,
+	width: number,
+	ascii: boolean,
+): Row[] {
+	if (rows.length <= count) {
+		return rows;
+	}
+
+	const kept = rows.slice(0, count);
+	const last = kept.at(-1) ?? [];
+	kept[kept.length - 1] = cutRow(
+		[...last, {text: ascii ? ' ~' : ' …'}],
+		width,
+		ascii,
+	);
+	return kept;
 }
 
 function trimmed(rows: Row[], room: number, what: string): Row[] {
@@ -87,7 +112,7 @@ function trimmed(rows: Row[], room: number, what: string): Row[] {
 
 	return [
 		...rows.slice(0, room - 1),
-		[{text: `  … ${rows.length - room + 1} more ${what}: enter on a step shows it all`, tone: 'muted'}],
+		[{text: `… ${rows.length - room + 1} more ${what}: enter on a step shows them`, tone: 'muted'}],
 	];
 }
 
@@ -154,21 +179,29 @@ export function causeCard(report: Report, options: CardOptions): Card {
 		first.fixes.length > 0
 			? [[{text: 'Fixes (shown, never run for you)', bold: true}]]
 			: [[{text: 'No fix to show: see the evidence.', tone: 'muted'}]];
+	let shownHead = head;
 	let shownMeaning = meaning;
 	let shownEvidence = evidence;
 	if (height !== undefined) {
+		// Tight: the summary in two rows, the meaning in one, the evidence in what is left before the first fix.
+		shownHead = clampRows(head, 3, width, options.ascii);
 		const firstFix =
 			fixes.starts.length > 1 ? fixes.starts[1]! : fixes.rows.length;
-		let room = height - head.length - fixesHead.length - firstFix;
-		shownMeaning = trimmed(meaning, Math.min(meaning.length, Math.max(0, Math.min(2, room - 1))), 'lines');
+		let room = height - shownHead.length - fixesHead.length - firstFix;
+		shownMeaning =
+			room >= 2 ? clampRows(meaning, 1, width, options.ascii) : [];
 		room -= shownMeaning.length;
 		shownEvidence = trimmed(evidence, Math.max(0, room), 'evidence lines');
 	}
 
-	const rows: Row[] = [...head, ...shownMeaning, ...shownEvidence, ...fixesHead];
+	const rows: Row[] = [...shownHead, ...shownMeaning, ...shownEvidence, ...fixesHead];
 	const items = fixes.starts.map(start => start + rows.length);
-	const essential =
-		rows.length + (fixes.starts.length > 1 ? fixes.starts[1]! : fixes.rows.length);
+	// The rule, the summary (two rows), the fixes heading and the whole first fix (its why in one row).
+	const firstFixRows = Math.min(
+		fixes.starts.length > 1 ? fixes.starts[1]! : fixes.rows.length,
+		wrapRows(first.fixes[0]?.command ?? '', width, {}, '      ').length + 1,
+	);
+	const essential = Math.min(head.length, 3) + fixesHead.length + firstFixRows;
 	rows.push(...fixes.rows);
 	if (others.length > 0) {
 		rows.push([{text: 'Other possible causes', bold: true}]);

@@ -101,6 +101,8 @@ export type TreeRowsOptions = {
 	readonly selected?: string;
 	/** Keys whose open state the user flipped. */
 	readonly toggled: ReadonlySet<string>;
+	/** Leave the root's own line out (the screen's header shows it). */
+	readonly hideRoot?: boolean;
 };
 
 export type TreeRows = {
@@ -136,8 +138,9 @@ function nodeRow(
 	const segments: Segment[] = [
 		{text: isSelected ? glyphs.pointer : ' ', tone: 'accent'},
 		{text: prefix, tone: 'muted'},
-		{text: mark, tone: markTones[node.mark]},
-		{text: folded ? glyphs.folded : ' ', tone: 'muted'},
+		folded
+			? {text: `${glyphs.folded} `, tone: 'muted'}
+			: {text: `${mark} `, tone: markTones[node.mark]},
 		{
 			text: oneLine(node.label).padEnd(pad),
 			bold: node.mark !== 'skipped',
@@ -169,7 +172,10 @@ export function treeRows(root: TreeNode, options: TreeRowsOptions): TreeRows {
 		childPrefix: string,
 		pad: number,
 	) => {
-		add(nodeRow(node, prefix, pad, options), node.key, true);
+		if (node !== root || !options.hideRoot) {
+			add(nodeRow(node, prefix, pad, options), node.key, true);
+		}
+
 		const extra = (text: string, tone: Tone, pointer = ' ') => {
 			add(
 				cutRow(
