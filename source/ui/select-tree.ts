@@ -82,7 +82,7 @@ function questionNodeOf(
 			key,
 			mark: record.by === 'unanswered' ? 'unknown' : 'answer',
 			label: `${question.key}?`,
-			verdict: `${question.prompt} ${label} (${answeredBy[record.by] ?? record.by})`,
+			verdict: `${label} (${answeredBy[record.by] ?? record.by}): ${question.prompt}`,
 		};
 	}
 
