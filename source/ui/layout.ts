@@ -261,7 +261,7 @@ export function layout(state: AppState, ascii = false): Layout {
 		selected: state.cursor ? cursor : undefined,
 	});
 	const notice = state.notice
-		? wrapRows(state.notice, width, {tone: 'note'}).slice(0, 2)
+		? wrapRows(state.notice, width, {tone: "note"}).slice(0, 3)
 		: [];
 	const body = Math.max(4, state.rows - 1 - 2 - notice.length);
 	const full = state.help || state.map;
@@ -272,11 +272,11 @@ export function layout(state: AppState, ascii = false): Layout {
 	if (full) {
 		lowerHeight = body;
 	} else if (first.kind === 'card') {
-		// The cause and the first fix always; more of the card only where the tree leaves room.
+		// The cause and the first fix always; more of the card where the tree leaves room.
 		const want = Math.max(
 			first.essential,
-			Math.min(body - treeTotal, Math.floor(body * 0.45)),
 			Math.floor(body * 0.45),
+			body - treeTotal,
 		);
 		lowerHeight = Math.min(first.rows.length, Math.min(body - 2, want));
 		lower = lowerContent(state, width, cursor, spinner, lowerHeight);

@@ -219,15 +219,35 @@ export function walkTree(context: TreeContext): TreeNode {
 		const node = byId.get(step.check);
 		return node ? [{...checkNodeOf(context, node, step.label), onPath: true}] : [];
 	});
-	const branches = shape.branches.map(branch => branchNodeOf(context, branch));
-	const unplaced = unplacedChecks(shape, session.tree);
-	if (unplaced.length > 0) {
+	// A branch none of whose steps this tree has (a smaller tree in tests) costs no line.
+	const present = (item: BranchItem) =>
+		item.kind === 'check'
+			? byId.has(item.id)
+			: session.tree.questions.some(q => q.key === item.key);
+	const branches = shape.branches
+		.filter(branch => branch.items.some(item => present(item)))
+		.map(branch => branchNodeOf(context, branch));
+	// Checks and questions the shape does not place still show, in a branch of their own.
+	const placedQuestions = new Set(
+		shape.branches.flatMap(branch =>
+			branch.items.flatMap(item => (item.kind === 'question' ? [item.key] : [])),
+		),
+	);
+	const other: BranchItem[] = [
+		...unplacedChecks(shape, session.tree).map(
+			(node): BranchItem => ({kind: 'check', id: node.id}),
+		),
+		...session.tree.questions
+			.filter(question => !placedQuestions.has(question.key))
+			.map((question): BranchItem => ({kind: 'question', key: question.key})),
+	];
+	if (other.length > 0) {
 		branches.push(
 			branchNodeOf(context, {
 				id: 'other',
 				label: 'other steps',
 				when: 'steps without a place in the tree shape',
-				items: unplaced.map(node => ({kind: 'check', id: node.id})),
+				items: other,
 			}),
 		);
 	}

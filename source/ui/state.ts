@@ -362,11 +362,13 @@ function selectItem(state: AppState, index: number): AppState {
 	const next = {...state, fix};
 	const view = layout(next);
 	const row = view.itemRows[fix] ?? 0;
+	// The whole item in view: from its first row to the row before the next item.
+	const end = view.itemRows[fix + 1] ?? view.lowerTotal;
 	const top =
 		row < state.lowerTop
 			? row
-			: row >= state.lowerTop + view.lowerHeight - 1
-				? row - view.lowerHeight + 3
+			: end > state.lowerTop + view.lowerHeight
+				? Math.min(row, end - view.lowerHeight)
 				: state.lowerTop;
 	return {...next, lowerTop: Math.max(0, top)};
 }
@@ -623,9 +625,32 @@ function walkIntentReduce(state: AppState, intent: Intent): AppState {
 export function appReducer(state: AppState, action: AppAction): AppState {
 	switch (action.type) {
 		case 'key': {
-			return state.screen === 'walk'
-				? walkIntentReduce(state, walkIntent(action.input, action.key))
-				: startScreenKey(state, action.input, action.key);
+			if (state.screen !== 'walk') {
+				return startScreenKey(state, action.input, action.key);
+			}
+
+			// Keys typed faster than a frame arrive as one chunk: act on each, in order.
+			if (
+				action.input.length > 1 &&
+				!action.key.ctrl &&
+				!action.key.meta &&
+				!action.input.startsWith('\u001B')
+			) {
+				let next = state;
+				for (const char of action.input) {
+					next = walkIntentReduce(
+						next,
+						walkIntent(char === '\r' ? '' : char, {
+							...noKey,
+							return: char === '\r',
+						}),
+					);
+				}
+
+				return next;
+			}
+
+			return walkIntentReduce(state, walkIntent(action.input, action.key));
 		}
 
 		case 'intent': {

@@ -68,7 +68,7 @@ export const asciiGlyphs: TreeGlyphs = {
 	pipe: '|  ',
 	space: '   ',
 	pointer: '>',
-	folded: '+',
+	folded: '>',
 	marks: {
 		passed: '+',
 		problem: 'x',
