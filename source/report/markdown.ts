@@ -83,7 +83,10 @@ function causeSection(cause: ReportCause, heading: string): string[] {
 }
 
 /** The report as markdown (for tickets, `echo | refused`, and the app's export), without a final newline. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(
+	report: Report,
+	options: {readonly chart?: readonly string[]} = {},
+): string {
 	const {target, probe} = report;
 	const lines: string[] = [
 		`# refused: ${target.input}`,
@@ -172,6 +175,15 @@ export function renderMarkdown(report: Report): string {
 				lines.push(codeBlock(step.output.join('\n')), '');
 			}
 		}
+	}
+
+	// The app's export: the decision tree with the path of this diagnosis marked (report/chart.ts).
+	if (options.chart) {
+		lines.push(
+			'## The path on the decision tree',
+			'',
+			codeBlock(options.chart.join('\n')),
+		);
 	}
 
 	return lines.join('\n').trimEnd();

@@ -214,6 +214,12 @@ export function useWalk(options: WalkOptions): {
 					}
 
 					const {renderMarkdown} = await import('../report/markdown.js');
+					const {treeChart} = await import('../report/chart.js');
+					const report = buildReport(snapshot);
+					const chart = treeChart(snapshot.tree, {
+						session: snapshot,
+						concluded: report.causes[0]?.id,
+					});
 					const file = path.resolve(
 						current.exportDir ?? process.cwd(),
 						reportFileName(
@@ -224,7 +230,7 @@ export function useWalk(options: WalkOptions): {
 					try {
 						await writeFile(
 							file,
-							`${renderMarkdown(buildReport(snapshot))}\n`,
+							`${renderMarkdown(report, {chart})}\n`,
 							{flag: 'wx'},
 						);
 						dispatch({type: 'notice', text: `Report written to ${file}`});

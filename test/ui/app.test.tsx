@@ -350,6 +350,10 @@ describe('keys at the end', () => {
 			const text = await readFile(file, 'utf8');
 			expect(text.startsWith('# refused: localhost:5432\n')).toBe(true);
 			expect(text).toContain('## Cause: ');
+			// The path of this diagnosis, marked on the decision tree.
+			expect(text).toContain('## The path on the decision tree');
+			expect(text).toContain('» localhost:5432\n» ├─ environment: Where this runs');
+			expect(text).toContain('» ├─ probe: Connect to each address');
 			expect(text.endsWith('\n')).toBe(true);
 		} finally {
 			await rm(dir, {recursive: true, force: true});
