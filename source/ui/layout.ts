@@ -229,6 +229,28 @@ function lowerContent(
 	return {rows, items: [], essential: 0, kind: 'live'};
 }
 
+/** The last row to keep in view for a selected row: its open subtree too, as far as the pane allows. */
+function subtreeEnd(
+	drawn: {keys: string[]; depths: number[]},
+	row: number,
+	height: number,
+): number {
+	if (row < 0) {
+		return 0;
+	}
+
+	let end = row;
+	while (
+		end + 1 < drawn.keys.length &&
+		(drawn.keys[end + 1] === drawn.keys[row] ||
+			drawn.depths[end + 1]! > drawn.depths[row]!)
+	) {
+		end++;
+	}
+
+	return Math.min(end, row + Math.max(0, height - 1));
+}
+
 /** The layout of the walk screen for a state (ascii picks the glyphs only: widths are the same). */
 export function layout(state: AppState, ascii = false): Layout {
 	const width = Math.max(20, state.columns);
@@ -289,7 +311,9 @@ export function layout(state: AppState, ascii = false): Layout {
 
 	const treeHeight = full ? 0 : Math.max(0, body - lowerHeight);
 	const focusKey = cursor ?? followed(state);
-	const focusRow = focusKey ? drawn.keys.lastIndexOf(focusKey) : 0;
+	const focusRow = focusKey
+		? subtreeEnd(drawn, drawn.keys.indexOf(focusKey), treeHeight)
+		: 0;
 	const treeTop =
 		focusRow < treeHeight ? 0 : focusRow - treeHeight + 1;
 	const maxTop = Math.max(0, lower.rows.length - lowerHeight);

@@ -592,7 +592,7 @@ function walkIntentReduce(state: AppState, intent: Intent): AppState {
 				learn: !state.learn,
 				notice: state.learn
 					? 'Learn mode off.'
-					: 'Learn mode on: the detail pane says why each step runs and how to read it (enter on a step).',
+					: 'Learn mode on: enter on a step says why it runs and how to read it.',
 			};
 		}
 

@@ -111,6 +111,8 @@ export type TreeRows = {
 	readonly keys: string[];
 	/** Keys of the node rows, in order: what ↑↓ moves over. */
 	readonly nodes: string[];
+	/** The depth of each row (a choice or note row: its node's depth plus one). */
+	readonly depths: number[];
 };
 
 export const isOpen = (node: TreeNode, toggled: ReadonlySet<string>) =>
@@ -157,10 +159,12 @@ function nodeRow(
 
 /** The rows of a tree: the root on the first line, then its children with guides. */
 export function treeRows(root: TreeNode, options: TreeRowsOptions): TreeRows {
-	const result: TreeRows = {rows: [], keys: [], nodes: []};
+	const result: TreeRows = {rows: [], keys: [], nodes: [], depths: []};
+	let depth = 0;
 	const add = (row: Row, key: string, isNode: boolean) => {
 		result.rows.push(row);
 		result.keys.push(key);
+		result.depths.push(isNode ? depth : depth + 1);
 		if (isNode) {
 			result.nodes.push(key);
 		}
@@ -211,12 +215,14 @@ export function treeRows(root: TreeNode, options: TreeRowsOptions): TreeRows {
 		const width = labelWidth(children);
 		for (const [index, child] of children.entries()) {
 			const isLast = index === children.length - 1;
+			depth++;
 			visit(
 				child,
 				childPrefix + (isLast ? options.glyphs.last : options.glyphs.tee),
 				childPrefix + (isLast ? options.glyphs.space : options.glyphs.pipe),
 				width,
 			);
+			depth--;
 		}
 	};
 

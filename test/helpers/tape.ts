@@ -231,6 +231,10 @@ export type Replay = {
 	readonly checked: number;
 	/** The visible screen at the end. */
 	readonly screen: string;
+	/** Every line of the normal screen's buffer at the end: the scrollback and the screen. */
+	readonly scrollback: string;
+	/** Whether the alternate screen is still active at the end (an app that forgot to leave it). */
+	readonly alternate: boolean;
 	/** Whether the terminal's cursor is hidden at the end (an app that forgot to show it again). */
 	readonly cursorHidden: boolean;
 };
@@ -385,10 +389,16 @@ export async function replayTape(
 		}
 
 		const final = await screen();
+		const normal = terminal.buffer.normal;
 		return {
 			failures,
 			checked,
 			screen: final,
+			scrollback: Array.from(
+				{length: normal.length},
+				(_, row) => normal.getLine(row)?.translateToString(true) ?? '',
+			).join('\n'),
+			alternate: terminal.buffer.active.type === 'alternate',
 			cursorHidden: cursorHidden(terminal),
 		};
 	} finally {
