@@ -5,7 +5,12 @@ With a session, the path of this diagnosis is marked on it: the steps that ran, 
 the branches ruled out and the cause concluded.
 */
 import type {Session} from '../engine/session.js';
-import {shape as defaultShape, unplacedChecks, type TreeShape} from '../tree/shape.js';
+import {
+	shape as defaultShape,
+	unplacedChecks,
+	type Branch,
+	type TreeShape,
+} from '../tree/shape.js';
 import type {CauseNode, CheckNode, QuestionNode, Tree} from '../tree/types.js';
 import {visible} from '../text/sanitize.js';
 
@@ -72,13 +77,17 @@ function wrapWith(
 	for (const word of text.split(/\s+/).filter(Boolean)) {
 		const candidate = line === '' ? word : `${line} ${word}`;
 		if ([...candidate].length <= room() || line === '') {
-			line = [...candidate].length <= room() ? candidate : [...candidate].slice(0, room()).join('');
+			line =
+				[...candidate].length <= room()
+					? candidate
+					: [...candidate].slice(0, room()).join('');
 			continue;
 		}
 
 		lines.push(prefix + line);
 		prefix = rest;
-		line = [...word].length <= room() ? word : [...word].slice(0, room()).join('');
+		line =
+			[...word].length <= room() ? word : [...word].slice(0, room()).join('');
 	}
 
 	lines.push(prefix + line);
@@ -92,7 +101,10 @@ type Path = {
 	readonly concluded?: string;
 };
 
-function pathOf(session: Session | undefined, concluded?: string): Path | undefined {
+function pathOf(
+	session: Session | undefined,
+	concluded?: string,
+): Path | undefined {
 	if (!session) {
 		return undefined;
 	}
@@ -144,7 +156,12 @@ class Chart {
 	add(onPath: boolean, guide: string, under: string, text: string) {
 		const mark = this.path ? (onPath ? this.glyphs.mark : '  ') : '';
 		const pad = ' '.repeat([...mark].length);
-		const wrapped = wrapWith(mark + guide, pad + under, visible(text, {oneLine: true}), this.width);
+		const wrapped = wrapWith(
+			mark + guide,
+			pad + under,
+			visible(text, {oneLine: true}),
+			this.width,
+		);
 		this.lines.push(...wrapped);
 	}
 
@@ -153,15 +170,54 @@ class Chart {
 		const skipped = this.path?.skipped.get(node.id);
 		this.add(ran, guide, under, `${node.id}: ${node.title}`);
 		const causes = causesConcludedBy(this.tree, node.id).map(cause =>
-			cause.id === this.path?.concluded ? `${cause.id} (this diagnosis)` : cause.id,
+			cause.id === this.path?.concluded
+				? `${cause.id} (this diagnosis)`
+				: cause.id,
 		);
 		if (causes.length > 0) {
-			const concluded = causes.some(cause => cause.endsWith('(this diagnosis)'));
-			this.add(concluded, under, `${under}   `, `${this.glyphs.cause}${causes.join(', ')}`);
+			const concluded = causes.some(cause =>
+				cause.endsWith('(this diagnosis)'),
+			);
+			this.add(
+				concluded,
+				under,
+				`${under}   `,
+				`${this.glyphs.cause}${causes.join(', ')}`,
+			);
 		}
 
 		if (skipped !== undefined && this.path) {
 			this.add(false, under, `${under}  `, `(not this time: ${skipped})`);
+		}
+	}
+
+	branch(branch: Branch, isLast: boolean) {
+		const {glyphs, path} = this;
+		const guide = glyphs.space + (isLast ? glyphs.last : glyphs.tee);
+		const under = glyphs.space + (isLast ? glyphs.space : glyphs.pipe);
+		const taken = branch.items.some(item =>
+			item.kind === 'check'
+				? path?.ran.has(item.id)
+				: path?.answers.has(item.key),
+		);
+		this.add(taken, guide, under, `${branch.label}: when ${branch.when}`);
+		for (const [position, item] of branch.items.entries()) {
+			const itemLast = position === branch.items.length - 1;
+			const itemGuide = under + (itemLast ? glyphs.last : glyphs.tee);
+			const itemUnder = under + (itemLast ? glyphs.space : glyphs.pipe);
+			if (item.kind === 'check') {
+				const node = this.tree.checks.find(check => check.id === item.id);
+				if (node) {
+					this.check(node, itemGuide, itemUnder);
+				}
+
+				continue;
+			}
+
+			const question = this.tree.questions.find(q => q.key === item.key);
+			if (question) {
+				this.question(question, itemGuide, itemUnder);
+			}
 		}
 	}
 
@@ -215,31 +271,7 @@ export function treeChart(tree: Tree, options: ChartOptions = {}): string[] {
 	}
 
 	for (const [index, branch] of branches.entries()) {
-		const isLast = index === branches.length - 1;
-		const guide = glyphs.space + (isLast ? glyphs.last : glyphs.tee);
-		const under = glyphs.space + (isLast ? glyphs.space : glyphs.pipe);
-		const taken = branch.items.some(item =>
-			item.kind === 'check'
-				? path?.ran.has(item.id)
-				: path?.answers.has(item.key),
-		);
-		chart.add(taken, guide, under, `${branch.label}: when ${branch.when}`);
-		for (const [position, item] of branch.items.entries()) {
-			const itemLast = position === branch.items.length - 1;
-			const itemGuide = under + (itemLast ? glyphs.last : glyphs.tee);
-			const itemUnder = under + (itemLast ? glyphs.space : glyphs.pipe);
-			if (item.kind === 'check') {
-				const node = byId.get(item.id);
-				if (node) {
-					chart.check(node, itemGuide, itemUnder);
-				}
-			} else {
-				const question = tree.questions.find(q => q.key === item.key);
-				if (question) {
-					chart.question(question, itemGuide, itemUnder);
-				}
-			}
-		}
+		chart.branch(branch, index === branches.length - 1);
 	}
 
 	const placed = new Set(

@@ -83,10 +83,7 @@ function causeSection(cause: ReportCause, heading: string): string[] {
 }
 
 /** The report as markdown (for tickets, `echo | refused`, and the app's export), without a final newline. */
-export function renderMarkdown(
-	report: Report,
-	options: {readonly chart?: readonly string[]} = {},
-): string {
+export function renderMarkdown(report: Report): string {
 	const {target, probe} = report;
 	const lines: string[] = [
 		`# refused: ${target.input}`,
@@ -177,14 +174,19 @@ export function renderMarkdown(
 		}
 	}
 
-	// The app's export: the decision tree with the path of this diagnosis marked (report/chart.ts).
-	if (options.chart) {
-		lines.push(
-			'## The path on the decision tree',
-			'',
-			codeBlock(options.chart.join('\n')),
-		);
-	}
-
 	return lines.join('\n').trimEnd();
+}
+
+/** The app's export: the report, then the decision tree with the path of this diagnosis marked (report/chart.ts). */
+export function renderMarkdownWithPath(
+	report: Report,
+	chart: readonly string[],
+): string {
+	return [
+		renderMarkdown(report),
+		'',
+		'## The path on the decision tree',
+		'',
+		codeBlock(chart.join('\n')),
+	].join('\n');
 }

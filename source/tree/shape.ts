@@ -169,7 +169,9 @@ export function shapeProblems(candidate: TreeShape, tree: Tree): string[] {
 
 	for (const key of asked) {
 		if (!tree.questions.some(q => q.key === key)) {
-			problems.push(`the shape asks ${key}, which is not a question of the tree`);
+			problems.push(
+				`the shape asks ${key}, which is not a question of the tree`,
+			);
 		}
 	}
 

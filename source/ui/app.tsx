@@ -8,11 +8,12 @@ import type {AppAction, AppState} from './state.js';
 import {ThemeContext, useTheme, type Theme} from './theme.js';
 import {useWalk, type WalkOptions} from './use-walk.js';
 
-export type AppProps = WalkOptions & {
-	readonly theme?: Theme;
+type WalkProps = WalkOptions & {
 	/** Test only: throw while rendering once this step has finished (the crash path of the terminal). */
 	readonly crashAfter?: string;
 };
+
+export type AppProps = WalkProps & {readonly theme?: Theme};
 
 const defaultTheme: Theme = {color: true, ascii: false};
 
@@ -35,7 +36,11 @@ export function View({state}: {readonly state: AppState}) {
 	return (
 		<Box flexDirection="column" width={state.columns}>
 			{state.screen === 'start' ? (
-				<StartScreen text={state.text} field={state.field} error={state.error} />
+				<StartScreen
+					text={state.text}
+					field={state.field}
+					error={state.error}
+				/>
 			) : (
 				<Prose>Starting...</Prose>
 			)}
@@ -48,7 +53,7 @@ export function View({state}: {readonly state: AppState}) {
 	);
 }
 
-function Walk(props: AppProps) {
+function Walk(props: WalkProps) {
 	const {state, dispatch} = useWalk(props);
 	// The one input handler: it only dispatches, so the reducer always acts on the current state.
 	useInput((input, key) => {
@@ -65,9 +70,9 @@ function Walk(props: AppProps) {
 }
 
 /** The interactive troubleshooter. `io` and `tree` are injected: that is what makes it testable. */
-export function App(props: AppProps) {
+export function App({theme, ...props}: AppProps) {
 	return (
-		<ThemeContext.Provider value={props.theme ?? defaultTheme}>
+		<ThemeContext.Provider value={theme ?? defaultTheme}>
 			<Walk {...props} />
 		</ThemeContext.Provider>
 	);

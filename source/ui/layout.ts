@@ -56,9 +56,7 @@ const footers = {
 };
 
 function asciiFooter(text: string): string {
-	return text
-		.replaceAll(' · ', ' | ')
-		.replaceAll('↑↓', 'up/down');
+	return text.replaceAll(' · ', ' | ').replaceAll('↑↓', 'up/down');
 }
 
 export const helpText = [
@@ -133,7 +131,9 @@ function liveRows(state: AppState, width: number, spinner: string): Row[] {
 			),
 		);
 		if (step.command) {
-			rows.push([{text: cut(`  $ ${oneLine(step.command)}`, width), tone: 'muted'}]);
+			rows.push([
+				{text: cut(`  $ ${oneLine(step.command)}`, width), tone: 'muted'},
+			]);
 		}
 
 		for (const line of step.lines.slice(-2)) {
@@ -156,20 +156,31 @@ function headerRow(state: AppState, width: number): Row {
 	const shown = cut(right, Math.max(0, room));
 	return [
 		{text: left, bold: true},
-		{text: ' '.repeat(Math.max(1, width - [...left].length - [...shown].length))},
+		{
+			text: ' '.repeat(
+				Math.max(1, width - [...left].length - [...shown].length),
+			),
+		},
 		{text: shown, tone: 'muted'},
 	];
 }
 
-type Lower = {rows: Row[]; items: number[]; essential: number; kind: 'card' | 'detail' | 'live' | 'full'};
+type Lower = {
+	rows: Row[];
+	items: number[];
+	essential: number;
+	kind: 'card' | 'detail' | 'live' | 'full';
+};
 
-function lowerContent(
-	state: AppState,
-	width: number,
-	cursor: string | undefined,
-	spinner: string,
-	cardHeight: number | undefined,
-): Lower {
+type LowerInput = {
+	readonly width: number;
+	readonly cursor: string | undefined;
+	readonly spinner: string;
+	readonly cardHeight?: number;
+};
+
+function lowerContent(state: AppState, input: LowerInput): Lower {
+	const {width, cursor, spinner, cardHeight} = input;
 	const session = state.session!;
 	if (state.help) {
 		return {
@@ -191,7 +202,9 @@ function lowerContent(
 				concluded: report?.causes[0]?.id,
 			})
 				.split('\n')
-				.map((line): Row => [{text: line, tone: line.includes('» ') ? undefined : 'muted'}]),
+				.map((line): Row => [
+					{text: line, tone: line.includes('» ') ? undefined : 'muted'},
+				]),
 			items: [],
 			essential: 0,
 			kind: 'full',
@@ -214,11 +227,17 @@ function lowerContent(
 		const card = causeCard(buildReport(session), {
 			width,
 			height: cardHeight,
-			selected: state.focus === 'lower' ? state.fix : state.fix === 0 ? 0 : state.fix,
+			selected:
+				state.focus === 'lower' ? state.fix : state.fix === 0 ? 0 : state.fix,
 			unfolded: new Set(state.unfolded),
 			ascii: false,
 		});
-		return {rows: card.rows, items: card.items, essential: card.essential, kind: 'card'};
+		return {
+			rows: card.rows,
+			items: card.items,
+			essential: card.essential,
+			kind: 'card',
+		};
 	}
 
 	const rows = liveRows(state, width, spinner);
@@ -227,6 +246,49 @@ function lowerContent(
 	}
 
 	return {rows, items: [], essential: 0, kind: 'live'};
+}
+
+/** The lower pane's content and height: the card keeps the cause and its first fix in view. */
+function lowerPane(
+	state: AppState,
+	input: LowerInput,
+	space: {body: number; full: boolean; treeTotal: number},
+): {lower: Lower; lowerHeight: number} {
+	const {body, treeTotal} = space;
+	const first = lowerContent(state, input);
+	if (space.full) {
+		return {lower: first, lowerHeight: body};
+	}
+
+	if (first.kind === 'card') {
+		// The cause and the first fix always; more of the card where the tree leaves room.
+		const want = Math.max(
+			first.essential,
+			Math.floor(body * 0.45),
+			body - treeTotal,
+		);
+		const height = Math.min(first.rows.length, Math.min(body - 2, want));
+		const lower = lowerContent(state, {...input, cardHeight: height});
+		return {lower, lowerHeight: Math.min(lower.rows.length, height)};
+	}
+
+	if (first.kind === 'detail') {
+		return {
+			lower: first,
+			lowerHeight: Math.min(
+				first.rows.length,
+				body - Math.min(treeTotal, Math.max(3, Math.floor(body * 0.4))),
+			),
+		};
+	}
+
+	return {
+		lower: first,
+		lowerHeight: Math.min(
+			first.rows.length,
+			Math.max(body - treeTotal, Math.min(first.rows.length, 4)),
+		),
+	};
 }
 
 /** The last row to keep in view for a selected row: its open subtree too, as far as the pane allows. */
@@ -267,7 +329,13 @@ export function layout(state: AppState, ascii = false): Layout {
 	});
 	const toggled = new Set(state.toggled);
 	const cursorCandidate = state.cursor ?? followed(state);
-	const probe = treeRows(root, {width, glyphs, spinner, toggled, hideRoot: true});
+	const probe = treeRows(root, {
+		width,
+		glyphs,
+		spinner,
+		toggled,
+		hideRoot: true,
+	});
 	const cursor =
 		cursorCandidate && probe.nodes.includes(cursorCandidate)
 			? cursorCandidate
@@ -283,39 +351,22 @@ export function layout(state: AppState, ascii = false): Layout {
 		selected: state.cursor ? cursor : undefined,
 	});
 	const notice = state.notice
-		? wrapRows(state.notice, width, {tone: "note"}).slice(0, 3)
+		? wrapRows(state.notice, width, {tone: 'note'}).slice(0, 3)
 		: [];
 	const body = Math.max(4, state.rows - 1 - 2 - notice.length);
 	const full = state.help || state.map;
-	const first = lowerContent(state, width, cursor, spinner, undefined);
-	let lowerHeight: number;
-	let lower = first;
-	const treeTotal = drawn.rows.length;
-	if (full) {
-		lowerHeight = body;
-	} else if (first.kind === 'card') {
-		// The cause and the first fix always; more of the card where the tree leaves room.
-		const want = Math.max(
-			first.essential,
-			Math.floor(body * 0.45),
-			body - treeTotal,
-		);
-		lowerHeight = Math.min(first.rows.length, Math.min(body - 2, want));
-		lower = lowerContent(state, width, cursor, spinner, lowerHeight);
-		lowerHeight = Math.min(lower.rows.length, lowerHeight);
-	} else if (first.kind === 'detail') {
-		lowerHeight = Math.min(first.rows.length, body - Math.min(treeTotal, Math.max(3, Math.floor(body * 0.4))));
-	} else {
-		lowerHeight = Math.min(first.rows.length, Math.max(body - treeTotal, Math.min(first.rows.length, 4)));
-	}
-
+	const input: LowerInput = {width, cursor, spinner};
+	const {lower, lowerHeight} = lowerPane(state, input, {
+		body,
+		full,
+		treeTotal: drawn.rows.length,
+	});
 	const treeHeight = full ? 0 : Math.max(0, body - lowerHeight);
 	const focusKey = cursor ?? followed(state);
 	const focusRow = focusKey
 		? subtreeEnd(drawn, drawn.keys.indexOf(focusKey), treeHeight)
 		: 0;
-	const treeTop =
-		focusRow < treeHeight ? 0 : focusRow - treeHeight + 1;
+	const treeTop = focusRow < treeHeight ? 0 : focusRow - treeHeight + 1;
 	const maxTop = Math.max(0, lower.rows.length - lowerHeight);
 	const lowerTop = Math.min(state.lowerTop, maxTop);
 	const footerText =
@@ -334,6 +385,11 @@ export function layout(state: AppState, ascii = false): Layout {
 		lowerTotal: lower.rows.length,
 		itemRows: lower.items,
 		notice,
-		footer: [{text: cut(ascii ? asciiFooter(footerText) : footerText, width, ascii), tone: 'muted'}],
+		footer: [
+			{
+				text: cut(ascii ? asciiFooter(footerText) : footerText, width, ascii),
+				tone: 'muted',
+			},
+		],
 	};
 }

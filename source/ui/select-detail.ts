@@ -5,10 +5,18 @@ path (what is wrong, what it means, the evidence, the numbered fixes, the other 
 */
 import {factsOf, type Session} from '../engine/session.js';
 import type {Report, ReportCause} from '../report/model.js';
-import {shape as defaultShape} from '../tree/shape.js';
+import {shape as defaultShape, type BranchItem} from '../tree/shape.js';
+import type {CheckNode, Finding} from '../tree/types.js';
 import {explainCommand} from './commands.js';
 import {handshakeLines} from './learn.js';
-import {cut, cutRow, oneLine, wrapRows, type Row, type Segment} from './rows.js';
+import {
+	cut,
+	cutRow,
+	oneLine,
+	wrapRows,
+	type Row,
+	type Segment,
+} from './rows.js';
 
 export type CardOptions = {
 	readonly width: number;
@@ -112,7 +120,12 @@ function trimmed(rows: Row[], room: number, what: string): Row[] {
 
 	return [
 		...rows.slice(0, room - 1),
-		[{text: `… ${rows.length - room + 1} more ${what}: enter on a step shows them`, tone: 'muted'}],
+		[
+			{
+				text: `… ${rows.length - room + 1} more ${what}: enter on a step shows them`,
+				tone: 'muted',
+			},
+		],
 	];
 }
 
@@ -188,13 +201,17 @@ export function causeCard(report: Report, options: CardOptions): Card {
 		const firstFix =
 			fixes.starts.length > 1 ? fixes.starts[1]! : fixes.rows.length;
 		let room = height - shownHead.length - fixesHead.length - firstFix;
-		shownMeaning =
-			room >= 2 ? clampRows(meaning, 1, width, options.ascii) : [];
+		shownMeaning = room >= 2 ? clampRows(meaning, 1, width, options.ascii) : [];
 		room -= shownMeaning.length;
 		shownEvidence = trimmed(evidence, Math.max(0, room), 'evidence lines');
 	}
 
-	const rows: Row[] = [...shownHead, ...shownMeaning, ...shownEvidence, ...fixesHead];
+	const rows: Row[] = [
+		...shownHead,
+		...shownMeaning,
+		...shownEvidence,
+		...fixesHead,
+	];
 	const items = fixes.starts.map(start => start + rows.length);
 	// The rule, the summary (two rows), the fixes heading and the whole first fix (its why in one row).
 	const firstFixRows = Math.min(
@@ -208,31 +225,41 @@ export function causeCard(report: Report, options: CardOptions): Card {
 	}
 
 	for (const [index, cause] of others.entries()) {
-		const item = first.fixes.length + index;
-		const isSelected = options.selected === item;
-		const isOpen = options.unfolded.has(cause.id);
 		items.push(rows.length);
-		const head: Segment[] = [
-			{text: isSelected ? (options.ascii ? '>' : '❯') : ' ', tone: 'accent'},
-			{text: isOpen ? (options.ascii ? '-' : '▾') : options.ascii ? '+' : '▸', tone: 'muted'},
-			{text: ` ${cause.id} (${cause.confidence}): `, bold: isSelected},
-			{text: oneLine(cause.summary)},
-		];
-		rows.push(isOpen ? head.slice(0, 3) : head);
-		if (isOpen) {
-			rows.push(...wrapRows(cause.summary, width, {}, '   '));
-			rows.push(
-				...cause.evidence.map(
-					(line): Row => [{text: `   ${options.ascii ? '|' : '│'} ${oneLine(line)}`, tone: 'muted'}],
-				),
-			);
-			rows.push(
-				...fixRows(cause, {...options, selected: undefined}, 0, '  ').rows,
-			);
-		}
+		rows.push(...otherCauseRows(cause, first.fixes.length + index, options));
 	}
 
 	return {rows, items, fixes: first.fixes.length, essential};
+}
+
+/** Another possible cause: one line, or unfolded to its summary, evidence and fixes. */
+function otherCauseRows(
+	cause: ReportCause,
+	item: number,
+	options: CardOptions,
+): Row[] {
+	const {ascii, width} = options;
+	const isSelected = options.selected === item;
+	const isOpen = options.unfolded.has(cause.id);
+	const fold = ascii ? (isOpen ? '-' : '+') : isOpen ? '▾' : '▸';
+	const head: Segment[] = [
+		{text: isSelected ? (ascii ? '>' : '❯') : ' ', tone: 'accent'},
+		{text: fold, tone: 'muted'},
+		{text: ` ${cause.id} (${cause.confidence}): `, bold: isSelected},
+		{text: oneLine(cause.summary)},
+	];
+	if (!isOpen) {
+		return [head];
+	}
+
+	return [
+		head.slice(0, 3),
+		...wrapRows(cause.summary, width, {}, '   '),
+		...cause.evidence.map((line): Row => [
+			{text: `   ${ascii ? '|' : '│'} ${oneLine(line)}`, tone: 'muted'},
+		]),
+		...fixRows(cause, {...options, selected: undefined}, 0, '  ').rows,
+	];
 }
 
 export type DetailOptions = {
@@ -240,7 +267,50 @@ export type DetailOptions = {
 	readonly learn: boolean;
 };
 
-function checkDetail(session: Session, id: string, options: DetailOptions): Row[] {
+function learnRows(
+	session: Session,
+	node: CheckNode,
+	command: string | undefined,
+	width: number,
+): Row[] {
+	const rows = wrapRows(`Why: ${node.why}`, width, {tone: 'learn'});
+	const does = explainCommand(command);
+	if (does) {
+		rows.push(...wrapRows(`The command: ${does}`, width, {tone: 'learn'}));
+	}
+
+	rows.push(...wrapRows(`Reading it: ${node.read}`, width, {tone: 'learn'}));
+	const probe = session.steps[node.id]?.result?.facts?.probe;
+	if (probe) {
+		rows.push([
+			{text: 'How the TCP handshake went:', tone: 'learn', bold: true},
+		]);
+		for (const line of handshakeLines(probe, session.target.port)) {
+			rows.push(...wrapRows(`• ${line}`, width, {tone: 'learn'}));
+		}
+	}
+
+	return rows;
+}
+
+function findingRows(findings: readonly Finding[], width: number): Row[] {
+	return findings.flatMap(finding => [
+		...wrapRows(
+			`finding ${finding.id} (${finding.confidence}): ${finding.summary}`,
+			width,
+			{tone: 'problem'},
+		),
+		...finding.evidence.flatMap(line =>
+			wrapRows(`│ ${line}`, width, {tone: 'muted'}, '  '),
+		),
+	]);
+}
+
+function checkDetail(
+	session: Session,
+	id: string,
+	options: DetailOptions,
+): Row[] {
 	const {width} = options;
 	const node = session.tree.checks.find(check => check.id === id);
 	if (!node) {
@@ -249,50 +319,75 @@ function checkDetail(session: Session, id: string, options: DetailOptions): Row[
 
 	const step = session.steps[id];
 	const result = step?.result;
-	const rows: Row[] = [[{text: node.title, bold: true}]];
-	if (result) {
-		rows.push(...wrapRows(`${result.status}: ${result.detail}`, width, {tone: result.status === 'skipped' ? 'muted' : undefined}));
-	} else {
-		rows.push([{text: step ? 'running' : 'waiting', tone: 'muted'}]);
-	}
-
+	const status: Row[] = result
+		? wrapRows(`${result.status}: ${result.detail}`, width, {
+				tone: result.status === 'skipped' ? 'muted' : undefined,
+			})
+		: [[{text: step ? 'running' : 'waiting', tone: 'muted'}]];
 	const command = result?.command ?? step?.command;
-	if (command) {
-		rows.push(...wrapRows(`$ ${command}`, width, {tone: 'muted'}));
-	}
-
 	const output = result?.output ?? step?.lines ?? [];
-	for (const line of output) {
-		rows.push([{text: cut(`${'│'} ${oneLine(line)}`, width), tone: 'muted'}]);
+	return [
+		[{text: node.title, bold: true}],
+		...status,
+		...(command ? wrapRows(`$ ${command}`, width, {tone: 'muted'}) : []),
+		...output.map((line): Row => [
+			{text: cut(`│ ${oneLine(line)}`, width), tone: 'muted'},
+		]),
+		...findingRows(result?.findings ?? [], width),
+		...(options.learn
+			? learnRows(session, node, command, width)
+			: [
+					[
+						{
+							text: '? learn mode: why this step runs and how to read it',
+							tone: 'muted',
+						},
+					] satisfies Row,
+				]),
+	];
+}
+
+function questionDetail(session: Session, key: string, width: number): Row[] {
+	const question = session.tree.questions.find(q => q.key === key);
+	if (!question) {
+		return [];
 	}
 
-	for (const finding of result?.findings ?? []) {
-		rows.push(...wrapRows(`finding ${finding.id} (${finding.confidence}): ${finding.summary}`, width, {tone: 'problem'}));
-		for (const line of finding.evidence) {
-			rows.push(...wrapRows(`│ ${line}`, width, {tone: 'muted'}, '  '));
-		}
+	const record = session.answers[question.key];
+	const evidence = record?.evidence ? `. Evidence: ${record.evidence}` : '';
+	return [
+		[{text: question.prompt, bold: true}],
+		...wrapRows(`Why I ask: ${question.why}`, width, {tone: 'learn'}),
+		...(record
+			? wrapRows(
+					`Answer: ${record.value ?? '(none)'} (${record.by})${evidence}`,
+					width,
+				)
+			: []),
+	];
+}
+
+function itemLine(session: Session, item: BranchItem): string {
+	if (item.kind === 'check') {
+		const step = session.steps[item.id]?.result;
+		return `${item.id}: ${step?.status ?? 'not run'}: ${step?.detail ?? ''}`;
 	}
 
-	if (options.learn) {
-		rows.push(...wrapRows(`Why: ${node.why}`, width, {tone: 'learn'}));
-		const does = explainCommand(command);
-		if (does) {
-			rows.push(...wrapRows(`The command: ${does}`, width, {tone: 'learn'}));
-		}
+	const record = session.answers[item.key];
+	return `${item.key}?: ${record ? `answered ${record.value ?? '(none)'}` : 'not asked'}`;
+}
 
-		rows.push(...wrapRows(`Reading it: ${node.read}`, width, {tone: 'learn'}));
-		const probe = result?.facts?.probe;
-		if (probe) {
-			rows.push([{text: 'How the TCP handshake went:', tone: 'learn', bold: true}]);
-			for (const line of handshakeLines(probe, session.target.port)) {
-				rows.push(...wrapRows(`• ${line}`, width, {tone: 'learn'}));
-			}
-		}
-	} else {
-		rows.push([{text: '? learn mode: why this step runs and how to read it', tone: 'muted'}]);
-	}
-
-	return rows;
+function branchDetail(session: Session, id: string, width: number): Row[] {
+	const branch = defaultShape.branches.find(b => b.id === id);
+	return [
+		[{text: branch?.label ?? id, bold: true}],
+		...wrapRows(`Taken when ${branch?.when ?? 'its steps apply'}.`, width, {
+			tone: 'learn',
+		}),
+		...(branch?.items ?? []).flatMap(item =>
+			wrapRows(itemLine(session, item), width, {}, '  '),
+		),
+	];
 }
 
 /** The detail of the node a key names (check:ID, question:KEY, branch:ID, root). */
@@ -303,45 +398,29 @@ export function detailRows(
 ): Row[] {
 	const [kind, id = ''] = key.split(/:(.*)/s) as [string, string?];
 	const {width} = options;
-	if (kind === 'check') {
-		return checkDetail(session, id, options);
-	}
-
-	if (kind === 'question') {
-		const question = session.tree.questions.find(q => q.key === id);
-		const record = session.answers[id as keyof Session['answers']];
-		return question
-			? [
-					[{text: question.prompt, bold: true}],
-					...wrapRows(`Why I ask: ${question.why}`, width, {tone: 'learn'}),
-					...(record
-						? wrapRows(`Answer: ${record.value ?? '(none)'} (${record.by})${record.evidence ? `. Evidence: ${record.evidence}` : ''}`, width)
-						: []),
-				]
-			: [];
-	}
-
-	if (kind === 'branch') {
-		const branch = defaultShape.branches.find(b => b.id === id);
-		const rows: Row[] = [
-			[{text: branch?.label ?? id, bold: true}],
-			...wrapRows(`Taken when ${branch?.when ?? 'its steps apply'}.`, width, {tone: 'learn'}),
-		];
-		for (const item of branch?.items ?? []) {
-			const step = item.kind === 'check' ? session.steps[item.id]?.result : undefined;
-			const name = item.kind === 'check' ? item.id : `${item.key}?`;
-			const text = item.kind === 'check' ? `${step?.status ?? 'not run'}: ${step?.detail ?? ''}` : session.answers[item.key] ? `answered ${session.answers[item.key]?.value ?? '(none)'}` : 'not asked';
-			rows.push(...wrapRows(`${name}: ${text}`, width, {}, '  '));
+	switch (kind) {
+		case 'check': {
+			return checkDetail(session, id, options);
 		}
 
-		return rows;
-	}
+		case 'question': {
+			return questionDetail(session, id, width);
+		}
 
-	const probe = factsOf(session).probe;
-	return [
-		[{text: `Target ${session.target.input}`, bold: true}],
-		...(probe?.addresses ?? []).map((address): Row => [
-			{text: `  ${address.address} (IPv${address.family}, ${address.source}): ${address.outcome} in ${address.ms} ms`},
-		]),
-	];
+		case 'branch': {
+			return branchDetail(session, id, width);
+		}
+
+		default: {
+			const probe = factsOf(session).probe;
+			return [
+				[{text: `Target ${session.target.input}`, bold: true}],
+				...(probe?.addresses ?? []).map((address): Row => [
+					{
+						text: `  ${address.address} (IPv${address.family}, ${address.source}): ${address.outcome} in ${address.ms} ms`,
+					},
+				]),
+			];
+		}
+	}
 }

@@ -5,7 +5,13 @@ out (saying why) and opens on the steps that ran when it was taken. Steps that d
 a taken branch cost no line.
 */
 import {plan, type Session, type StepState} from '../engine/session.js';
-import {shape as defaultShape, unplacedChecks, type Branch, type BranchItem, type TreeShape} from '../tree/shape.js';
+import {
+	shape as defaultShape,
+	unplacedChecks,
+	type Branch,
+	type BranchItem,
+	type TreeShape,
+} from '../tree/shape.js';
 import type {CheckNode, QuestionNode} from '../tree/types.js';
 import type {TreeMark, TreeNode} from './tree-rows.js';
 
@@ -197,7 +203,7 @@ function branchNodeOf(context: TreeContext, branch: Branch): TreeNode {
 		};
 	}
 
-	const ran = items.filter(item => item.status === 'passed').at(-1);
+	const ran = items.findLast(item => item.status === 'passed');
 	const reason =
 		ran?.detail ?? items.find(item => item.detail)?.detail ?? 'does not apply';
 	return {
@@ -217,7 +223,9 @@ export function walkTree(context: TreeContext): TreeNode {
 	const byId = new Map(session.tree.checks.map(node => [node.id, node]));
 	const trunk = shape.trunk.flatMap(step => {
 		const node = byId.get(step.check);
-		return node ? [{...checkNodeOf(context, node, step.label), onPath: true}] : [];
+		return node
+			? [{...checkNodeOf(context, node, step.label), onPath: true}]
+			: [];
 	});
 	// A branch none of whose steps this tree has (a smaller tree in tests) costs no line.
 	const present = (item: BranchItem) =>
@@ -230,13 +238,16 @@ export function walkTree(context: TreeContext): TreeNode {
 	// Checks and questions the shape does not place still show, in a branch of their own.
 	const placedQuestions = new Set(
 		shape.branches.flatMap(branch =>
-			branch.items.flatMap(item => (item.kind === 'question' ? [item.key] : [])),
+			branch.items.flatMap(item =>
+				item.kind === 'question' ? [item.key] : [],
+			),
 		),
 	);
 	const other: BranchItem[] = [
-		...unplacedChecks(shape, session.tree).map(
-			(node): BranchItem => ({kind: 'check', id: node.id}),
-		),
+		...unplacedChecks(shape, session.tree).map((node): BranchItem => ({
+			kind: 'check',
+			id: node.id,
+		})),
 		...session.tree.questions
 			.filter(question => !placedQuestions.has(question.key))
 			.map((question): BranchItem => ({kind: 'question', key: question.key})),

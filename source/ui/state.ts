@@ -136,7 +136,7 @@ export function initialState(options: {
 }
 
 function request(state: AppState, body: RequestBody): AppState {
-	const entry = {...body, id: state.nextRequest} as Request;
+	const entry: Request = {...body, id: state.nextRequest};
 	return {
 		...state,
 		requests: [...state.requests.slice(-19), entry],
@@ -254,6 +254,29 @@ function typePasted(state: AppState, input: string): AppState {
 	return next;
 }
 
+function startEnter(state: AppState): AppState {
+	if (state.field === 1) {
+		return request(
+			{...state, screen: 'starting', error: undefined},
+			{kind: 'practice'},
+		);
+	}
+
+	if (state.text.trim() === '') {
+		return {
+			...state,
+			error:
+				'Type a target first (for example localhost:5432), or choose the practice case.',
+		};
+	}
+
+	// Parsing is the hook's job (ui/ does not import parsers/): it answers with start or start-failed.
+	return request(
+		{...state, screen: 'starting', error: undefined},
+		{kind: 'parse', text: state.text.trim()},
+	);
+}
+
 function startScreenKey(state: AppState, input: string, key: Key): AppState {
 	if (state.screen === 'starting') {
 		return key.ctrl && input === 'c'
@@ -280,26 +303,7 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 	}
 
 	if (key.return) {
-		if (state.field === 1) {
-			return request(
-				{...state, screen: 'starting', error: undefined},
-				{kind: 'practice'},
-			);
-		}
-
-		if (state.text.trim() === '') {
-			return {
-				...state,
-				error:
-					'Type a target first (for example localhost:5432), or choose the practice case.',
-			};
-		}
-
-		// Parsing is the hook's job (ui/ does not import parsers/): it answers with start or start-failed.
-		return request(
-			{...state, screen: 'starting', error: undefined},
-			{kind: 'parse', text: state.text.trim()},
-		);
+		return startEnter(state);
 	}
 
 	if (key.backspace || key.delete) {
@@ -476,7 +480,8 @@ function back(state: AppState): AppState {
 
 function copy(state: AppState): AppState {
 	const fixes = fixesOf(state);
-	const selected = fixes[state.fix] ?? (state.fix >= fixes.length ? fixes[0] : undefined);
+	const selected =
+		fixes[state.fix] ?? (state.fix >= fixes.length ? fixes[0] : undefined);
 	if (!selected) {
 		return {
 			...state,
@@ -524,11 +529,16 @@ function navigate(state: AppState, intent: Intent): AppState {
 		case 'page': {
 			return lower
 				? scrollLower(state, intent.by * page)
-				: moveCursor(state, intent.by * Math.max(1, layout(state).treeHeight - 1));
+				: moveCursor(
+						state,
+						intent.by * Math.max(1, layout(state).treeHeight - 1),
+					);
 		}
 
 		case 'edge': {
-			return lower ? scrollLower(state, intent.to) : moveCursor(state, intent.to);
+			return lower
+				? scrollLower(state, intent.to)
+				: moveCursor(state, intent.to);
 		}
 
 		default: {
@@ -537,6 +547,37 @@ function navigate(state: AppState, intent: Intent): AppState {
 	}
 }
 
+/** Intents that act the same wherever the focus is. */
+const commands: Partial<Record<Intent['kind'], (state: AppState) => AppState>> =
+	{
+		interrupt: state => request(state, {kind: 'quit', interrupted: true}),
+		quit: state => request(state, {kind: 'quit', interrupted: false}),
+		copy,
+		back,
+		rerun,
+		learn: state => ({
+			...state,
+			learn: !state.learn,
+			notice: state.learn
+				? 'Learn mode off.'
+				: 'Learn mode on: enter on a step says why it runs and how to read it.',
+		}),
+		help: state => ({...state, help: !state.help, map: false, lowerTop: 0}),
+		map: state => ({...state, map: !state.map, help: false, lowerTop: 0}),
+		export: state =>
+			request({...state, notice: 'Writing the report...'}, {kind: 'export'}),
+		focus: state => ({
+			...state,
+			focus: state.focus === 'tree' ? 'lower' : 'tree',
+			lowerTop: state.focus === 'tree' ? state.lowerTop : 0,
+		}),
+		close: state =>
+			state.help || state.map
+				? {...state, help: false, map: false, lowerTop: 0}
+				: {...state, detail: false, lowerTop: 0},
+		enter,
+	};
+
 function walkIntentReduce(state: AppState, intent: Intent): AppState {
 	const asked = askIntent(state, intent);
 	if (asked) {
@@ -544,22 +585,10 @@ function walkIntentReduce(state: AppState, intent: Intent): AppState {
 	}
 
 	switch (intent.kind) {
-		case 'interrupt': {
-			return request(state, {kind: 'quit', interrupted: true});
-		}
-
-		case 'quit': {
-			return request(state, {kind: 'quit', interrupted: false});
-		}
-
 		case 'move':
 		case 'page':
 		case 'edge': {
 			return navigate(state, intent);
-		}
-
-		case 'enter': {
-			return enter(state);
 		}
 
 		case 'pick': {
@@ -568,56 +597,8 @@ function walkIntentReduce(state: AppState, intent: Intent): AppState {
 				: state;
 		}
 
-		case 'focus': {
-			return {
-				...state,
-				focus: state.focus === 'tree' ? 'lower' : 'tree',
-				lowerTop: state.focus === 'tree' ? state.lowerTop : 0,
-			};
-		}
-
-		case 'close': {
-			return state.help || state.map
-				? {...state, help: false, map: false, lowerTop: 0}
-				: {...state, detail: false, lowerTop: 0};
-		}
-
-		case 'copy': {
-			return copy(state);
-		}
-
-		case 'learn': {
-			return {
-				...state,
-				learn: !state.learn,
-				notice: state.learn
-					? 'Learn mode off.'
-					: 'Learn mode on: enter on a step says why it runs and how to read it.',
-			};
-		}
-
-		case 'help': {
-			return {...state, help: !state.help, map: false, lowerTop: 0};
-		}
-
-		case 'map': {
-			return {...state, map: !state.map, help: false, lowerTop: 0};
-		}
-
-		case 'export': {
-			return request({...state, notice: 'Writing the report...'}, {kind: 'export'});
-		}
-
-		case 'back': {
-			return back(state);
-		}
-
-		case 'rerun': {
-			return rerun(state);
-		}
-
-		case 'none': {
-			return state;
+		default: {
+			return commands[intent.kind]?.(state) ?? state;
 		}
 	}
 }

@@ -74,6 +74,48 @@ export function reportFileName(target: Target, date: Date): string {
 
 const systemClock = () => Date.now();
 
+/**
+`e`: the markdown report, with the path of this diagnosis marked on the decision tree, written to
+a new file (never over an existing one).
+TODO(core): route the write through Io (the report-writing capability) when it lands.
+*/
+async function exportReport(
+	snapshot: AppState['session'],
+	options: WalkOptions,
+	dispatch: (action: AppAction) => void,
+): Promise<void> {
+	if (!snapshot) {
+		dispatch({
+			type: 'notice',
+			text: 'Nothing to export yet: give a target first.',
+		});
+		return;
+	}
+
+	const {renderMarkdownWithPath} = await import('../report/markdown.js');
+	const {treeChart} = await import('../report/chart.js');
+	const report = buildReport(snapshot);
+	const chart = treeChart(snapshot.tree, {
+		session: snapshot,
+		concluded: report.causes[0]?.id,
+	});
+	const file = path.resolve(
+		options.exportDir ?? process.cwd(),
+		reportFileName(snapshot.target, (options.now ?? (() => new Date()))()),
+	);
+	try {
+		await writeFile(file, `${renderMarkdownWithPath(report, chart)}\n`, {
+			flag: 'wx',
+		});
+		dispatch({type: 'notice', text: `Report written to ${file}`});
+	} catch (error) {
+		dispatch({
+			type: 'notice',
+			text: `Could not write the report to ${file}: ${(error as Error).message}`,
+		});
+	}
+}
+
 export function useWalk(options: WalkOptions): {
 	readonly state: AppState;
 	readonly dispatch: (action: AppAction) => void;
@@ -129,7 +171,10 @@ export function useWalk(options: WalkOptions): {
 		}
 
 		const timer = setInterval(() => {
-			dispatch({type: 'tick', now: (optionsRef.current.clock ?? systemClock)()});
+			dispatch({
+				type: 'tick',
+				now: (optionsRef.current.clock ?? systemClock)(),
+			});
 		}, 200);
 		return () => {
 			clearInterval(timer);
@@ -205,42 +250,7 @@ export function useWalk(options: WalkOptions): {
 				}
 
 				case 'export': {
-					if (!snapshot) {
-						dispatch({
-							type: 'notice',
-							text: 'Nothing to export yet: give a target first.',
-						});
-						break;
-					}
-
-					const {renderMarkdown} = await import('../report/markdown.js');
-					const {treeChart} = await import('../report/chart.js');
-					const report = buildReport(snapshot);
-					const chart = treeChart(snapshot.tree, {
-						session: snapshot,
-						concluded: report.causes[0]?.id,
-					});
-					const file = path.resolve(
-						current.exportDir ?? process.cwd(),
-						reportFileName(
-							snapshot.target,
-							(current.now ?? (() => new Date()))(),
-						),
-					);
-					try {
-						await writeFile(
-							file,
-							`${renderMarkdown(report, {chart})}\n`,
-							{flag: 'wx'},
-						);
-						dispatch({type: 'notice', text: `Report written to ${file}`});
-					} catch (error) {
-						dispatch({
-							type: 'notice',
-							text: `Could not write the report to ${file}: ${(error as Error).message}`,
-						});
-					}
-
+					await exportReport(snapshot, current, dispatch);
 					break;
 				}
 

@@ -96,14 +96,16 @@ describe('without a terminal, the CLI prints the report instead of the app', () 
 			},
 		);
 		let output = '';
-		shell.onData(data => {
-			output += data;
-		});
+		// Done when the shell printed the exit code: the pty may report its exit before the last bytes are read.
 		await new Promise<void>(resolve => {
-			shell.onExit(() => {
-				resolve();
+			shell.onData(data => {
+				output += data;
+				if (/EXIT=\d/.test(output)) {
+					resolve();
+				}
 			});
 		});
+		shell.kill();
 		expect(output).toContain(`# refused: 127.0.0.1:${port}`);
 		expect(output).toMatch(/EXIT=1/);
 		expect(output).not.toMatch(/raw mode/i);
@@ -118,9 +120,7 @@ describe('refused --tree', () => {
 			extendEnv: false,
 		});
 		expect(result.exitCode).toBe(0);
-		expect(result.stdout.startsWith('refused: the decision tree\n')).toBe(
-			true,
-		);
+		expect(result.stdout.startsWith('refused: the decision tree\n')).toBe(true);
 		expect(result.stdout).toContain('TARGET\n├─ environment: Where this runs');
 		expect(result.stdout).toContain('? proxy: Is there a reverse proxy');
 		for (const line of result.stdout.split('\n')) {

@@ -20,17 +20,18 @@ describe('the tree shape', () => {
 	test('names what is missing, unknown or twice', () => {
 		const extra: Tree = {
 			...tree,
-			checks: [
-				...tree.checks,
-				{...tree.checks[0]!, id: 'new-check'},
-			],
+			checks: [...tree.checks, {...tree.checks[0]!, id: 'new-check'}],
 		};
 		expect(shapeProblems(shape, extra)).toEqual([
 			'check new-check has no place in tree/shape.ts',
 		]);
 		const twice: TreeShape = {
 			...shape,
-			trunk: [...shape.trunk, {check: 'resolve', label: 'again'}, {check: 'nope', label: 'x'}],
+			trunk: [
+				...shape.trunk,
+				{check: 'resolve', label: 'again'},
+				{check: 'nope', label: 'x'},
+			],
 		};
 		expect(shapeProblems(twice, tree)).toEqual([
 			'the shape places resolve twice',
@@ -44,7 +45,9 @@ describe('the tree shape', () => {
 			})),
 		};
 		expect(shapeProblems(noQuestion, tree)).toEqual(
-			tree.questions.map(q => `question ${q.key} has no place in tree/shape.ts`),
+			tree.questions.map(
+				q => `question ${q.key} has no place in tree/shape.ts`,
+			),
 		);
 	});
 });

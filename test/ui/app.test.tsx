@@ -88,9 +88,7 @@ describe('the walk as a tree', () => {
 		);
 		expect(frame).toMatch(/├─ ✖ addresses +taken:/);
 		expect(frame).toMatch(/│ {2}└─ ✖ families/);
-		expect(frame).toContain(
-			'── Cause: address-family-mismatch (confirmed) ──',
-		);
+		expect(frame).toContain('── Cause: address-family-mismatch (confirmed) ──');
 		expect(frame).toContain('What it means:');
 		expect(frame).toMatch(/❯ 1\. sudo ss -Htlnp 'sport = :5432'/);
 	});
@@ -119,7 +117,9 @@ describe('the walk as a tree', () => {
 		now += 1500;
 		const running = await waitFor(app, /1\.5 s \(limit 14 s\)/);
 		// The limit shown is the one enforced: the check's own 3 s + --timeout 1 s + 10 s.
-		expect(running).toMatch(/├─ . connect +\d\.\d s of 14 s limit: Connect to the target/);
+		expect(running).toMatch(
+			/├─ . connect +\d\.\d s of 14 s limit: Connect to the target/,
+		);
 		expect(running).toContain('$ connect 127.0.0.1:5432');
 		expect(running).toContain('│ first line of output');
 		await act(async () => {
@@ -198,9 +198,7 @@ describe('the walk as a tree', () => {
 			tree: foundationTree,
 		});
 		const frame = await waitFor(app, 'Fixes (shown');
-		const line = frame
-			.split('\n')
-			.find(row => row.includes('another host'))!;
+		const line = frame.split('\n').find(row => row.includes('another host'))!;
 		expect(line).toMatch(
 			/▸ another host +ruled out: applies only when a remote host refused/,
 		);
@@ -212,7 +210,6 @@ describe('the walk as a tree', () => {
 				break;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await press(app, keys.down);
 		}
 
@@ -352,7 +349,9 @@ describe('keys at the end', () => {
 			expect(text).toContain('## Cause: ');
 			// The path of this diagnosis, marked on the decision tree.
 			expect(text).toContain('## The path on the decision tree');
-			expect(text).toContain('» localhost:5432\n» ├─ environment: Where this runs');
+			expect(text).toContain(
+				'» localhost:5432\n» ├─ environment: Where this runs',
+			);
 			expect(text).toContain('» ├─ probe: Connect to each address');
 			expect(text.endsWith('\n')).toBe(true);
 		} finally {
@@ -451,7 +450,6 @@ describe('the start screen', () => {
 		await press(app, ...'host:99999', keys.enter);
 		await waitFor(app, /port|99999/);
 		for (let index = 0; index < 5; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			await press(app, keys.backspace);
 		}
 

@@ -29,17 +29,24 @@ const asciiText = (text: string) =>
 		.replaceAll('↑↓', 'up/down');
 
 /** One row: its segments, styled when colours are on; never wider than the pane (cut by the selectors). */
-export function RowView({row, theme}: {readonly row: Row; readonly theme: Theme}) {
+export function RowView({
+	row,
+	theme,
+}: {
+	readonly row: Row;
+	readonly theme: Theme;
+}) {
 	return (
 		<Text wrap="truncate-end">
 			{row.length === 0 ? ' ' : undefined}
 			{row.map((segment, index) => (
 				<Text
-					// eslint-disable-next-line react/no-array-index-key
 					key={index}
-					color={segment.tone ? tint(theme, toneColors[segment.tone]) : undefined}
-					bold={theme.color && segment.bold}
-					inverse={theme.color && segment.inverse}
+					color={
+						segment.tone ? tint(theme, toneColors[segment.tone]) : undefined
+					}
+					bold={theme.color ? segment.bold : undefined}
+					inverse={theme.color ? segment.inverse : undefined}
 				>
 					{theme.ascii ? asciiText(segment.text) : segment.text}
 				</Text>
@@ -48,16 +55,27 @@ export function RowView({row, theme}: {readonly row: Row; readonly theme: Theme}
 	);
 }
 
-function Rows({rows, height}: {readonly rows: readonly Row[]; readonly height?: number}) {
+function Rows({
+	rows,
+	height,
+}: {
+	readonly rows: readonly Row[];
+	readonly height?: number;
+}) {
 	const theme = useTheme();
 	const padded =
 		height === undefined
 			? rows
-			: [...rows, ...Array.from({length: Math.max(0, height - rows.length)}, (): Row => [])];
+			: [
+					...rows,
+					...Array.from(
+						{length: Math.max(0, height - rows.length)},
+						(): Row => [],
+					),
+				];
 	return (
 		<Box flexDirection="column">
 			{padded.map((row, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<RowView key={index} row={row} theme={theme} />
 			))}
 		</Box>
