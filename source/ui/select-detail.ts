@@ -118,6 +118,11 @@ function trimmed(rows: Row[], room: number, what: string): Row[] {
 		return [];
 	}
 
+	// One row: the first line itself says more than a count of what is hidden.
+	if (room === 1) {
+		return rows.slice(0, 1);
+	}
+
 	return [
 		...rows.slice(0, room - 1),
 		[
