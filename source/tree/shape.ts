@@ -31,6 +31,8 @@ export type TreeShape = {
 	readonly trunk: readonly TrunkStep[];
 	/** The question the trunk answers before it forks. */
 	readonly fork: string;
+	/** The steps a rerun (`r`) always measures again; the others rerun only when their inputs changed. */
+	readonly rerun: readonly string[];
 	readonly branches: readonly Branch[];
 };
 
@@ -46,6 +48,7 @@ export const shape: TreeShape = {
 		{check: 'outcome', label: 'verdict'},
 	],
 	fork: 'whose answer is it, and what does it mean?',
+	rerun: ['resolve', 'probe'],
 	branches: [
 		{
 			id: 'addresses',

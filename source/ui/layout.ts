@@ -326,6 +326,7 @@ export function layout(state: AppState, ascii = false): Layout {
 		startedAt: state.startedAt,
 		now: state.now,
 		choice: state.choice,
+		kept: state.kept,
 	});
 	const toggled = new Set(state.toggled);
 	const cursorCandidate = state.cursor ?? followed(state);

@@ -32,6 +32,7 @@ export function finalText(state: AppState, ascii = false): string {
 		startedAt: state.startedAt,
 		now: state.now,
 		choice: state.choice,
+		kept: state.kept,
 	});
 	const tree = treeRows(root, {
 		width,

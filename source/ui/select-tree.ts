@@ -33,6 +33,8 @@ export type TreeContext = {
 	readonly now: number;
 	/** The highlighted choice of the question being asked. */
 	readonly choice: number;
+	/** Steps whose result was kept from the last run (their inputs did not change). */
+	readonly kept?: readonly string[];
 	readonly shape?: TreeShape;
 };
 
@@ -70,7 +72,10 @@ function checkNodeOf(
 	}
 
 	const result = step.result!;
-	return {key, mark: result.status, label, verdict: result.detail};
+	const kept = context.kept?.includes(node.id)
+		? 'kept from the last run: '
+		: '';
+	return {key, mark: result.status, label, verdict: kept + result.detail};
 }
 
 function questionNodeOf(

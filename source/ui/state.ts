@@ -49,6 +49,9 @@ export type AppState = {
 	readonly field: 0 | 1;
 	readonly error?: string;
 	readonly session?: Session;
+	/** The session before the last rerun, and the steps that kept its results (their inputs did not change). */
+	readonly previous?: Session;
+	readonly kept: readonly string[];
 	/** The practice case's description, when one runs. */
 	readonly practice?: string;
 	/** When each running step started, the walk's start and end, and the clock (ms). */
@@ -93,6 +96,7 @@ export type AppAction =
 	| {readonly type: 'practice-failed'; readonly message: string}
 	| {readonly type: 'notice'; readonly text: string}
 	| {readonly type: 'tick'; readonly now: number}
+	| {readonly type: 'kept'; readonly id: string}
 	| {readonly type: 'resize'; readonly columns: number; readonly rows: number};
 
 export function initialState(options: {
@@ -116,6 +120,7 @@ export function initialState(options: {
 		startedAt: {},
 		walkStart: now,
 		now,
+		kept: [],
 		concluded: false,
 		toggled: [],
 		unfolded: [],
@@ -167,6 +172,8 @@ function start(
 		now,
 		cursor: undefined,
 		detail: false,
+		previous: undefined,
+		kept: [],
 	});
 }
 
@@ -505,7 +512,9 @@ function rerun(state: AppState): AppState {
 			focus: 'tree',
 			startedAt: {},
 			walkStart: state.now,
-			notice: `Rerun: connecting to ${state.session!.target.input} again, with the steps after it, to verify a fix (your answers are kept).`,
+			previous: state.session,
+			kept: [],
+			notice: `Rerun: connecting to ${state.session!.target.input} again; a step runs again only when what it depends on changed (your answers are kept).`,
 		},
 		{type: 'rerun'},
 		state.now,
@@ -666,6 +675,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'tick': {
 			return {...state, now: action.now};
+		}
+
+		case 'kept': {
+			return {...state, kept: [...state.kept, action.id]};
 		}
 
 		case 'resize': {

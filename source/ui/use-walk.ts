@@ -9,6 +9,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {useApp, useStdout} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
+import {runs} from '../checks/registry.js';
 import {startCheck} from '../checks/start.js';
 import type {CheckRun, Io} from '../checks/types.js';
 import {plan} from '../engine/session.js';
@@ -19,6 +20,7 @@ import {tree as defaultTree} from '../tree/index.js';
 import type {Target} from '../tree/facts.js';
 import type {Answers, Tree} from '../tree/types.js';
 import {clipboardHint, osc52} from './osc52.js';
+import {keptResult} from './rerun.js';
 import {
 	appReducer,
 	initialState,
@@ -203,11 +205,20 @@ export function useWalk(options: WalkOptions): {
 				generation: session.generation,
 			};
 			launches.current.set(node.id, launch);
+			// After `r`: a step whose inputs did not change keeps its last result (ui/rerun.ts).
+			const kept = keptResult(stateRef.current.previous, session, node);
+			if (kept) {
+				dispatch({type: 'kept', id: node.id});
+			}
+
+			const implementations = kept
+				? {...(registry ?? runs), [node.id]: async () => kept}
+				: registry;
 			void startCheck(node, session, {
 				io,
 				timeoutMs,
 				signal: launch.controller.signal,
-				...(registry ? {registry} : {}),
+				...(implementations ? {registry: implementations} : {}),
 				dispatch(event) {
 					if (launches.current.get(node.id)?.token === launch.token) {
 						const now = (optionsRef.current.clock ?? systemClock)();

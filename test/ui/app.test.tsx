@@ -9,6 +9,7 @@ import path from 'node:path';
 import {act} from 'react';
 import {cleanup} from 'ink-testing-library';
 import {afterEach, describe, expect, test} from 'vitest';
+import {runs} from '../../source/checks/registry.js';
 import {foundationChecks} from '../../source/tree/nodes/foundation.js';
 import {causes} from '../../source/tree/causes.js';
 import type {Tree} from '../../source/tree/types.js';
@@ -359,19 +360,33 @@ describe('keys at the end', () => {
 		}
 	});
 
-	test('r reruns the probe after the fix, and the walk ends with nothing wrong', async () => {
+	test('r reruns the probe after the fix and only the steps that depend on what changed; the walk ends with nothing wrong', async () => {
 		const world = {fixed: false};
+		let environmentRuns = 0;
 		const app = await start({
 			io: familyWorld(world),
 			target: localhost,
 			tree: foundationTree,
+			registry: {
+				...runs,
+				async environment(context) {
+					environmentRuns++;
+					return runs['environment']!(context);
+				},
+			},
 		});
 		await waitFor(app, 'Fixes (shown');
 		world.fixed = true;
 		await press(app, 'r');
 		const frame = await waitFor(app, 'Nothing is wrong');
 		expect(flat(frame)).toContain('localhost:5432 accepted the connection');
-		expect(frame).toMatch(/├─ ✔ connect/);
+		// The probe ran again (and what reads it); the steps it does not feed kept their results.
+		expect(frame).toMatch(/├─ ✔ connect +first address \[::1]:5432: open/);
+		expect(frame).toMatch(
+			/├─ ✔ whose answer +kept from the last run: ::1 is this host/,
+		);
+		expect(frame).not.toMatch(/connect +kept/);
+		expect(environmentRuns).toBe(1);
 		expect(frame).not.toContain('Fixes (shown');
 	});
 
