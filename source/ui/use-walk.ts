@@ -26,8 +26,8 @@ import {
 	initialState,
 	type AppAction,
 	type AppState,
-	type Request,
 } from './state.js';
+import type {Request} from './requests.js';
 
 export type WalkOptions = {
 	readonly target?: Target;
