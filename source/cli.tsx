@@ -75,6 +75,21 @@ function parseAnswers(items: readonly string[]): Answers {
 	return answers;
 }
 
+/** The chart in ASCII on TERM=dumb, the Linux console or a non-UTF-8 locale (as the app). */
+function asciiChart(): boolean {
+	const term = process.env['TERM'] ?? '';
+	const locale =
+		[process.env['LC_ALL'], process.env['LC_CTYPE'], process.env['LANG']].find(
+			value => value !== undefined && value !== '',
+		) ?? '';
+	return (
+		term === 'dumb' ||
+		term === 'linux' ||
+		(locale !== '' && !/utf-?8/i.test(locale)) ||
+		process.env['REFUSED_ASCII'] === '1'
+	);
+}
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -88,6 +103,7 @@ async function main(): Promise<number> {
 			timeout: {type: 'string'},
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
+			tree: {type: 'boolean', default: false},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
@@ -97,7 +113,15 @@ async function main(): Promise<number> {
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
 	const answers = parseAnswers(cli.flags.answer);
+	if (cli.flags.tree && cli.input.length === 0) {
+		const {renderChart} = await import('./report/chart.js');
+		const {tree} = await import('./tree/index.js');
+		process.stdout.write(`${renderChart(tree, {ascii: asciiChart()})}\n`);
+		return 0;
+	}
+
 	const interactive =
+		!cli.flags.tree &&
 		!cli.flags.json &&
 		!cli.flags.markdown &&
 		Boolean(process.stdin.isTTY) &&
@@ -138,6 +162,14 @@ async function main(): Promise<number> {
 		signal: controller.signal,
 	});
 	const report = buildReport(session);
+	if (cli.flags.tree) {
+		const {renderChart} = await import('./report/chart.js');
+		process.stdout.write(
+			`${renderChart(session.tree, {ascii: asciiChart(), session, concluded: report.causes[0]?.id})}\n`,
+		);
+		return report.exitCode;
+	}
+
 	process.stdout.write(
 		cli.flags.json
 			? `${JSON.stringify(report, undefined, 2)}\n`
