@@ -53,7 +53,7 @@ export type ProbeFacts = {
 export type RefusalFacts = {
 	/** The refused address that was probed again. */
 	readonly address: string;
-	/** icmp: an ICMP error came back (a firewall's REJECT); reset: a TCP reset; unknown: could not tell. */
+	/** Icmp: an ICMP error came back (a firewall's REJECT); reset: a TCP reset; unknown: could not tell. */
 	readonly answer: 'reset' | 'icmp' | 'unknown';
 	/** How sure (host-wide counters: other traffic can add to them). */
 	readonly confidence?: 'confirmed' | 'likely';
@@ -114,9 +114,9 @@ export type Listener = {
 	readonly inode?: number;
 	/** Owner uid of the socket, where shown. */
 	readonly uid?: number;
-	/** ss Recv-Q of a listener: connections completed and waiting for accept() (the accept queue). */
+	/** Recv-Q (ss) of a listener: connections completed and waiting for accept() (the accept queue). */
 	readonly acceptQueue?: number;
-	/** ss Send-Q of a listener: its backlog (listen()'s argument, capped at net.core.somaxconn). */
+	/** Send-Q (ss) of a listener: its backlog (listen()'s argument, capped at net.core.somaxconn). */
 	readonly backlog?: number;
 	/** The raw line it came from, for evidence. */
 	readonly line?: string;

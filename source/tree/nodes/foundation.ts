@@ -65,7 +65,7 @@ export const foundationChecks: readonly CheckNode[] = [
 		id: 'outcome',
 		title: 'What the answer means',
 		why: 'Refused, timed out and unreachable are three different stories: a host answered "no", nothing answered, or the packet could not be delivered.',
-		read: 'refused sends you to the listener and the firewall; timeout to something that drops packets; unreachable to routing and addresses.',
+		read: 'refused sends you to the listener and the firewall; timeout to something that drops packets (or, with a listener on this host, a full accept queue); unreachable to routing and addresses.',
 		after: ['probe', 'local'],
 		when: () => true,
 		timeoutMs: 1000,
