@@ -102,7 +102,7 @@ export const causeRegistry = {
 			'A host firewall rule rejects the connection (TCP reset or ICMP port-unreachable): it looks exactly like "nothing listens".',
 		explanation:
 			'A REJECT rule answers the SYN itself, with a TCP reset or an ICMP "port unreachable", and the client reports "connection refused" as if no program listened. The service may be running fine behind it. The rule is named below; change it (or add an accept rule before it) for this port.',
-		concludedBy: ['firewall', 'remote'],
+		concludedBy: ['firewall', 'remote', 'reset-or-icmp'],
 		fits: ['refused', 'unreachable'],
 	},
 	filtered: {

@@ -9,7 +9,7 @@ Issue 12 items 3 and 4 on real sockets and real rules in network namespaces (roo
 import {spawn, type ChildProcess} from 'node:child_process';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
-import {runJson} from '../helpers/cli.js';
+import {asNobody, runJson} from '../helpers/cli.js';
 import {createNetns, type Netns} from '../helpers/netns.js';
 import {schemaErrors} from '../helpers/schema.js';
 
@@ -127,6 +127,90 @@ describe('reset or ICMP: a refusal from another host', () => {
 			['firewall-reject', 'possible'],
 		]);
 		expect(report.causes[2]!.summary).toMatch(/REJECT --reject-with tcp-reset/);
+	});
+
+	test('IPv6: a default ip6tables REJECT on the peer: ICMPv6 counted in /proc/net/snmp6, firewall-reject first', async () => {
+		const ns = await netns();
+		const link = String(
+			(await ns.exec('ip', ['-o', 'link', 'show', 'type', 'veth'])).stdout,
+		);
+		const peerLink = String(
+			(await ns.execPeer('ip', ['-o', 'link', 'show', 'type', 'veth'])).stdout,
+		);
+		const device = (text: string) => /^\d+: ([^@:]+)/.exec(text)![1]!;
+		for (const [exec, address, dev] of [
+			[ns.exec, 'fd42:12::2/64', device(link)],
+			[ns.execPeer, 'fd42:12::1/64', device(peerLink)],
+		] as const) {
+			const added = await exec('ip', [
+				'addr',
+				'add',
+				address,
+				'dev',
+				dev,
+				'nodad',
+			]);
+			expect(added.exitCode, String(added.stderr)).toBe(0);
+		}
+
+		const rule = await ns.execPeer('ip6tables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			'7505',
+			'-j',
+			'REJECT',
+		]);
+		expect(rule.exitCode).toBe(0);
+		const {report, step} = await diagnose(ns, '[fd42:12::1]:7505');
+		expect(report.probe.outcome).toBe('refused');
+		expect(step('reset-or-icmp')?.command?.split(';')[0]).toBe(
+			'cat /proc/net/snmp /proc/net/snmp6',
+		);
+		// Over IPv6 the first ICMPv6 error can reach the socket while connect() still holds it: the
+		// SYN is sent again and the second error ends it (two per connect, each SYN answered).
+		expect(step('reset-or-icmp')?.detail).toMatch(
+			/^3 probes, \d+ more ICMP destination-unreachable: a firewall's REJECT/,
+		);
+		expect(step('reset-or-icmp')?.output).toContainEqual(
+			expect.stringMatching(
+				/^connect \[fd42:12::1]:7505 #1: ECONNREFUSED in \d+ ms; ICMP destination-unreachable \+[1-9]/,
+			),
+		);
+		expect(report.causes[0]?.id).toBe('firewall-reject');
+	});
+
+	test('not root, on this host: the rules cannot be read, but an ICMP answer still names a REJECT here', async () => {
+		const ns = await netns();
+		const rule = await ns.exec('iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			'7506',
+			'-j',
+			'REJECT',
+		]);
+		expect(rule.exitCode).toBe(0);
+		const result = await ns.exec(
+			'runuser',
+			asNobody([`${ns.address!}:7506`, '--json']),
+			{env: {HOME: '/tmp'}},
+		);
+		const report = JSON.parse(String(result.stdout)) as Report;
+		expect(schemaErrors(report)).toEqual([]);
+		expect(report.steps.find(s => s.id === 'firewall')?.status).toBe('unknown');
+		const answer = report.steps.find(s => s.id === 'reset-or-icmp');
+		expect(answer?.status).toBe('problem');
+		const reject = report.causes.find(c => c.id === 'firewall-reject');
+		expect(reject?.summary).toMatch(/^A firewall rule on this host rejects/);
+		expect(['confirmed', 'likely']).toContain(reject?.confidence);
+		expect(reject?.fixes[0]?.command).toBe(
+			'sudo iptables-save -c; sudo nft -a list ruleset',
+		);
 	});
 
 	test('a refusal on this host, as root: the step does not run (the firewall step reads the rule itself)', async () => {

@@ -1,6 +1,8 @@
 /** The words of the reset-or-ICMP step. Pure. */
 import {hostPort} from '../../net/address.js';
 import {shellQuote} from '../../text/sanitize.js';
+import type {Confidence, Finding} from '../../tree/types.js';
+import type {JudgeInput} from '../define.js';
 import type {AnswerVerdict} from './judge.js';
 import type {AnswerObservations, Repeat} from './measure.js';
 
@@ -80,6 +82,29 @@ export function answerLines(
 				repeatLine(observations, repeat, index),
 			),
 			`${summary}; ${hostWide}`,
+		],
+	};
+}
+
+/** An ICMP port-unreachable from this very host: a REJECT rule here (its rules unreadable without root). */
+export function localReject(
+	observations: AnswerObservations,
+	confidence: Confidence,
+	evidence: readonly string[],
+	input: JudgeInput,
+): Finding {
+	const dialed = hostPort(observations.address, observations.port);
+	const sudo = input.uid === 0 ? '' : 'sudo ';
+	return {
+		id: 'firewall-reject',
+		confidence,
+		summary: `A firewall rule on this host rejects ${dialed} with ICMP port-unreachable (a closed port answers with a reset, never ICMP): the client sees "connection refused" whether or not a program listens.`,
+		evidence: [...evidence],
+		fixes: [
+			{
+				command: `${sudo}iptables-save -c; ${sudo}nft -a list ruleset`,
+				why: `Find the REJECT rule that matches TCP port ${observations.port}; as root, refused ${dialed} names it and its counter.`,
+			},
 		],
 	};
 }

@@ -7,7 +7,7 @@ ICMP error per SYN sent, repeated, was an ICMP error. Pure.
 import type {RefusalFacts} from '../../tree/facts.js';
 import type {CheckResult} from '../../tree/types.js';
 import type {JudgeInput} from '../define.js';
-import {answerLines, byHand} from './explain.js';
+import {answerLines, byHand, localReject} from './explain.js';
 import type {AnswerObservations, Repeat} from './measure.js';
 
 export type AnswerVerdict = Pick<RefusalFacts, 'answer' | 'confidence'>;
@@ -60,8 +60,26 @@ export function judgeAnswer(
 		...verdict,
 		evidence: lines.evidence,
 	};
+	// Here (the step runs here only when the firewall cannot be read): ICMP names a local REJECT.
+	const here =
+		input.facts.local?.isLocal === true &&
+		verdict.answer === 'icmp' &&
+		verdict.confidence !== undefined;
 	return {
-		status: verdict.answer === 'unknown' ? 'unknown' : 'passed',
+		status:
+			verdict.answer === 'unknown' ? 'unknown' : here ? 'problem' : 'passed',
+		...(here
+			? {
+					findings: [
+						localReject(
+							observations,
+							verdict.confidence,
+							lines.evidence,
+							input,
+						),
+					],
+				}
+			: {}),
 		detail:
 			verdict.answer === 'unknown'
 				? `${lines.summary}; by hand: ${byHand(observations)}`
