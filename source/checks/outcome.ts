@@ -1,6 +1,7 @@
 import type {Facts, Target} from '../tree/facts.js';
 import type {CheckResult, Finding} from '../tree/types.js';
 import {hostPort} from '../net/address.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {CheckRun} from './types.js';
 
 /** A timeout: dropped packets, or (a listener here) a program that does not accept. */
@@ -29,7 +30,7 @@ function timedOut(target: Target, facts: Facts): CheckResult {
 		id: 'filtered',
 		confidence: isLocal ? 'possible' : 'likely',
 		summary: isLocal
-			? `Nothing answered ${dialed}: a firewall rule on this host drops the packets, or the program listening there does not accept connections.`
+			? `Nothing answered ${dialed}: a firewall rule on this host may drop the packets, or a program listens there but does not accept connections (a full accept queue).`
 			: `Nothing answered ${dialed}: a firewall drops the packets (on ${server}, a cloud security group or network ACL, or a firewall in between).`,
 		evidence,
 		fixes: [
@@ -53,6 +54,14 @@ function timedOut(target: Target, facts: Facts): CheckResult {
 				command: `traceroute -T -p ${target.port} ${probe.address}`,
 				why: 'A TCP traceroute shows the last hop that answers, where the drop happens (needs root).',
 			},
+			...(isLocal
+				? []
+				: [
+						{
+							command: shellQuote(['ss', '-ltn', `sport = :${target.port}`]),
+							why: 'On the server: a Recv-Q above Send-Q is a full accept queue (a program that listens but does not accept): the kernel drops new SYNs with no firewall involved.',
+						},
+					]),
 		],
 	};
 	return {
@@ -86,7 +95,7 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 		case 'refused': {
 			return {
 				status: 'problem',
-				detail: `${dialed} answered with a reset: a host (or a firewall rejecting for it) said no${isLocal ? '; this host decides, so look at its listeners and firewall' : ''}`,
+				detail: `${dialed} answered with a reset or an ICMP port-unreachable: a host (or a firewall rejecting for it) said no${isLocal ? '; this host decides, so look at its listeners and firewall' : ''}`,
 			};
 		}
 
