@@ -118,10 +118,17 @@ async function connect(
 			finish({code: 'connect', ms: connectedMs, closedAfterAccept: true});
 		});
 		socket.once('error', (error: NodeJS.ErrnoException) => {
-			if (connectedMs > 0) {
+			if (error.code === 'ECONNRESET') {
+				// Accepted and at once reset (whether the reset beat the connect event or not): not open.
+				finish({
+					code: 'ECONNRESET',
+					ms: connectedMs || elapsed(),
+					closedAfterAccept: true,
+				});
+			} else if (connectedMs > 0) {
 				finish({code: 'connect', ms: connectedMs, closedAfterAccept: true});
 			} else {
-				finish({code: error.code ?? 'EIO', ms: elapsed()});
+				finish({code: sanitize(error.code ?? 'EIO'), ms: elapsed()});
 			}
 		});
 	});
