@@ -67,6 +67,7 @@ describe('connect errors other than refused and timeout', () => {
 					/accepted the connection and at once reset it/,
 				);
 				expect(report!.causes.map(c => c.id)).not.toContain('no-listener');
+				expect(schemaErrors(report)).toEqual([]);
 			}
 		} finally {
 			server.kill();
