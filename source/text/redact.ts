@@ -44,67 +44,74 @@ export const credentialParameters: ReadonlySet<string> = new Set([
 
 const scheme = /[a-z][a-z\d+.-]*:\/\//gi;
 
+type Span = readonly [start: number, end: number];
+
 /** Where the URL that starts at `start` (just after `scheme://`) ends in `text`: the first whitespace, quote or angle bracket. */
 function urlEnd(text: string, start: number): number {
-	const rest = text.slice(start);
-	const match = /[\s"'<>`]/.exec(rest);
+	const match = /[\s"'<>`]/.exec(text.slice(start));
 	return match ? start + match.index : text.length;
 }
 
-/** Redact the userinfo of every `scheme://user:pass@host` in `text`. */
-function redactUserinfo(text: string): string {
-	let result = '';
-	let last = 0;
+/** The userinfo of every `scheme://user:pass@host` in `text`: up to the last `@` of the URL. */
+function userinfoSpans(text: string): Span[] {
+	const spans: Span[] = [];
 	for (const match of text.matchAll(scheme)) {
 		const start = match.index + match[0].length;
-		if (start < last) {
+		const at = text.slice(start, urlEnd(text, start)).lastIndexOf('@');
+		if (at > 0) {
+			spans.push([start, start + at]);
+		}
+	}
+
+	return spans;
+}
+
+const parameter =
+	/(?<=^|[?&;\s,{("'])([\w.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^&;\s,"')}]*)/g;
+
+/** The values of credential parameters (`?password=x`, `token=x`, `password = 'x'`). */
+function parameterSpans(text: string): Span[] {
+	const spans: Span[] = [];
+	for (const match of text.matchAll(parameter)) {
+		const [, name, equals, value] = match as unknown as [
+			string,
+			string,
+			string,
+			string,
+		];
+		if (value.length > 0 && credentialParameters.has(name.toLowerCase())) {
+			const start = match.index + name.length + equals.length;
+			spans.push([start, start + value.length]);
+		}
+	}
+
+	return spans;
+}
+
+/**
+Every secret this module recognises, replaced with "***", anywhere in `text`. The two readings
+(userinfo to the last `@`, credential parameters) are both applied to the original text and their
+spans merged, so a query value holding `@` or a userinfo holding `?token=` hides under either.
+*/
+export function redactSecrets(text: string): string {
+	const spans = [...userinfoSpans(text), ...parameterSpans(text)].sort(
+		(a, b) => a[0] - b[0],
+	);
+	let result = '';
+	let last = 0;
+	for (const [start, end] of spans) {
+		if (end <= last) {
 			continue;
 		}
 
-		const end = urlEnd(text, start);
-		const url = text.slice(start, end);
-		const at = url.lastIndexOf('@');
-		if (at === -1) {
-			continue;
-		}
-
-		result += text.slice(last, start) + redacted + url.slice(at);
+		result += start > last ? text.slice(last, start) + redacted : '';
 		last = end;
 	}
 
 	return result + text.slice(last);
 }
 
-const parameter =
-	/(^|[?&;\s,{("'])([\w.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^&;\s,"')}]*)/g;
-
-/** Redact the values of credential parameters (`?password=x`, `token=x`, `password = 'x'`). */
-function redactParameters(text: string): string {
-	return text.replaceAll(parameter, (whole: string, ...groups: string[]) => {
-		const [before, name, equals, value] = groups as [
-			string,
-			string,
-			string,
-			string,
-		];
-		if (
-			value.length === 0 ||
-			value === redacted ||
-			!credentialParameters.has(name.toLowerCase())
-		) {
-			return whole;
-		}
-
-		return `${before}${name}${equals}${redacted}`;
-	});
-}
-
 /** Replace the user:password part of a URL and its credential parameters with "***". */
 export function redactUrl(text: string): string {
 	return redactSecrets(text);
-}
-
-/** Every secret this module recognises, replaced with "***", anywhere in `text`. */
-export function redactSecrets(text: string): string {
-	return redactParameters(redactUserinfo(text));
 }
