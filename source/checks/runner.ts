@@ -4,6 +4,12 @@ import {sanitize, shellQuote} from '../text/sanitize.js';
 import type {CommandSpec, RunOptions, RunResult, Runner} from './types.js';
 
 const defaultTimeoutMs = 5000;
+/**
+A command that prints nothing for this long is hung (a wrapper stuck in `sleep`, an engine that
+does not answer), whatever its own timeout: diagnostic commands print as they go or finish in a
+moment, and a tool waiting on several slow steps in a row must still answer in seconds.
+*/
+const defaultIdleTimeoutMs = 5000;
 /** Output kept per stream; the rest is read and dropped (the program is not blocked on a full pipe). */
 const maxBuffer = 64 * 1024 * 1024;
 /** After a timeout or an abort: SIGTERM to the group, then SIGKILL this much later. */
@@ -62,7 +68,7 @@ shell wrapper's `sleep` dies with it), and the pipes are let go once the program
 child that escaped the group cannot keep the tool waiting.
 */
 export function createRunner(
-	options: {readonly timeoutMs?: number} = {},
+	options: {readonly timeoutMs?: number; readonly idleTimeoutMs?: number} = {},
 ): Runner {
 	return async (
 		spec: CommandSpec,
@@ -71,6 +77,7 @@ export function createRunner(
 		const command = shellQuote([spec.file, ...spec.args]);
 		const started = performance.now();
 		const timeoutMs = spec.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
+		const idleMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
 		return new Promise(resolve => {
 			const stdout: Collected = {chunks: [], size: 0};
 			const stderr: Collected = {chunks: [], size: 0};
@@ -80,6 +87,7 @@ export function createRunner(
 			let exitCode: number | undefined;
 			let settled = false;
 			const timers: NodeJS.Timeout[] = [];
+			let idle: NodeJS.Timeout | undefined;
 			const child = spawn(spec.file, [...spec.args], {
 				detached: true,
 				stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,6 +100,7 @@ export function createRunner(
 				}
 
 				settled = true;
+				clearTimeout(idle);
 				for (const timer of timers) {
 					clearTimeout(timer);
 				}
@@ -133,6 +142,25 @@ export function createRunner(
 				}
 			}
 
+			let exited = false;
+			const onTimeout = () => {
+				if (!settled && !canceled && !timedOut && !exited) {
+					timedOut = true;
+					stop();
+				}
+			};
+
+			// Silence for idleMs counts as hung; any output restarts the clock.
+			const restartIdle = () => {
+				clearTimeout(idle);
+				if (idleMs < timeoutMs && !settled && !timedOut) {
+					idle = setTimeout(onTimeout, idleMs);
+				}
+			};
+
+			restartIdle();
+			child.stdout?.on('data', restartIdle);
+			child.stderr?.on('data', restartIdle);
 			collect(child.stdout, stdout, runOptions.onLine);
 			collect(child.stderr, stderr);
 			child.once('error', (error: NodeJS.ErrnoException) => {
@@ -140,19 +168,14 @@ export function createRunner(
 				finish();
 			});
 			child.once('exit', code => {
+				exited = true;
+				clearTimeout(idle);
 				exitCode = code ?? undefined;
 				// The pipes normally close with the program; a child it left behind may keep them open.
 				timers.push(setTimeout(finish, drainMs));
 			});
 			child.once('close', finish);
-			timers.push(
-				setTimeout(() => {
-					if (!settled && !canceled) {
-						timedOut = true;
-						stop();
-					}
-				}, timeoutMs),
-			);
+			timers.push(setTimeout(onTimeout, timeoutMs));
 			if (runOptions.signal?.aborted) {
 				onAbort();
 			} else {

@@ -32,7 +32,7 @@ export function prose(text: string): string {
 	return shown(text, true)
 		.trim()
 		.replaceAll(/[\\`*[\]<>#]/g, character => `\\${character}`)
-		.replace(/^([-+=~|]|\d+[.)])/, String.raw`\$1`);
+		.replace(/^([-+=~|]|\d{1,9}[.)](?=\s|$))/, String.raw`\$1`);
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside. */

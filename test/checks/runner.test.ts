@@ -135,3 +135,25 @@ describe('the runner (real processes)', () => {
 		expect(result.stdout.length).toBe(64 * 1024 * 1024);
 	});
 });
+
+describe('the runner: hung programs', () => {
+	test('a command silent past the idle limit is hung, whatever its own timeout', async () => {
+		const quick = createRunner({idleTimeoutMs: 300});
+		const result = await quick(node('setTimeout(() => {}, 60000)', 30_000));
+		expect(result.timedOut).toBe(true);
+		expect(result.durationMs).toBeLessThan(20_000);
+	});
+
+	test('output keeps a slow command alive past the idle limit', async () => {
+		const quick = createRunner({idleTimeoutMs: 1000});
+		const result = await quick(
+			node(
+				'let n = 0; const t = setInterval(() => { console.log(n); if (++n === 20) { clearInterval(t); } }, 100)',
+				30_000,
+			),
+		);
+		expect(result.timedOut).toBe(false);
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout.trim().split('\n')).toHaveLength(20);
+	});
+});
