@@ -136,10 +136,9 @@ function checkHost(host: string): string | TargetError {
 	return host.toLowerCase();
 }
 
-/** Split `scheme://[userinfo@]host[:port][/?#...]`: the userinfo ends at the LAST `@` (it may hold `@ : / # ?`). */
-function splitAuthority(rest: string): {host: string; portText?: string} {
-	const at = rest.lastIndexOf('@');
-	const hostPort = (at === -1 ? rest : rest.slice(at + 1)).split(/[/?#]/)[0]!;
+/** `host[:port]` (or `[v6][:port]`) at the start of `hostPort`, up to the first `/?#`. */
+function splitHostPort(text: string): {host: string; portText?: string} {
+	const hostPort = text.split(/[/?#]/)[0]!;
 	const bracketed = /^\[([^\]]+)](?::(.*))?$/.exec(hostPort);
 	if (bracketed) {
 		return {host: bracketed[1]!, portText: bracketed[2]};
@@ -159,10 +158,12 @@ function decodeHost(host: string): string | TargetError {
 	}
 }
 
-function fromUrl(input: string): Target | TargetError {
-	const schemeMatch = /^([a-z][a-z\d+.-]*):\/\//i.exec(input)!;
-	const scheme = schemeMatch[1]!.toLowerCase();
-	const {host, portText} = splitAuthority(input.slice(schemeMatch[0].length));
+/** Host and port after `scheme://` (and after a userinfo, if any). */
+function fromAuthority(
+	scheme: string,
+	authority: string,
+): {host: string; port: number} | TargetError {
+	const {host, portText} = splitHostPort(authority);
 	const decoded = decodeHost(host);
 	if (typeof decoded !== 'string') {
 		return decoded;
@@ -173,27 +174,54 @@ function fromUrl(input: string): Target | TargetError {
 		return checked;
 	}
 
-	let port: number;
-	if (portText === undefined || portText === '') {
-		const known = schemePorts[scheme];
-		if (known === undefined) {
-			return fail(
-				`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`,
-			);
-		}
-
-		port = known;
-	} else {
-		const parsed = parsePort(portText, 'the port');
-		if (typeof parsed !== 'number') {
-			return parsed;
-		}
-
-		port = parsed;
+	if (portText !== undefined && portText !== '') {
+		const port = parsePort(portText, 'the port');
+		return typeof port === 'number' ? {host: checked, port} : port;
 	}
 
-	// Never keep credentials from the URL in what is shown or reported.
-	return {input: redactUrl(input), host: checked, port, scheme};
+	const known = schemePorts[scheme];
+	return known === undefined
+		? fail(
+				`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`,
+			)
+		: {host: checked, port: known};
+}
+
+/**
+`scheme://[userinfo@]host[:port][/?#...]`. The userinfo may hold `@ : / # ?` (people paste such
+passwords unencoded), and a query may hold `@` too: the host is the text after the rightmost `@`
+that is followed by a valid host and port. With a userinfo, an error never quotes a piece of the URL
+(any piece could be a password): it shows the URL redacted.
+*/
+function fromUrl(input: string): Target | TargetError {
+	const schemeMatch = /^([a-z][a-z\d+.-]*):\/\//i.exec(input)!;
+	const scheme = schemeMatch[1]!.toLowerCase();
+	const rest = input.slice(schemeMatch[0].length);
+	const redactedInput = redactUrl(input);
+	if (!rest.includes('@')) {
+		const found = fromAuthority(scheme, rest);
+		return 'error' in found ? found : {input: redactedInput, ...found, scheme};
+	}
+
+	for (
+		let at = rest.lastIndexOf('@');
+		at !== -1;
+		at = rest.lastIndexOf('@', at - 1)
+	) {
+		const found = fromAuthority(scheme, rest.slice(at + 1));
+		if (!('error' in found)) {
+			// Never keep credentials from the URL in what is shown or reported.
+			return {input: redactedInput, ...found, scheme};
+		}
+
+		if (at === 0) {
+			break;
+		}
+	}
+
+	return fail(
+		`"${redactedInput}" names no host and port I can read after its user:password@ part`,
+	);
 }
 
 /**

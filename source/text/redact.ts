@@ -66,22 +66,24 @@ function userinfoSpans(text: string): Span[] {
 	return spans;
 }
 
-const parameter =
-	/(?<=^|[?&;\s,{("'])([\w.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^&;\s,"')}]*)/g;
+/** `name=` where a parameter can start; only the name and the `=` are consumed, so no match hides another. */
+const parameter = /(?<=^|[?&;\s,{("'])([\w.-]+)\s*=\s*/g;
+/** The value at a position: quoted, or up to `&`, `;`, whitespace, a comma, a quote or a closing bracket. */
+const value = /"[^"]*"|'[^']*'|[^&;\s,"')}]*/y;
 
 /** The values of credential parameters (`?password=x`, `token=x`, `password = 'x'`). */
 function parameterSpans(text: string): Span[] {
 	const spans: Span[] = [];
 	for (const match of text.matchAll(parameter)) {
-		const [, name, equals, value] = match as unknown as [
-			string,
-			string,
-			string,
-			string,
-		];
-		if (value.length > 0 && credentialParameters.has(name.toLowerCase())) {
-			const start = match.index + name.length + equals.length;
-			spans.push([start, start + value.length]);
+		if (!credentialParameters.has(match[1]!.toLowerCase())) {
+			continue;
+		}
+
+		const start = match.index + match[0].length;
+		value.lastIndex = start;
+		const length = value.exec(text)?.[0].length ?? 0;
+		if (length > 0) {
+			spans.push([start, start + length]);
 		}
 	}
 
@@ -94,7 +96,7 @@ Every secret this module recognises, replaced with "***", anywhere in `text`. Th
 spans merged, so a query value holding `@` or a userinfo holding `?token=` hides under either.
 */
 export function redactSecrets(text: string): string {
-	const spans = [...userinfoSpans(text), ...parameterSpans(text)].sort(
+	const spans = [...userinfoSpans(text), ...parameterSpans(text)].toSorted(
 		(a, b) => a[0] - b[0],
 	);
 	let result = '';

@@ -110,3 +110,49 @@ export const credentialUrl = fc
 			}
 		}
 	});
+
+/** Words as users type them (and as fuzzers do): parts of real targets, joined and corrupted. */
+export const targetWord = fc.oneof(
+	fc.string({unit: 'binary', maxLength: 30}),
+	fc
+		.array(
+			fc.oneof(
+				fc.constantFrom(
+					'http://',
+					'postgres://',
+					'redis://',
+					'x://',
+					'[',
+					']',
+					'::1',
+					'fe80::1%eth0',
+					'::ffff:127.0.0.1',
+					'127.0.0.1',
+					'localhost',
+					'münchen.de',
+					'xn--',
+					':',
+					'@',
+					'%zz',
+					'%C3%BC',
+					'%',
+					'/',
+					'?',
+					'#',
+					'.',
+					'-',
+					'0',
+					'65535',
+					'65536',
+					'99999999999999999999',
+					'\u0000',
+					'\u001B[2J',
+					'\n',
+					' ',
+				),
+				fc.string({maxLength: 6}),
+			),
+			{maxLength: 8},
+		)
+		.map(parts => parts.join('')),
+);

@@ -9,59 +9,13 @@ import {parseTarget} from '../../source/parsers/target.js';
 import {credentialParameters, redactSecrets} from '../../source/text/redact.js';
 import {shellQuote} from '../../source/text/sanitize.js';
 import {shellWords} from '../helpers/hostile.js';
-import {credentialUrl} from './generators.js';
+import {credentialUrl, targetWord} from './generators.js';
 
 const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
 const targetRuns = 100_000;
 const redactRuns = 100_000;
 const quoteRuns = 300;
 const control = /[\u0000-\u001F\u007F-\u009F]/;
-
-/** Words as users type them (and as fuzzers do): parts of real targets, joined and corrupted. */
-const targetWord = fc.oneof(
-	fc.string({unit: 'binary', maxLength: 30}),
-	fc
-		.array(
-			fc.oneof(
-				fc.constantFrom(
-					'http://',
-					'postgres://',
-					'redis://',
-					'x://',
-					'[',
-					']',
-					'::1',
-					'fe80::1%eth0',
-					'::ffff:127.0.0.1',
-					'127.0.0.1',
-					'localhost',
-					'münchen.de',
-					'xn--',
-					':',
-					'@',
-					'%zz',
-					'%C3%BC',
-					'%',
-					'/',
-					'?',
-					'#',
-					'.',
-					'-',
-					'0',
-					'65535',
-					'65536',
-					'99999999999999999999',
-					'\u0000',
-					'\u001B[2J',
-					'\n',
-					' ',
-				),
-				fc.string({maxLength: 6}),
-			),
-			{maxLength: 8},
-		)
-		.map(parts => parts.join('')),
-);
 
 describe('the target parser', () => {
 	test(`property: never throws; a target has a host and a port 1-65535, an error is one visible line (${targetRuns} cases, seed ${seed})`, () => {
