@@ -1,16 +1,20 @@
 import {hostPort} from '../net/address.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {CheckRun} from './types.js';
 
 /** A remote host refused: what that proves, what it cannot, and what to run on the server. */
 export const remote: CheckRun = async ({target, facts}) => {
 	const probe = facts.probe!;
 	const dialed = hostPort(probe.address, target.port);
-	const onServer = `refused ${hostPort(probe.address, target.port)}`;
+	const onServer = shellQuote([
+		'refused',
+		hostPort(probe.address, target.port),
+	]);
 	const evidence = [
 		`connect ${dialed}: refused in ${probe.ms} ms: a reset (or ICMP port-unreachable) came back, so the packet reached ${probe.address} or a firewall rejecting for it`,
 		`${probe.address} is not an address of this host (${facts.local?.hostname ?? 'here'}): its listeners and firewall cannot be read from here`,
 	];
-	const ss = `sudo ss -Htlnp 'sport = :${target.port}'`;
+	const ss = shellQuote(['sudo', 'ss', '-Htlnp', `sport = :${target.port}`]);
 	return {
 		status: 'unknown',
 		detail: `refused by ${probe.address}, another host: run the diagnosis there to tell which`,
