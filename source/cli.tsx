@@ -159,10 +159,18 @@ async function main(): Promise<number> {
 	const report = buildReport(session);
 	process.stdout.write(
 		cli.flags.json
-			? `${JSON.stringify(report, undefined, 2)}\n`
+			? `${JSON.stringify(report, shownInJson, 2)}\n`
 			: `${renderMarkdown(report)}\n`,
 	);
 	return report.exitCode;
+}
+
+/**
+Every string of the JSON report as the markdown shows it: secrets redacted, control characters as
+visible `\x1b` text (so `jq -r` cannot print a raw escape), whatever the layers before did.
+*/
+function shownInJson(_key: string, value: unknown): unknown {
+	return typeof value === 'string' ? visible(redactSecrets(value)) : value;
 }
 
 /** End the process once the report is out: a stray timer, socket or child must not keep it alive. */
