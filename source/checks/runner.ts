@@ -78,6 +78,20 @@ export function createRunner(
 		const started = performance.now();
 		const timeoutMs = spec.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
 		const idleMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
+		if ([spec.file, ...spec.args].some(word => word.includes('\0'))) {
+			// No argv can hold NUL; spawn would throw. A failed command, never an exception.
+			return {
+				command,
+				exitCode: undefined,
+				stdout: '',
+				stderr: 'an argument holds a NUL character: not run',
+				timedOut: false,
+				notFound: false,
+				canceled: false,
+				durationMs: 0,
+			};
+		}
+
 		return new Promise(resolve => {
 			const stdout: Collected = {chunks: [], size: 0};
 			const stderr: Collected = {chunks: [], size: 0};

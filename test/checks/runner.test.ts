@@ -157,3 +157,9 @@ describe('the runner: hung programs', () => {
 		expect(result.stdout.trim().split('\n')).toHaveLength(20);
 	});
 });
+
+test('an argument holding NUL is a failed command, not an exception', async () => {
+	const result = await createRunner()({file: 'echo', args: ['a\0b']});
+	expect(result.exitCode).toBeUndefined();
+	expect(result.stderr).toMatch(/NUL/);
+});
