@@ -116,7 +116,7 @@ export const reverseProxy: CheckRun = async context => {
 		const timeout = Math.max(6000, context.timeoutMs);
 		context.onCommand(`GET ${url}`);
 		commands.push(`GET ${url}`);
-		const answer = await io.httpGet(url, timeout, context.signal);
+		const answer = await io.httpGet(url, timeout);
 		if (answer.ok) {
 			const server = answer.headers['server'];
 			http = {url, status: answer.status, ...(server ? {server} : {})};
