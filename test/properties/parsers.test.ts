@@ -2,7 +2,8 @@
 Every parser in source/parsers fed random text and mutated real captures from test/fixtures
 (issue 15, proof): none throws, and each answers in bounded time. The captures are the ones the
 parser tests use (each fixture folder's README says how it was captured); the mutations cut, repeat,
-swap and corrupt lines and bytes, and splice in hostile text.
+swap and corrupt lines and bytes, and splice in hostile text. (The service config scanners moved
+to source/services on main: add them here once merged.)
 */
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,6 @@ import {
 } from '../../source/parsers/docker-logs.js';
 import {parseProcNetTcpListeners} from '../../source/parsers/docker-netns.js';
 import {
-	parseActiveZones,
 	parseFirewalldState,
 	parseWords,
 	parseZoneName,
@@ -55,11 +55,6 @@ import {
 	parseProcNetTcp,
 	parseSocketLinks,
 } from '../../source/parsers/proc-net-tcp.js';
-import {
-	configFromCommandLine,
-	parseCommandLineConfig,
-	parseServiceConfig,
-} from '../../source/parsers/service-config.js';
 import {parseSsListeners, parseSsUsers} from '../../source/parsers/ss.js';
 import {
 	parseListUnits,
@@ -78,17 +73,6 @@ function captures(folder: string): string[] {
 		.map(name => readFileSync(path.join(fixtures, folder, name), 'utf8'));
 }
 
-const syntaxes = [
-	'postgresql',
-	'nginx',
-	'redis',
-	'mysql',
-	'apache',
-	'sshd',
-	'mongodb',
-	'elasticsearch',
-] as const;
-
 const words = (text: string) => text.split(/[\s\u0000]+/);
 
 /** Each parser as text → anything, with the captures it reads. */
@@ -106,7 +90,6 @@ const parsers: Array<[string, (text: string) => unknown, string[]]> = [
 		[...captures('docker'), ...captures('proc')],
 	],
 	['parseFirewalldState', parseFirewalldState, captures('firewalld')],
-	['parseActiveZones', parseActiveZones, captures('firewalld')],
 	['parseZoneName', parseZoneName, captures('firewalld')],
 	['parseWords', parseWords, captures('firewalld')],
 	[
@@ -178,21 +161,6 @@ const parsers: Array<[string, (text: string) => unknown, string[]]> = [
 		'decodeProcAddress',
 		decodeProcAddress,
 		['0100007F:1F90', '00000000000000000000000001000000:0050'],
-	],
-	[
-		'parseServiceConfig',
-		text =>
-			syntaxes.map(syntax => parseServiceConfig(syntax, text, '/etc/x.conf')),
-		[...captures('postgres'), ...captures('nginx'), ...captures('haproxy')],
-	],
-	[
-		'parseCommandLineConfig',
-		text =>
-			syntaxes.map(syntax => [
-				parseCommandLineConfig(syntax, words(text), '/proc/1/cmdline'),
-				configFromCommandLine(syntax, words(text)),
-			]),
-		[...captures('nginx'), ...captures('haproxy')],
 	],
 	['parseSsUsers', parseSsUsers, captures('ss')],
 	['parseSsListeners', parseSsListeners, captures('ss')],
