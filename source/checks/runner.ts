@@ -5,11 +5,11 @@ import type {CommandSpec, RunOptions, RunResult, Runner} from './types.js';
 
 const defaultTimeoutMs = 5000;
 /**
-A command that prints nothing for this long is hung (a wrapper stuck in `sleep`, an engine that
+A command that prints nothing for this long (4 s) is hung (a wrapper stuck in `sleep`, an engine that
 does not answer), whatever its own timeout: diagnostic commands print as they go or finish in a
 moment, and a tool waiting on several slow steps in a row must still answer in seconds.
 */
-const defaultIdleTimeoutMs = 5000;
+const defaultIdleTimeoutMs = 4000;
 /** Output kept per stream; the rest is read and dropped (the program is not blocked on a full pipe). */
 const maxBuffer = 64 * 1024 * 1024;
 /** After a timeout or an abort: SIGTERM to the group, then SIGKILL this much later. */
