@@ -31,9 +31,8 @@ async function waitForListener(
 	port: number,
 	child: ChildProcess,
 	log: () => string,
-	timeoutMs = 20_000,
 ) {
-	const deadline = Date.now() + timeoutMs;
+	const deadline = Date.now() + 20_000;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) {
 			throw new Error(
