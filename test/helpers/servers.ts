@@ -51,7 +51,7 @@ async function waitForListener(
 	}
 
 	throw new Error(
-		`no listener on port ${port} within ${timeoutMs} ms:\n${log()}`,
+		`no listener on port ${port} within 20 s:\n${log()}`,
 	);
 }
 
