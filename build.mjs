@@ -1,14 +1,98 @@
-// Bundles the CLI into one self-contained script (dist/cli.js) that runs on a bare Node >= 20.
+/*
+Builds dist/cli.js: one self-contained file that runs on a bare Node >= 20.
+
+1. The app (source/cli.tsx and every dependency) is bundled into one script: Node built-ins are reached
+   through a `require` the loader passes in (no import statements), so the bundle can be compiled as a
+   classic script (a function body: top-level await is fine there).
+2. The loader (source/boot.ts) embeds that script as a string and compiles it with vm.Script and a V8
+   code cache kept in the user's cache directory (see source/boot.ts).
+
+Also trimmed at build time, each checked so a dependency upgrade fails the build instead of shipping
+something else: Ink's devtools (only with DEV=true; it pulls in `ws`), and meow's package.json lookup and
+normalisation (we pass the version and description; it read and normalised package.json on every run).
+*/
+import {createHash} from 'node:crypto';
 import {chmod, readFile} from 'node:fs/promises';
+import {builtinModules} from 'node:module';
 import {build} from 'esbuild';
 
 const package_ = JSON.parse(
 	await readFile(new URL('package.json', import.meta.url), 'utf8'),
 );
+const builtins = new Set(builtinModules);
+const outfile = process.env.REFUSED_BUILD_OUT ?? 'dist/cli.js';
 
-await build({
+/** Replace one exact text in a dependency's file; fails the build when the text is gone. */
+function patch(filter, from, to) {
+	return {filter, from, to};
+}
+
+const patches = [
+	patch(
+		/meow[\\/]build[\\/]options\.js$/,
+		"import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
+		`const readPackageUpSync = () => ({packageJson: ${JSON.stringify({name: package_.name, bin: package_.bin})}}), normalizePackageData = () => {};`,
+	),
+	patch(
+		/meow[\\/]build[\\/]dependencies\.js$/,
+		'var normalizeExports = requireNormalize();',
+		'var normalizeExports = {};',
+	),
+];
+
+const plugins = [
+	{
+		name: 'patch-dependencies',
+		setup(b) {
+			for (const {filter, from, to} of patches) {
+				b.onLoad({filter}, async ({path}) => {
+					const text = await readFile(path, 'utf8');
+					if (!text.includes(from)) {
+						throw new Error(`build.mjs: ${path} changed; update its patch`);
+					}
+
+					return {contents: text.replace(from, to), loader: 'js'};
+				});
+			}
+		},
+	},
+	{
+		// Ink's devtools integration (only with DEV=true) imports ws and react-devtools-core: stub it.
+		name: 'stub-devtools',
+		setup(b) {
+			b.onResolve({filter: /^react-devtools-core$|devtools\.js$/}, args =>
+				args.path === 'react-devtools-core' ||
+				/[\\/]ink[\\/]/.test(args.importer)
+					? {path: args.path, namespace: 'stub'}
+					: undefined,
+			);
+			b.onLoad({filter: /.*/, namespace: 'stub'}, () => ({
+				contents: 'export default {initialize() {}, connectToDevTools() {}};',
+			}));
+		},
+	},
+	{
+		// `node:fs`, `fs`, ... come from the loader's require: the bundle has no import statement.
+		name: 'builtins-by-require',
+		setup(b) {
+			b.onResolve({filter: /^(node:)?[a-z\d_/]+$/}, args => {
+				const name = args.path.replace(/^node:/, '');
+				return builtins.has(name)
+					? {path: name, namespace: 'builtin'}
+					: undefined;
+			});
+			b.onLoad({filter: /.*/, namespace: 'builtin'}, args => ({
+				contents: `module.exports = __nodeRequire(${JSON.stringify(`node:${args.path}`)});`,
+				loader: 'js',
+			}));
+		},
+	},
+];
+
+const app = await build({
 	entryPoints: ['source/cli.tsx'],
-	outfile: 'dist/cli.js',
+	write: false,
+	outfile: 'app.js',
 	bundle: true,
 	platform: 'node',
 	format: 'esm',
@@ -18,25 +102,42 @@ await build({
 	define: {
 		'process.env.NODE_ENV': '"production"',
 		__REFUSED_VERSION__: JSON.stringify(package_.version),
+		'import.meta.url': '__refusedUrl',
+		'import.meta': '__refusedMeta',
 	},
-	// CommonJS dependencies require() Node built-ins; an ESM bundle has no require of its own.
-	banner: {
-		js: "#!/usr/bin/env node\nimport {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);",
-	},
-	plugins: [
-		{
-			// Ink's devtools integration (only with DEV=true) imports an optional package; stub it.
-			name: 'stub-devtools',
-			setup(b) {
-				b.onResolve({filter: /^react-devtools-core$/}, () => ({
-					path: 'stub',
-					namespace: 'stub',
-				}));
-				b.onLoad({filter: /.*/, namespace: 'stub'}, () => ({
-					contents: 'export default {initialize() {}, connectToDevTools() {}};',
-				}));
-			},
-		},
-	],
+	plugins,
 });
-await chmod('dist/cli.js', 0o755);
+const body = app.outputFiles[0].text;
+if (
+	/(^|[;}])\s*(import|export)\s*[{*\w]/m.test(body) ||
+	/\bimport\(/.test(body)
+) {
+	throw new Error(
+		'build.mjs: the app bundle still has an import or export; it must run as a script',
+	);
+}
+
+const wrapped = `(async function (require, __nodeRequire, __refusedUrl, __refusedMeta) {${body}\n})`;
+const hash = createHash('sha256').update(wrapped).digest('hex').slice(0, 16);
+
+await build({
+	entryPoints: ['source/boot.ts'],
+	outfile,
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	minify: true,
+	legalComments: 'none',
+	banner: {js: '#!/usr/bin/env node'},
+	define: {
+		__REFUSED_APP__: JSON.stringify(wrapped),
+		__REFUSED_APP_HASH__: JSON.stringify(hash),
+	},
+});
+
+await chmod(outfile, 0o755);
+const size = Buffer.byteLength(await readFile(outfile));
+if (process.env.REFUSED_BUILD_QUIET !== '1') {
+	console.log(`${outfile}: ${(size / 1024).toFixed(0)} KB (app ${hash})`);
+}

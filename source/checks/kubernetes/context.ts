@@ -1,8 +1,14 @@
 import type {CheckRun} from '../types.js';
+import {noKubeconfig} from './kubeconfig.js';
 import {requestTimeout} from './kubectl.js';
 
 /** Is there a kubectl with a current context? Local only: reads the kubeconfig, asks no server. */
 export const kubeContext: CheckRun = async ({io, signal, onCommand}) => {
+	const none = await noKubeconfig(io);
+	if (none) {
+		return {status: 'skipped', detail: none};
+	}
+
 	// The gcloud kubectl dispatcher asks the server's /version even here (to pick a client version):
 	// bound it, and keep its HTTP cache out of ~/.kube.
 	const args = [
