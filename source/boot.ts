@@ -135,7 +135,8 @@ function likelyMode(argv: readonly string[]): 'app' | 'batch' {
 
 function worthCaching(code: number, argv: readonly string[]): boolean {
 	return (
-		(code === 0 || code === 1) &&
+		code !== 2 &&
+		code !== 3 &&
 		!argv.includes('--help') &&
 		!argv.includes('--version')
 	);
@@ -173,7 +174,7 @@ async function boot(): Promise<void> {
 		(cachedData === undefined || script.cachedDataRejected)
 	) {
 		// At exit the functions that ran are compiled, so the cache holds them too: keep it from a run
-		// that diagnosed something (exit 0 or 1), not from --help, --version or a usage error.
+		// that diagnosed something, not from --help, --version, a usage error (2) or a crash (3).
 		process.once('exit', code => {
 			if (worthCaching(code, process.argv.slice(2))) {
 				writeCache(file, script.createCachedData());
