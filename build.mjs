@@ -113,7 +113,11 @@ const app = await build({
 const body = app.outputFiles[0].text;
 const wrapped = `(async function (require, __nodeRequire, __refusedUrl, __refusedMeta) {${body}\n})`;
 // It compiles as a script (as the loader compiles it), or the build fails: an import statement would.
-new vm.Script(wrapped, {filename: 'app.js'});
+const compiled = new vm.Script(wrapped, {filename: 'app.js'});
+if (!compiled) {
+	throw new Error('build.mjs: the app does not compile as a script');
+}
+
 if (!minify) {
 	// Profiling: the app as compiled, to map a profile's line numbers to modules.
 	await writeFile(`${outfile}.app.js`, wrapped);

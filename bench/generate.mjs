@@ -62,7 +62,9 @@ export function nftJson(rules) {
 		{
 			metainfo: {
 				version: '1.0.6',
+				// eslint-disable-next-line camelcase -- nft's own field name
 				release_name: 'Lester Gooch #5',
+				// eslint-disable-next-line camelcase -- nft's own field name
 				json_schema_version: 1,
 			},
 		},

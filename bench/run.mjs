@@ -9,7 +9,7 @@ passes or fails. RUNS=N sets the rounds (default 10); baselines and subjects alt
 4. Scale: the parsers and judges on 100,000 listening sockets (ss) and on 10,000-rule iptables and nft
    rulesets vs `wc -l` reading and splitting the same text.
 */
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {
 	mkdirSync,
 	mkdtempSync,
@@ -82,7 +82,7 @@ function timeRun(file, args, extraEnv = {}) {
 const visible = text =>
 	text
 		.replaceAll(/\u001B\[[\d;?]*[ -/]*[@-~]/g, '')
-		.replaceAll(/\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g, '')
+		.replaceAll(/\u001B][^\u0007\u001B]*(?:\u0007|\u001B\\)/g, '')
 		.replaceAll(/\u001B./g, '')
 		.replaceAll(/\s/g, '');
 
@@ -151,7 +151,7 @@ async function startup(port) {
 	timeRun(process.execPath, json);
 	await firstFrame(process.execPath, [cli, `127.0.0.1:${port}`], {
 		quit: 'q',
-		until: /Fixes|Cause|nothing listens/i,
+		until: /fixes|cause|nothing listens/i,
 	});
 	const times = {
 		node: [],

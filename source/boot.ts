@@ -100,23 +100,27 @@ export function readCache(file: string, uid: number): Buffer | undefined {
 	}
 }
 
-/** Write the cache atomically (a private temporary file, then rename) and drop caches of other versions. */
+/** Cache files kept per mode: a few versions side by side (a global install and a checkout) do not evict each other. */
+const keptVersions = 4;
+
+/** Write the cache atomically (a private temporary file, then rename); drop the oldest beyond a few versions. */
 export function writeCache(file: string, data: Buffer): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
 		writeFileSync(temporary, data, {flag: 'wx', mode: 0o600});
 		renameSync(temporary, file);
 		const directory = path.dirname(file);
-		const keep = path.basename(file);
-		const sameMode = keep.slice(keep.lastIndexOf('-'));
-		for (const name of readdirSync(directory)) {
-			if (
-				name !== keep &&
-				name.startsWith(cachePrefix) &&
-				name.endsWith(sameMode)
-			) {
-				rmSync(path.join(directory, name), {force: true});
-			}
+		const name = path.basename(file);
+		const mode = name.slice(name.lastIndexOf('-'));
+		const others = readdirSync(directory)
+			.filter(n => n.startsWith(cachePrefix) && n.endsWith(mode))
+			.map(n => ({
+				n,
+				time: lstatSync(path.join(directory, n)).mtimeMs,
+			}))
+			.toSorted((a, b) => b.time - a.time);
+		for (const {n} of others.slice(keptVersions)) {
+			rmSync(path.join(directory, n), {force: true});
 		}
 	} catch {
 		rmSync(temporary, {force: true});
@@ -180,6 +184,18 @@ async function boot(): Promise<void> {
 				writeCache(file, script.createCachedData());
 			}
 		});
+	}
+
+	if (process.env['REFUSED_DEBUG']) {
+		const state =
+			file === undefined
+				? 'off'
+				: cachedData === undefined
+					? 'none'
+					: script.cachedDataRejected
+						? 'rejected'
+						: 'used';
+		process.stderr.write(`refused: code cache ${state} (${file ?? 'off'})\n`);
 	}
 
 	const app = script.runInThisContext() as App;
