@@ -14,6 +14,7 @@ normalisation (we pass the version and description; it read and normalised packa
 import {createHash} from 'node:crypto';
 import {chmod, readFile, writeFile} from 'node:fs/promises';
 import {builtinModules} from 'node:module';
+import {fileURLToPath} from 'node:url';
 import vm from 'node:vm';
 import {build} from 'esbuild';
 
@@ -43,6 +44,64 @@ const patches = [
 	),
 ];
 
+const lazyBuiltins = new Set(['http', 'https']);
+
+/** Whether a file imports `specifier` only as `import name from '...'` (a proxy serves no named import). */
+async function defaultImportOnly(file, specifier) {
+	const text = await readFile(file, 'utf8');
+	const quoted = `['"]${specifier.replaceAll('/', '\\/')}['"]`;
+	const all = text.match(new RegExp(`from ${quoted}`, 'g')) ?? [];
+	const plain = text.match(new RegExp(`import \\w+ from ${quoted}`, 'g')) ?? [];
+	return all.length > 0 && all.length === plain.length;
+}
+
+/*
+Ink measures every line of every frame with string-width, whose ASCII fast path misses lines holding our
+marks (✔ ─ → …), and the slow path compiles Unicode emoji regexps on first use (about 20 ms before the
+first frame). These code points are one column each; the build checks every one of them against
+string-width's own slow path, and fails if a newer string-width disagrees.
+*/
+const narrowRanges = [
+	[0xa0, 0xac],
+	[0xae, 0x2ff],
+	[0x20_10, 0x20_27],
+	[0x21_90, 0x21_ff],
+	[0x25_00, 0x25_fc],
+	[0x27_13, 0x27_16],
+	[0x27_6f, 0x27_6f],
+	[0x28_00, 0x28_ff],
+];
+const narrowClass = narrowRanges
+	.map(
+		([from, to]) =>
+			`\\u${from.toString(16).padStart(4, '0')}-\\u${to.toString(16).padStart(4, '0')}`,
+	)
+	.join('');
+{
+	const {default: stringWidth} = await import('string-width');
+	for (const [from, to] of narrowRanges) {
+		for (let code = from; code <= to; code++) {
+			if (stringWidth(String.fromCodePoint(code)) !== 1) {
+				throw new Error(
+					`build.mjs: string-width says U+${code.toString(16)} is not one column; fix narrowRanges`,
+				);
+			}
+		}
+	}
+}
+
+patches.push(
+	patch(
+		/[\\/]node_modules[\\/]string-width[\\/]index\.js$/,
+		'	// Fast path: printable ASCII',
+		`	if (ambiguousIsNarrow && /^[\\u0020-\\u007E${narrowClass}]*$/.test(string)) {
+		return string.length;
+	}
+
+	// Fast path: printable ASCII`,
+	),
+);
+
 const plugins = [
 	{
 		name: 'patch-dependencies',
@@ -57,6 +116,17 @@ const plugins = [
 					return {contents: text.replace(from, to), loader: 'js'};
 				});
 			}
+		},
+	},
+	{
+		// wrap-ansi carries string-width 7, which segments every string; Ink's own string-width 8 has
+		// a printable-ASCII fast path and the same API: one copy, the faster one (Ink measures every line).
+		name: 'one-string-width',
+		setup(b) {
+			const latest = fileURLToPath(import.meta.resolve('string-width'));
+			b.onResolve({filter: /^string-width$/}, args =>
+				/[\\/]wrap-ansi[\\/]/.test(args.importer) ? {path: latest} : undefined,
+			);
 		},
 	},
 	{
@@ -76,16 +146,30 @@ const plugins = [
 	},
 	{
 		// `node:fs`, `fs`, ... come from the loader's require: the bundle has no import statement.
+		// HTTP and HTTPS (TLS: about 15 ms to load) are loaded on first use, for our own default imports.
 		name: 'builtins-by-require',
 		setup(b) {
-			b.onResolve({filter: /^(node:)?[a-z\d_/]+$/}, args => {
+			b.onResolve({filter: /^(node:)?[a-z\d_/]+$/}, async args => {
 				const name = args.path.replace(/^node:/, '');
-				return builtins.has(name)
-					? {path: name, namespace: 'builtin'}
-					: undefined;
+				if (!builtins.has(name)) {
+					return undefined;
+				}
+
+				const lazy =
+					lazyBuiltins.has(name) &&
+					/[\\/]source[\\/]/.test(args.importer) &&
+					!/[\\/]node_modules[\\/]/.test(args.importer) &&
+					(await defaultImportOnly(args.importer, args.path));
+				return {path: name, namespace: lazy ? 'lazy-builtin' : 'builtin'};
 			});
 			b.onLoad({filter: /.*/, namespace: 'builtin'}, args => ({
 				contents: `module.exports = __nodeRequire(${JSON.stringify(`node:${args.path}`)});`,
+				loader: 'js',
+			}));
+			b.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, args => ({
+				contents: `let loaded;
+const load = () => (loaded ??= __nodeRequire(${JSON.stringify(`node:${args.path}`)}));
+module.exports = new Proxy({}, {get: (_, key) => (key === '__esModule' ? undefined : load()[key])});`,
 				loader: 'js',
 			}));
 		},
