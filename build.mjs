@@ -63,7 +63,7 @@ string-width's own slow path, and fails if a newer string-width disagrees.
 */
 const narrowRanges = [
 	[0xa0, 0xac],
-	[0xae, 0x2ff],
+	[0xae, 0x2_ff],
 	[0x20_10, 0x20_27],
 	[0x21_90, 0x21_ff],
 	[0x25_00, 0x25_fc],
@@ -78,7 +78,10 @@ const narrowClass = narrowRanges
 	)
 	.join('');
 {
-	const {default: stringWidth} = await import('string-width');
+	// Ink's own string-width (a dependency of Ink, resolved from here as esbuild does).
+	const {default: stringWidth} = await import(
+		import.meta.resolve('string-width')
+	);
 	for (const [from, to] of narrowRanges) {
 		for (let code = from; code <= to; code++) {
 			if (stringWidth(String.fromCodePoint(code)) !== 1) {
@@ -119,7 +122,7 @@ const plugins = [
 		},
 	},
 	{
-		// wrap-ansi carries string-width 7, which segments every string; Ink's own string-width 8 has
+		// The wrap-ansi package carries string-width 7, which segments every string; Ink's string-width 8 has
 		// a printable-ASCII fast path and the same API: one copy, the faster one (Ink measures every line).
 		name: 'one-string-width',
 		setup(b) {
