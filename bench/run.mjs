@@ -1,7 +1,8 @@
 /*
 `npm run bench`: every figure of issue 14, each next to its baseline measured in the same run (the
 machine's load moves absolute times; the ratios are what to compare). Figures only: nothing here
-passes or fails. RUNS=N sets the rounds (default 10); baselines and subjects alternate in each round.
+passes or fails. RUNS=N sets the rounds (default 10); baselines and subjects alternate in each round;
+ONLY=startup or ONLY=scale runs one half.
 
 1. A --json diagnosis of a closed local port vs `node -e 0`, and vs `nmap -Pn -p PORT 127.0.0.1`.
 2. The app's first frame in an 80x24 pseudo-terminal vs a node script that prints one word.
@@ -329,9 +330,16 @@ async function scale() {
 }
 
 console.log(`refused bench: ${machine()}`);
-const port = await closedPort();
-await startup(port);
-await scale();
+// ONLY=startup or ONLY=scale runs one half.
+const only = process.env.ONLY;
+if (only !== 'scale') {
+	await startup(await closedPort());
+}
+
+if (only !== 'startup') {
+	await scale();
+}
+
 console.log(
 	`\nrefused bench done: load average now ${os
 		.loadavg()
