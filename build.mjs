@@ -12,7 +12,7 @@ something else: Ink's devtools (only with DEV=true; it pulls in `ws`), and meow'
 normalisation (we pass the version and description; it read and normalised package.json on every run).
 */
 import {createHash} from 'node:crypto';
-import {chmod, readFile, writeFile} from 'node:fs/promises';
+import {appendFile, chmod, readFile, writeFile} from 'node:fs/promises';
 import {builtinModules} from 'node:module';
 import {fileURLToPath} from 'node:url';
 import vm from 'node:vm';
@@ -223,11 +223,21 @@ await build({
 	legalComments: 'none',
 	banner: {js: '#!/usr/bin/env node'},
 	define: {
-		__REFUSED_APP__: JSON.stringify(wrapped),
 		__REFUSED_APP_HASH__: JSON.stringify(hash),
 	},
 });
 
+// The app follows the loader in a comment (see appSource in source/boot.ts).
+if (wrapped.includes('*\0/')) {
+	throw new Error(
+		'build.mjs: the app holds the comment-end escape; pick another',
+	);
+}
+
+await appendFile(
+	outfile,
+	`\n/*refused-app\n${wrapped.replaceAll('*/', '*\0/')}*/\n`,
+);
 await chmod(outfile, 0o755);
 const size = Buffer.byteLength(await readFile(outfile));
 if (process.env.REFUSED_BUILD_QUIET !== '1') {

@@ -28,10 +28,21 @@ import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import vm from 'node:vm';
 
-/** The app, bundled and wrapped as `(async function (require, __nodeRequire, __refusedUrl, __refusedMeta) {...})`. */
-declare const __REFUSED_APP__: string;
 /** A hash of the app text: part of the cache file's name. */
 declare const __REFUSED_APP_HASH__: string;
+
+/**
+The app, bundled and wrapped as `(async function (require, __nodeRequire, __refusedUrl, __refusedMeta) {...})`,
+sits in a comment at the end of this file (V8 skims a comment faster than it builds a string literal):
+after a line holding the marker, with every comment end written with a NUL between its two characters.
+*/
+export function appSource(file: string): string {
+	const text = readFileSync(file, 'utf8');
+	const marker = `\n/*${'refused-app'}\n`;
+	const start = text.lastIndexOf(marker) + marker.length;
+	const end = text.lastIndexOf('*/');
+	return text.slice(start, end).replaceAll('*\0/', '*/');
+}
 
 const cachePrefix = 'v8-';
 
@@ -169,7 +180,7 @@ async function boot(): Promise<void> {
 				);
 	const cachedData =
 		file === undefined ? undefined : readCache(file, process.getuid!());
-	const script = new vm.Script(__REFUSED_APP__, {
+	const script = new vm.Script(appSource(fileURLToPath(url)), {
 		filename: fileURLToPath(url),
 		cachedData,
 	});
