@@ -37,6 +37,14 @@ const patches = [
 		"import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
 		`const readPackageUpSync = () => ({packageJson: ${JSON.stringify({name: package_.name, bin: package_.bin})}}), normalizePackageData = () => {};`,
 	),
+	// Yoga's wasm is a base64 data: URI; its loader fetch()es it when fetch exists, which makes Node
+	// load its whole fetch implementation (undici) before the first frame. Decode it directly instead
+	// (the loader's own fallback when there is no fetch).
+	patch(
+		/yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+		'function ya(){return w||"function"!=typeof fetch?',
+		'function ya(){return true?',
+	),
 	patch(
 		/meow[\\/]build[\\/]dependencies\.js$/,
 		'var normalizeExports = requireNormalize();',
