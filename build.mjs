@@ -4,12 +4,13 @@ Builds dist/cli.js: one self-contained file that runs on a bare Node >= 20.
 1. The app (source/cli.tsx and every dependency) is bundled into one script: Node built-ins are reached
    through a `require` the loader passes in (no import statements), so the bundle can be compiled as a
    classic script (a function body: top-level await is fine there).
-2. The loader (source/boot.ts) embeds that script as a string and compiles it with vm.Script and a V8
-   code cache kept in the user's cache directory (see source/boot.ts).
+2. dist/cli.js is the loader (source/boot.ts) followed by that script in a comment; the loader reads it
+   back and compiles it with vm.Script and a V8 code cache kept in the user's cache directory.
 
-Also trimmed at build time, each checked so a dependency upgrade fails the build instead of shipping
-something else: Ink's devtools (only with DEV=true; it pulls in `ws`), and meow's package.json lookup and
-normalisation (we pass the version and description; it read and normalised package.json on every run).
+Also changed at build time, each checked so a dependency upgrade fails the build instead of shipping
+something else: Ink's devtools stubbed (only with DEV=true; it pulls in `ws`); meow's package.json lookup
+and normalisation dropped (we pass the version and description); HTTP/HTTPS loaded on first use; one
+string-width with a fast path for our marks; Yoga's wasm decoded without fetch() (see each below).
 */
 import {createHash} from 'node:crypto';
 import {appendFile, chmod, readFile, writeFile} from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
 The start of dist/cli.js. build.mjs bundles the whole app (source/cli.tsx and every dependency) into one
-script, embeds it here as a string, and this loader compiles it with `vm.Script`, so that V8 can reuse a
+script, appends it to this loader in a comment, and the loader reads it back and compiles it with `vm.Script`, so that V8 can reuse a
 code cache kept in the user's cache directory (Node 20 has no compile cache for ES modules; Node 22's
 `module.enableCompileCache` is not available). Without a usable cache the app runs the same, only slower.
 
