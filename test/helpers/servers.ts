@@ -50,9 +50,7 @@ async function waitForListener(
 		});
 	}
 
-	throw new Error(
-		`no listener on port ${port} within 20 s:\n${log()}`,
-	);
+	throw new Error(`no listener on port ${port} within 20 s:\n${log()}`);
 }
 
 function capture(child: ChildProcess): () => string {
