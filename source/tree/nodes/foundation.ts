@@ -7,6 +7,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'environment',
+		writes: ['environment'],
 		title: 'Where this runs',
 		why: 'The right commands depend on the host: Linux or not, root or not (root sees process owners and firewall rules), inside a container or not, systemd or not.',
 		read: 'Not root means some later steps can only say "unknown" and give you the sudo command to run.',
@@ -17,6 +18,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'resolve',
+		writes: ['resolution'],
 		title: 'Resolve the name to every address',
 		why: 'A name can have several addresses (IPv4 and IPv6). A client dials them in the order the system gives, and may stop after the first: each must be tested.',
 		read: 'Each address says where it came from: a line of /etc/hosts (which wins over DNS on most systems) or DNS.',
@@ -27,6 +29,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'probe',
+		writes: ['probe'],
 		title: 'Connect to each address',
 		why: 'This is the experiment itself: a real TCP connect to every address, at the same time, each with its own timer.',
 		read: 'open: the handshake completed (SYN, SYN-ACK). refused: a reset (or ICMP port-unreachable) came back at once, so a host answered. timeout: nothing came back: something dropped the SYN. unreachable: no route, or an ICMP host/admin-prohibited. The first address is the one a client on this host dials first.',
@@ -40,6 +43,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'local',
+		writes: ['local'],
 		title: 'Is the target this host?',
 		why: 'When the address belongs to this machine, the tool can look at the listeners, services and firewall that decided the answer. Otherwise it can only say what is possible and what to run on the server.',
 		read: "Lists this host's addresses and which target addresses are among them (loopback included).",
@@ -50,6 +54,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'proxy-env',
+		writes: ['proxyEnv'],
 		title: 'Proxy variables for this URL',
 		why: 'HTTP clients that honour HTTP_PROXY, HTTPS_PROXY or ALL_PROXY dial the proxy, not the target. A dead proxy makes a healthy target look refused.',
 		read: 'Shows which variable applies to this URL (NO_PROXY honoured), with any password removed, and what connecting to the proxy gets.',
@@ -63,6 +68,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'outcome',
+		writes: [],
 		title: 'What the answer means',
 		why: 'Refused, timed out and unreachable are three different stories: a host answered "no", nothing answered, or the packet could not be delivered.',
 		read: 'refused sends you to the listener and the firewall; timeout to something that drops packets (or, with a listener on this host, a full accept queue); unreachable to routing and addresses.',
@@ -73,6 +79,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'families',
+		writes: [],
 		title: 'Do all addresses agree?',
 		why: 'If some addresses of a name accept and others refuse, clients that dial only the first address fail while others (curl, browsers) work.',
 		read: 'Compares the outcome of each address: IPv6 refused and IPv4 open is the classic "localhost" trap.',
@@ -86,6 +93,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'hosts-file',
+		writes: [],
 		title: 'Does /etc/hosts override the name?',
 		why: '/etc/hosts wins over DNS. A stale line sends clients to an old address, or back to this very host.',
 		read: 'Names the file and line that gave each address, and whether that address refuses or is this host.',
@@ -119,6 +127,7 @@ export const foundationChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'remote',
+		writes: [],
 		title: 'Refused by another host',
 		why: 'The address is not on this machine, so its listeners and firewall cannot be read from here. The tool says what is possible and what to run there.',
 		read: 'A quick refusal from a remote host means the packet reached it (or a firewall that rejects on its behalf): the server side decides. Whether a reset or an ICMP error came back orders the possible causes.',

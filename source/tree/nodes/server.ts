@@ -31,6 +31,7 @@ export const serverChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'listeners',
+		writes: ['listeners'],
 		title: 'Who listens on this host',
 		why: 'A refusal from this host means no socket took the connection. The list of listening sockets says which program listens on which address and port.',
 		read: "0.0.0.0:P takes every IPv4 address; [::]:P IPv6 only (v6only); *:P both; 127.0.0.1 or [::1] this host only; a specific address only that address. Without root, the owners of other users' sockets are hidden (the command to see them is shown).",
@@ -45,6 +46,7 @@ export const serverChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'service-config',
+		writes: ['services'],
 		title: "Read the service's config",
 		why: 'Where a database or web server listens is written in its config file (listen_addresses, bind, listen). The file named on its command line wins over the distribution default.',
 		read: "Each line is quoted as file:line. A commented line (#listen_addresses = 'localhost') means the built-in default applies.",
@@ -55,6 +57,7 @@ export const serverChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'bind',
+		writes: [],
 		title: 'Does a listener take this address and port?',
 		why: 'The kernel hands a connection to a socket only when its address matches (or is a wildcard of the same family) and its port matches. Otherwise it answers with a reset: "connection refused".',
 		read: 'Compares each listener on the port with the address you dialed: loopback only, another address, the other IP family, or nothing at all (then: is the service on another port?).',
@@ -65,6 +68,7 @@ export const serverChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'service-state',
+		writes: ['services'],
 		title: 'Is the service that should listen running?',
 		why: 'When nothing listens, the program that should is not running: stopped, crashed, or failing at start. Its unit state and log say which.',
 		read: "With systemd: the unit's state, exit status and restart count, and the last journal lines. Without systemd: the process list and the service's own log files.",
