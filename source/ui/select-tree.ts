@@ -223,6 +223,21 @@ function branchNodeOf(context: TreeContext, branch: Branch): TreeNode {
 }
 
 /** The whole tree of this walk: the target, the trunk, then each branch in the shape's order. */
+/** The tree selector's input from the app's state (the screen and the scrollback print use the same). */
+export function treeContext(
+	state: Omit<TreeContext, 'session' | 'shape'>,
+	session: Session,
+): TreeContext {
+	return {
+		session,
+		timeoutMs: state.timeoutMs,
+		startedAt: state.startedAt,
+		now: state.now,
+		choice: state.choice,
+		kept: state.kept,
+	};
+}
+
 export function walkTree(context: TreeContext): TreeNode {
 	const {session} = context;
 	const shape = context.shape ?? defaultShape;
