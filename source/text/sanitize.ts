@@ -50,3 +50,21 @@ export function visible(
 				.replaceAll('\t', ' ')
 		: shown;
 }
+
+/** `sudo` in front of a command only for a user who is not root, as argv words. */
+export function sudoArgs(uid: number | undefined): string[] {
+	return uid === 0 ? [] : ['sudo'];
+}
+
+/** A command that needs root, quoted for a POSIX shell: `sudo` in front only when not root. */
+export function privileged(
+	uid: number | undefined,
+	argv: readonly string[],
+): string {
+	return shellQuote([...sudoArgs(uid), ...argv]);
+}
+
+/** `sudo ` for a user who is not root; nothing for root (for commands written as text). */
+export function sudoPrefix(uid: number | undefined): string {
+	return uid === 0 ? '' : 'sudo ';
+}
