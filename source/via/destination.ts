@@ -140,15 +140,15 @@ export function parseDestination(text: string): ParsedDestination {
 		return fail(text, text === '' ? 'empty' : 'too long');
 	}
 
-	if (/[\s\u0000-\u001F\u007F-\u009F]/.test(text)) {
-		return fail(text, 'spaces and control characters are not allowed');
-	}
-
 	if (text.startsWith('-')) {
 		return fail(
 			text,
 			'it cannot start with "-" (ssh would read it as an option)',
 		);
+	}
+
+	if (/[\s\u0000-\u001F\u007F-\u009F]/.test(text)) {
+		return fail(text, 'spaces and control characters are not allowed');
 	}
 
 	let rest = text;

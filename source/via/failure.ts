@@ -79,7 +79,7 @@ function explain(
 	const user = destination.user ?? 'your ssh user';
 	switch (kind) {
 		case 'unknown-host': {
-			return `ssh could not find ${host}: unknown host (not in DNS, /etc/hosts or a Host alias of ~/.ssh/config)`;
+			return `ssh could not resolve ${host}: unknown host (not in DNS, /etc/hosts or a Host alias of ~/.ssh/config; or the resolver did not answer)`;
 		}
 
 		case 'refused': {

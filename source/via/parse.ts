@@ -195,11 +195,8 @@ export function curlErrno(
 		return 'ETIMEDOUT';
 	}
 
-	if (exitCode === 6) {
-		return 'ENOTFOUND';
-	}
-
-	return exitCode === 7 ? connectErrno(stderr) : connectErrno(stderr);
+	// 6: could not resolve; else what curl printed (EIO when it does not say).
+	return exitCode === 6 ? 'ENOTFOUND' : connectErrno(stderr);
 }
 
 /** `uname -s` as Node names platforms. */

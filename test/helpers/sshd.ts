@@ -33,6 +33,9 @@ import {createNetns, type Netns} from './netns.js';
 
 export const plainUser = {name: 'rftuser', uid: 64_101};
 export const sudoUser = {name: 'rftsudo', uid: 64_102};
+/** May run only `true` with sudo: `sudo -n true` works, every real command asks for a password. */
+export const partUser = {name: 'rftpart', uid: 64_103};
+const users = [plainUser, sudoUser, partUser];
 
 /** Install openssh-server, openssh-client and sudo when missing; never start sshd on the host. */
 export function ensureOpenssh(): void {
@@ -100,6 +103,10 @@ export type SshLab = {
 	readonly hostKey: string;
 	/** A known_hosts line for the server's address. */
 	readonly knownHostsLine: string;
+	/** An `ssh` that runs in the client namespace (for the Io under test, which runs in this process). */
+	readonly ssh: string;
+	/** Replace the client's ~/.ssh/known_hosts (undefined: the right one again). */
+	readonly writeKnownHosts: (text?: string) => void;
 	/** Run a command in the client namespace. */
 	readonly client$: (
 		file: string,
@@ -127,13 +134,11 @@ function etcFiles(home: (user: string) => string) {
 				? line.replace(/^(root:[^:]*:0:0:[^:]*:)[^:]*/, `$1${home('root')}`)
 				: line,
 		),
-		...[plainUser, sudoUser].map(
-			u => `${u.name}:x:${u.uid}:${u.uid}::${home(u.name)}:/bin/sh`,
-		),
+		...users.map(u => `${u.name}:x:${u.uid}:${u.uid}::${home(u.name)}:/bin/sh`),
 	];
 	const group = [
 		...readFileSync('/etc/group', 'utf8').split('\n').filter(Boolean),
-		...[plainUser, sudoUser].map(u => `${u.name}:x:${u.uid}:`),
+		...users.map(u => `${u.name}:x:${u.uid}:`),
 	];
 	const shadow = passwd.map(
 		line => `${line.split(':')[0]}:*:19000:0:99999:7:::`,
@@ -202,7 +207,7 @@ export async function createSshLab(): Promise<SshLab> {
 	const knownHostsLine = `${server} ${hostKey}`;
 	writeFileSync(join(clientHome, '.ssh', 'known_hosts'), `${knownHostsLine}\n`);
 
-	for (const user of [{name: 'root', uid: 0}, plainUser, sudoUser]) {
+	for (const user of [{name: 'root', uid: 0}, ...users]) {
 		const dir = home(user.name);
 		mkdirSync(join(dir, '.ssh'), {recursive: true});
 		writeFileSync(join(dir, '.ssh', 'authorized_keys'), clientKey, {
@@ -238,6 +243,7 @@ export async function createSshLab(): Promise<SshLab> {
 			'Defaults secure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
 			'root ALL=(ALL:ALL) ALL',
 			`${sudoUser.name} ALL=(ALL:ALL) NOPASSWD: ALL`,
+			`${partUser.name} ALL=(ALL:ALL) NOPASSWD: /usr/bin/true`,
 			'',
 		].join('\n'),
 		{mode: 0o440},
@@ -249,6 +255,16 @@ export async function createSshLab(): Promise<SshLab> {
 		join(clientEtc, 'hosts'),
 		`127.0.0.1\tlocalhost\n${server}\tdb.lab\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
 	);
+
+	const ssh = join(root, 'ssh');
+	writeFileSync(
+		ssh,
+		`#!/bin/sh\nexec ip netns exec ${client} /usr/bin/ssh "$@"\n`,
+		{mode: 0o755},
+	);
+	const writeKnownHosts = (text = `${knownHostsLine}\n`) => {
+		writeFileSync(join(clientHome, '.ssh', 'known_hosts'), text);
+	};
 
 	const logPath = join(root, 'sshd.log');
 	const config = join(root, 'sshd_config');
@@ -349,6 +365,8 @@ export async function createSshLab(): Promise<SshLab> {
 		homeOf: home,
 		hostKey,
 		knownHostsLine,
+		ssh,
+		writeKnownHosts,
 		client$: (file, args, options = {}) =>
 			execa('ip', ['netns', 'exec', client, file, ...args], {
 				reject: false,
@@ -366,7 +384,7 @@ export async function createSshLab(): Promise<SshLab> {
 		},
 		snapshot: () => [
 			...walk(serverTmp, '/tmp'),
-			...['root', plainUser.name, sudoUser.name].flatMap(user =>
+			...['root', ...users.map(u => u.name)].flatMap(user =>
 				walk(home(user), `~${user}`),
 			),
 		],

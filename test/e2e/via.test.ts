@@ -1,0 +1,311 @@
+/**
+`--via`, end to end against a real OpenSSH server (test/helpers/sshd.ts): sshd in one network
+namespace, the client (this test's Io, through an `ssh` that runs in the peer namespace) in the
+other, all traffic on their link. Covers the server's Io itself (commands, files, folders,
+connects, names, quoting of hostile words), the three privilege cases (root, passwordless sudo,
+no sudo, and sudo that asks a password for real commands), every SSH failure as one line, that one
+SSH connection carries a whole session, and that nothing is left on the server.
+*/
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {openServer, type OpenedServer} from '../../source/via/index.js';
+import type {Destination} from '../../source/via/destination.js';
+import {hostileStrings} from '../helpers/hostile.js';
+import {
+	createSshLab,
+	partUser,
+	plainUser,
+	sudoUser,
+	type SshLab,
+} from '../helpers/sshd.js';
+
+let lab: SshLab;
+
+beforeAll(async () => {
+	lab = await createSshLab();
+});
+
+afterAll(async () => {
+	await lab?.cleanup();
+});
+
+async function open(
+	destination: Partial<Destination> & {user?: string},
+	options: {connectTimeoutS?: number} = {},
+): Promise<OpenedServer> {
+	return openServer({
+		destination: {host: lab.server, ...destination},
+		batch: true,
+		connectTimeoutS: options.connectTimeoutS ?? 5,
+		ssh: lab.ssh,
+	});
+}
+
+async function opened(user: string) {
+	const server = await open({user});
+	if (!server.ok) {
+		throw new Error(`${server.failure.message}\n${lab.log().slice(-2000)}`);
+	}
+
+	return server;
+}
+
+describe('the server Io over one SSH connection', () => {
+	test('root: commands, files, folders, names and connects run on the server; one connection; nothing left there', async () => {
+		const listener = await lab.ns.listen('127.0.0.1', 5432);
+		const before = lab.snapshot();
+		const count = lab.connections();
+		const server = await opened('root');
+		try {
+			expect(server.identity.privilege).toBe('root');
+			expect(server.identity.uid).toBe(0);
+			expect(server.io.uid).toBe(0);
+			expect(server.io.platform).toBe('linux');
+			expect(server.io.interfaces().map(i => i.address)).toContain(lab.server);
+			expect(server.io.env['HOME']).toBe(lab.homeOf('root'));
+
+			const ss = await server.io.run({file: 'ss', args: ['-Htln']});
+			expect(ss.exitCode).toBe(0);
+			expect(ss.command).toBe('ss -Htln');
+			expect(ss.stdout).toMatch(/127\.0\.0\.1:5432\b/);
+			expect(ss.stdout).toMatch(
+				new RegExp(`${lab.server.replaceAll('.', '\\.')}:22\\b`),
+			);
+
+			// The users exist only inside the server's namespace: this file was read there.
+			const passwd = await server.io.readFile('/etc/passwd');
+			expect(passwd.ok && passwd.text).toMatch(/^rftuser:/m);
+			const missing = await server.io.readFile('/nonexistent/file');
+			expect(missing).toEqual({ok: false, code: 'ENOENT'});
+			const proc = await server.io.readDir('/proc');
+			expect(proc).toContain('self');
+			expect(await server.io.readDir('/nonexistent')).toBeUndefined();
+			// Raw like a local read: /proc/PID/cmdline keeps its NUL separators.
+			const cmdline = await server.io.readFile(`/proc/${listener.pid}/cmdline`);
+			expect(cmdline.ok ? cmdline.text.includes('\0') : cmdline.code).toBe(
+				true,
+			);
+
+			expect(await server.io.connect('127.0.0.1', 5432, 2000)).toMatchObject({
+				code: 'connect',
+			});
+			expect(await server.io.connect('127.0.0.1', 5433, 2000)).toMatchObject({
+				code: 'ECONNREFUSED',
+			});
+			const names = await server.io.lookup('localhost', 2000);
+			expect(names.ok && names.addresses.map(a => a.address)).toContain(
+				'127.0.0.1',
+			);
+
+			const missingProgram = await server.io.run({
+				file: 'no-such-program',
+				args: [],
+			});
+			expect(missingProgram.notFound).toBe(true);
+			const option = await server.io.run({file: '-x', args: []});
+			expect(option.exitCode).toBeUndefined();
+			expect(option.notFound).toBe(true);
+		} finally {
+			await server.close();
+			listener.kill();
+		}
+
+		const after = lab.connections();
+		expect(after.tcp - count.tcp).toBe(1);
+		expect(after.logins - count.logins).toBe(1);
+		expect(lab.snapshot()).toEqual(before);
+	});
+
+	test('hostile words stay single arguments on the server, and nothing they name runs there', async () => {
+		const server = await opened('root');
+		try {
+			const result = await server.io.run({
+				file: 'printf',
+				args: ['%s\n--end--\n', ...hostileStrings],
+			});
+			expect(result.exitCode).toBe(0);
+			expect(result.stdout.split('\n--end--\n').slice(0, -1)).toEqual(
+				hostileStrings,
+			);
+			const read = await server.io.readFile(hostileStrings[0]!);
+			expect(read.ok).toBe(false);
+		} finally {
+			await server.close();
+		}
+
+		// Each payload would touch this file on the server (its /tmp is the lab's folder).
+		expect(existsSync(join(lab.serverTmp, 'refused-hostile-ran'))).toBe(false);
+		expect(lab.snapshot().filter(line => line.startsWith('/tmp/'))).toEqual([]);
+	});
+
+	test('passwordless sudo: every command runs as root through sudo -n', async () => {
+		const server = await opened(sudoUser.name);
+		try {
+			expect(server.identity).toMatchObject({
+				privilege: 'sudo',
+				user: sudoUser.name,
+				uid: sudoUser.uid,
+			});
+			expect(server.io.uid).toBe(0);
+			const id = await server.io.run({file: 'id', args: ['-u']});
+			expect(id.stdout.trim()).toBe('0');
+			const shadow = await server.io.readFile('/etc/shadow');
+			expect(shadow.ok).toBe(true);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('no sudo: commands run as the user, the Io says not root, root-only reads are EACCES', async () => {
+		const server = await opened(plainUser.name);
+		try {
+			expect(server.identity).toMatchObject({
+				privilege: 'user',
+				uid: plainUser.uid,
+			});
+			expect(server.identity.sudoProblem).toMatch(/a password is required/);
+			expect(server.io.uid).toBe(plainUser.uid);
+			const id = await server.io.run({file: 'id', args: ['-u']});
+			expect(id.stdout.trim()).toBe(String(plainUser.uid));
+			expect(await server.io.readFile('/etc/shadow')).toEqual({
+				ok: false,
+				code: 'EACCES',
+			});
+			// Found through the fixed PATH with the sbin folders; as a user it cannot read the tables.
+			const rules = await server.io.run({file: 'iptables-save', args: []});
+			expect(rules.notFound).toBe(false);
+			expect(rules.exitCode).not.toBe(0);
+			expect(rules.stderr).toMatch(/permission denied|must be root/i);
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('sudo that wants a password for a step: the step says so on its first line, with the command to run by hand', async () => {
+		const server = await opened(partUser.name);
+		try {
+			expect(server.identity.privilege).toBe('sudo');
+			const ss = await server.io.run({file: 'ss', args: ['-Htlnp']});
+			expect(ss.exitCode).not.toBe(0);
+			expect(ss.stderr.split('\n')[0]).toBe(
+				`permission denied: needs root on ${server.identity.hostname}, and sudo -n asked for a password; run it there by hand: sudo ss -Htlnp`,
+			);
+			expect(await server.io.readFile('/etc/shadow')).toEqual({
+				ok: false,
+				code: 'EACCES',
+			});
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('SSH failures are one clear line', () => {
+	test('unknown host', async () => {
+		const server = await open({host: 'no-such-host.invalid', user: 'root'});
+		expect(server.ok).toBe(false);
+		if (!server.ok) {
+			expect(server.failure.kind).toBe('unknown-host');
+			expect(server.failure.message).toMatch(
+				/^ssh could not resolve no-such-host\.invalid: unknown host .*\(ssh: "ssh: Could not resolve hostname no-such-host\.invalid/,
+			);
+			expect(server.failure.message).not.toContain('\n');
+		}
+	});
+
+	test('authentication failed', async () => {
+		const server = await open({user: 'nosuchuser'});
+		expect(server.ok).toBe(false);
+		if (!server.ok) {
+			expect(server.failure.kind).toBe('auth');
+			expect(server.failure.message).toContain('Permission denied (publickey)');
+		}
+	});
+
+	test("a wrong host key: refused with ssh's message, and no way around it", async () => {
+		const other = lab.hostKey.replace(
+			/ \S+$/,
+			' AAAAC3NzaC1lZDI1NTE5AAAAIE8jRq1v2TKnv7CRX+2A8l3JY2cPq2r1AfZ4h0x9TwYt',
+		);
+		lab.writeKnownHosts(`${lab.server} ${other}\n`);
+		try {
+			const server = await open({user: 'root'});
+			expect(server.ok).toBe(false);
+			if (!server.ok) {
+				expect(server.failure.kind).toBe('host-key-changed');
+				expect(server.failure.message).toContain(
+					`(ssh: "Host key for ${lab.server} has changed and you have requested strict checking.")`,
+				);
+				expect(server.failure.message).toContain(`ssh-keygen -R ${lab.server}`);
+				expect(server.failure.message).not.toMatch(/StrictHostKeyChecking/);
+			}
+		} finally {
+			lab.writeKnownHosts();
+		}
+	});
+
+	test('a host not in known_hosts', async () => {
+		lab.writeKnownHosts('');
+		try {
+			const server = await open({user: 'root'});
+			expect(server.ok).toBe(false);
+			if (!server.ok) {
+				expect(server.failure.kind).toBe('host-key-unknown');
+				expect(server.failure.message).toContain(
+					'Host key verification failed',
+				);
+			}
+		} finally {
+			lab.writeKnownHosts();
+		}
+	});
+
+	test('sshd stopped: refused on port 22, offered as a diagnosis of its own', async () => {
+		await lab.stopSshd();
+		try {
+			const server = await open({user: 'root'});
+			expect(server.ok).toBe(false);
+			if (!server.ok) {
+				expect(server.failure.kind).toBe('refused');
+				expect(server.failure.walk).toEqual({host: lab.server, port: 22});
+				expect(server.failure.message).toContain(`refused ${lab.server}:22`);
+				expect(server.failure.message).toContain('Connection refused');
+			}
+		} finally {
+			await lab.startSshd();
+		}
+	});
+
+	test('a firewall drops SSH: timeout after the connect timeout', async () => {
+		await lab.ns.exec('iptables', [
+			'-I',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			'22',
+			'-j',
+			'DROP',
+		]);
+		try {
+			const server = await open({user: 'root'}, {connectTimeoutS: 1});
+			expect(server.ok).toBe(false);
+			if (!server.ok) {
+				expect(server.failure.kind).toBe('timeout');
+				expect(server.failure.message).toMatch(/within 1 s/);
+			}
+		} finally {
+			await lab.ns.exec('iptables', [
+				'-D',
+				'INPUT',
+				'-p',
+				'tcp',
+				'--dport',
+				'22',
+				'-j',
+				'DROP',
+			]);
+		}
+	});
+});
