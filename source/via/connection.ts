@@ -41,6 +41,8 @@ export type SshConnection = {
 		remote: string,
 		options: RunOptions & {readonly timeoutMs: number; readonly raw?: boolean},
 	) => Promise<RunResult>;
+	/** The private folder of the control socket (removed by close). */
+	readonly folder: string;
 	/** How many commands went through the master so far. */
 	readonly commands: () => number;
 	readonly close: () => Promise<void>;
@@ -201,6 +203,7 @@ export async function connectSsh(settings: SshSettings): Promise<Connected> {
 				),
 			);
 		},
+		folder,
 		commands: () => count,
 		async close() {
 			if (closed) {

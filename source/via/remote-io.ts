@@ -160,10 +160,63 @@ function readCode(result: RunResult): string {
 	return patterns.find(([, p]) => p.test(result.stderr))?.[0] ?? 'EIO';
 }
 
-/** The connect script: bash's /dev/tcp, timed with $EPOCHREALTIME; exit 4 when closed at once after accept. */
-const connectScript =
-	// eslint-disable-next-line no-template-curly-in-string -- a bash script, not a template
-	's=${EPOCHREALTIME:-}; exec 3<>"/dev/tcp/$1/$2" || exit 3; e=${EPOCHREALTIME:-}; printf "ms %s %s\\n" "$s" "$e"; read -r -t 0.3 -u 3 _; r=$?; if [ "$r" -eq 0 ] || [ "$r" -gt 128 ]; then exit 0; fi; exit 4';
+/**
+The connect script: bash's /dev/tcp, timed with $EPOCHREALTIME (the attempt alone, without ssh's
+round trip); exit 3 when the connect failed (bash prints why), 4 when the peer closed at once after
+accepting, 0 when it accepted and stayed.
+*/
+const connectScript = [
+	// eslint-disable-next-line no-template-curly-in-string -- bash, not a template
+	's=${EPOCHREALTIME:-}',
+	'if exec 3<>"/dev/tcp/$1/$2"; then r=0; else r=3; fi',
+	// eslint-disable-next-line no-template-curly-in-string -- bash, not a template
+	'e=${EPOCHREALTIME:-}',
+	'printf "ms %s %s\\n" "$s" "$e"',
+	'[ "$r" = 3 ] && exit 3',
+	'read -r -t 0.3 -u 3 _; r=$?',
+	'if [ "$r" -eq 0 ] || [ "$r" -gt 128 ]; then exit 0; fi',
+	'exit 4',
+].join('; ');
+
+/**
+Every process name (/proc/PID/comm) in one command instead of one read each: the listeners and
+service steps read them all after listing /proc. Served from this snapshot for a few seconds;
+a PID that is not in it is read as usual.
+*/
+const commScript =
+	// eslint-disable-next-line no-template-curly-in-string -- sh, not a template
+	'for d in /proc/[0-9]*; do c=$(cat "$d/comm" 2>/dev/null) && printf "%s %s\\n" "${d#/proc/}" "$c"; done';
+
+function commCache(run: RemoteRun) {
+	let snapshot: {at: number; names: Promise<Map<string, string>>} | undefined;
+	return {
+		refresh() {
+			snapshot = {
+				at: performance.now(),
+				names: run(['sh', '-c', commScript], {
+					sudo: false,
+					timeoutMs: 10_000,
+				}).then(result => {
+					const names = new Map<string, string>();
+					for (const match of result.stdout.matchAll(/^(\d+) (.*)$/gm)) {
+						names.set(match[1]!, match[2]!);
+					}
+
+					return names;
+				}),
+			};
+		},
+		async get(path: string): Promise<string | undefined> {
+			const pid = /^\/proc\/(\d+)\/comm$/.exec(path)?.[1];
+			if (!pid || !snapshot || performance.now() - snapshot.at > 5000) {
+				return undefined;
+			}
+
+			const name = (await snapshot.names).get(pid);
+			return name === undefined ? undefined : `${name}\n`;
+		},
+	};
+}
 
 async function connectWith(
 	run: RemoteRun,
@@ -226,6 +279,7 @@ export function createRemoteIo(
 		timeout: identity.hasTimeout,
 		commandTimeoutMs: options.commandTimeoutMs ?? 5000,
 	});
+	const comms = commCache(run);
 	return {
 		async run(spec, runOptions = {}) {
 			if (!isProgramName(spec.file)) {
@@ -252,6 +306,11 @@ export function createRemoteIo(
 				return {ok: false, code: 'EINVAL'};
 			}
 
+			const cached = await comms.get(path);
+			if (cached !== undefined) {
+				return {ok: true, text: cached};
+			}
+
 			const result = await run(['cat', '--', path], {raw: true});
 			return result.exitCode === 0
 				? {ok: true, text: result.stdout}
@@ -260,6 +319,10 @@ export function createRemoteIo(
 		async readDir(path) {
 			if (!path.startsWith('/') || path.includes('\0')) {
 				return undefined;
+			}
+
+			if (path === '/proc' || path === '/proc/') {
+				comms.refresh();
 			}
 
 			const result = await run(

@@ -111,6 +111,20 @@ describe('the server Io over one SSH connection', () => {
 			listener.kill();
 		}
 
+		// The private socket folder is gone, and the master with it.
+		expect(existsSync(server.connection.folder)).toBe(false);
+		const check = await lab.client$('ssh', [
+			'-O',
+			'check',
+			'-o',
+			`ControlPath=${server.connection.folder}/%C`,
+			'-l',
+			'root',
+			'--',
+			lab.server,
+		]);
+		expect(check.exitCode).not.toBe(0);
+
 		const after = lab.connections();
 		expect(after.tcp - count.tcp).toBe(1);
 		expect(after.logins - count.logins).toBe(1);
