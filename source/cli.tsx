@@ -9,6 +9,7 @@ import {renderMarkdown} from './report/markdown.js';
 import {helpText} from './help.js';
 import {questions} from './tree/questions.js';
 import {questionKeys, type Answers, type QuestionKey} from './tree/types.js';
+import {parseDestination, type Destination} from './via/destination.js';
 
 function usageError(message: string): never {
 	process.stderr.write(`refused: ${message}\n`);
@@ -75,6 +76,19 @@ function parseAnswers(items: readonly string[]): Answers {
 	return answers;
 }
 
+function parseVia(text: string | undefined): Destination | undefined {
+	if (text === undefined) {
+		return undefined;
+	}
+
+	const parsed = parseDestination(text);
+	if (!parsed.ok) {
+		usageError(parsed.message);
+	}
+
+	return parsed.destination;
+}
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -88,6 +102,7 @@ async function main(): Promise<number> {
 			timeout: {type: 'string'},
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
+			via: {type: 'string'},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
@@ -96,7 +111,12 @@ async function main(): Promise<number> {
 	}
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
-	const answers = parseAnswers(cli.flags.answer);
+	// `--answer via=DEST` is --via DEST (the answer to "look at the server over SSH?").
+	const viaAnswers = cli.flags.answer.filter(item => item.startsWith('via='));
+	const answers = parseAnswers(
+		cli.flags.answer.filter(item => !item.startsWith('via=')),
+	);
+	const via = parseVia(cli.flags.via ?? viaAnswers.at(-1)?.slice(4));
 	const interactive =
 		!cli.flags.json &&
 		!cli.flags.markdown &&
@@ -113,7 +133,9 @@ async function main(): Promise<number> {
 	}
 
 	const io = createIo();
-	if (interactive) {
+	// With --via in a terminal: ssh may ask for a passphrase or a new host key on it (as it always
+	// does), so the two-sided walk runs before any screen and prints its markdown report.
+	if (interactive && !via) {
 		const color =
 			cli.flags.color &&
 			!('NO_COLOR' in process.env) &&
@@ -131,13 +153,32 @@ async function main(): Promise<number> {
 		usageError('no target given');
 	}
 
-	const session = await diagnose(target, {
-		io,
-		timeoutMs,
-		answers,
-		signal: controller.signal,
-	});
-	const report = buildReport(session);
+	let report;
+	if (via) {
+		const {diagnoseVia} = await import('./via/walk.js');
+		report = await diagnoseVia(target, {
+			destination: via,
+			io,
+			timeoutMs,
+			answers,
+			signal: controller.signal,
+			diagnose,
+			batch: !interactive,
+		});
+		if (report.server.error) {
+			process.stderr.write(`refused: --via: ${report.server.error.message}\n`);
+		}
+	} else {
+		report = buildReport(
+			await diagnose(target, {
+				io,
+				timeoutMs,
+				answers,
+				signal: controller.signal,
+			}),
+		);
+	}
+
 	process.stdout.write(
 		cli.flags.json
 			? `${JSON.stringify(report, undefined, 2)}\n`

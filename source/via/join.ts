@@ -15,42 +15,11 @@ The report keeps every field it had (additive): `server` holds who and where, th
 probe, its steps and the join's one-line verdict.
 */
 import {hostPort} from '../net/address.js';
-import type {Report, ReportCause, ReportStep} from '../report/model.js';
+import type {Report, ReportCause, ReportServer} from '../report/model.js';
 import {causeNode} from '../tree/causes.js';
 import type {Outcome} from '../tree/types.js';
-import type {SshFailure, SshFailureKind} from './failure.js';
-import type {Privilege, ServerIdentity} from './hello.js';
-
-export type ReportServer = {
-	/** What was given to --via. */
-	readonly destination: string;
-	/** The server's own name, the login user and how steps got root there. */
-	readonly host?: string;
-	readonly user?: string;
-	readonly privilege?: Privilege;
-	/** Why sudo could not be used (privilege "user"): steps that need root say "could not tell". */
-	readonly sudo?: string;
-	/** The address and port the server probed (its own address, as this host dials it). */
-	readonly target?: {readonly address: string; readonly port: number};
-	/** The server's own connect to that address. */
-	readonly probe?: {
-		readonly outcome: Outcome;
-		readonly address: string;
-		readonly ms: number;
-	};
-	/** One line: what the two sides together say. */
-	readonly verdict: string;
-	/** Every step of the walk on the server. */
-	readonly steps: readonly ReportStep[];
-	/** Commands run there, all over one SSH connection. */
-	readonly commands: number;
-	/** The SSH connection could not be made (or the server side was not needed). */
-	readonly error?: {
-		readonly kind: SshFailureKind;
-		readonly message: string;
-		readonly walk?: {readonly host: string; readonly port: number};
-	};
-};
+import type {SshFailure} from './failure.js';
+import type {ServerIdentity} from './hello.js';
 
 export type JoinedReport = Report & {readonly server: ReportServer};
 
