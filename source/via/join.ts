@@ -18,6 +18,7 @@ import {hostPort} from '../net/address.js';
 import type {Report, ReportCause, ReportServer} from '../report/model.js';
 import {causeNode} from '../tree/causes.js';
 import type {Outcome} from '../tree/types.js';
+import type {CounterProof} from './confirm.js';
 import type {SshFailure} from './failure.js';
 import type {ServerIdentity} from './hello.js';
 
@@ -29,6 +30,8 @@ export type ServerSideInfo = {
 	readonly target: {readonly address: string; readonly port: number};
 	/** Said when the address this host dialed is not on the server (NAT, a load balancer). */
 	readonly note?: string;
+	/** The deciding firewall rule's counters around one more connect from this host (confirm.ts). */
+	readonly proof?: CounterProof;
 };
 
 const verbs: Readonly<Record<Outcome, string>> = {
@@ -63,17 +66,32 @@ function identityOf(info: ServerSideInfo) {
 	};
 }
 
+/** The server's firewall finding about this very rule, proven by its counters and what this host saw. */
+function proven(cause: ReportCause, proof: CounterProof | undefined): boolean {
+	return (
+		proof !== undefined &&
+		(cause.id === 'firewall-reject' || cause.id === 'filtered') &&
+		cause.evidence[0] === proof.rule &&
+		proof.consistent &&
+		(proof.delta ?? 0) > 0
+	);
+}
+
 /** A cause the server named, with this host's connect first and the fixes marked as the server's. */
 function bothSides(
 	cause: ReportCause,
 	client: Report,
-	host: string,
+	side: {host: string; proof?: CounterProof},
 ): ReportCause {
+	const {host, proof} = side;
+	const about = proof !== undefined && cause.evidence[0] === proof.rule;
 	return {
 		...cause,
+		...(proven(cause, proof) ? {confidence: 'confirmed' as const} : {}),
 		evidence: [
 			clientLine(client),
 			...cause.evidence.map(line => `on ${host}: ${line}`),
+			...(about ? [proof.line] : []),
 		],
 		fixes: cause.fixes.map(fix => ({...fix, why: `On ${host}: ${fix.why}`})),
 	};
@@ -137,13 +155,16 @@ function verdictOf(
 	const serverOpen = server.probe.outcome === 'open';
 	const prefix = serverOpen
 		? `${host} accepts ${dialed} itself, but from this host the connection ${verbs[client.probe.outcome]}`
-		: `${host} ${verbs[server.probe.outcome].replace(/^is /, '')} on ${dialed} too`;
+		: `on ${host} itself, ${dialed} ${verbs[server.probe.outcome]} too`;
 	if (!first) {
 		return `${prefix}; no cause could be named (each step says what it could not read)`;
 	}
 
 	return `${prefix}: ${first.summary}`;
 }
+
+const confidenceRank = {confirmed: 0, likely: 1, possible: 2} as const;
+const rank = (cause: ReportCause) => confidenceRank[cause.confidence];
 
 /** Join the client's report and the server's into one. */
 export function joinReports(
@@ -163,7 +184,9 @@ export function joinReports(
 	let causes: ReportCause[];
 	if (named.length > 0) {
 		causes = [
-			...named.map(cause => bothSides(cause, client, host)),
+			...named
+				.map(cause => bothSides(cause, client, {host, proof: info.proof}))
+				.toSorted((a, b) => rank(a) - rank(b)),
 			...clientKept,
 		];
 	} else if (clientFailed && serverOpen) {
@@ -173,7 +196,7 @@ export function joinReports(
 			...client.causes,
 			...server.causes
 				.filter(cause => !client.causes.some(c => c.id === cause.id))
-				.map(cause => bothSides(cause, client, host)),
+				.map(cause => bothSides(cause, client, {host})),
 		];
 	}
 

@@ -7,11 +7,12 @@ as `client` so the server's firewall is walked for our packets. Then the two are
 The connection is closed whatever happens.
 */
 import type {Io} from '../checks/types.js';
-import type {Session} from '../engine/session.js';
+import {factsOf, type Session} from '../engine/session.js';
 import {parseAddress, sameAddress} from '../net/address.js';
 import {buildReport} from '../report/model.js';
 import type {Target} from '../tree/facts.js';
 import type {Answers} from '../tree/types.js';
+import {proveWithCounters} from './confirm.js';
 import {formatDestination, type Destination} from './destination.js';
 import type {ServerIdentity} from './hello.js';
 import {
@@ -118,11 +119,25 @@ async function serverWalk(
 		answers,
 		...(options.signal ? {signal: options.signal} : {}),
 	});
+	// The rule that decides our packets: its counters on the server around one more connect from here.
+	const {firewall} = factsOf(session);
+	const proof =
+		firewall && answers.client
+			? await proveWithCounters({
+					server: opened.io,
+					client: options.io,
+					firewall,
+					address: client.probe.address,
+					port: client.target.port,
+					timeoutMs: options.timeoutMs,
+				})
+			: undefined;
 	return joinReports(client, buildReport(session), {
 		identity,
 		commands: opened.connection.commands(),
 		target: {address: aim.address, port: aim.port},
 		...(aim.note ? {note: aim.note} : {}),
+		...(proof ? {proof} : {}),
 	});
 }
 

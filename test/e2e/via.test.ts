@@ -8,10 +8,14 @@ SSH connection carries a whole session, and that nothing is left on the server.
 */
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
+import type {Report} from '../../source/report/model.js';
 import {openServer, type OpenedServer} from '../../source/via/index.js';
 import type {Destination} from '../../source/via/destination.js';
+import {cliPath} from '../helpers/cli.js';
 import {hostileStrings} from '../helpers/hostile.js';
+import {schemaErrors} from '../helpers/schema.js';
+import {startPostgres, type RealServer} from '../helpers/servers.js';
 import {
 	createSshLab,
 	partUser,
@@ -321,5 +325,277 @@ describe('SSH failures are one clear line', () => {
 				'DROP',
 			]);
 		}
+	});
+});
+
+/** The built CLI in the client namespace, with --via and --json; its report, stderr and exit code. */
+async function cli(
+	target: string,
+	options: {user?: string; via?: string; args?: string[]} = {},
+) {
+	const result = await lab.client$(
+		process.execPath,
+		[
+			cliPath,
+			target,
+			'--via',
+			options.via ?? `${options.user ?? 'root'}@${lab.server}`,
+			'--timeout',
+			'1s',
+			'--json',
+			...(options.args ?? []),
+		],
+		{timeout: 120_000},
+	);
+	let report: Report | undefined;
+	try {
+		report = JSON.parse(String(result.stdout)) as Report;
+	} catch {}
+
+	expect(
+		report,
+		`${String(result.stderr)}\n${String(result.stdout)}`,
+	).toBeDefined();
+	expect(schemaErrors(report)).toEqual([]);
+	return {
+		report: report!,
+		server: report!.server!,
+		stderr: String(result.stderr),
+		exitCode: result.exitCode,
+		step: (id: string) => report!.server?.steps.find(s => s.id === id),
+	};
+}
+
+const rules = async () =>
+	String((await lab.ns.exec('iptables-save', [])).stdout)
+		.split('\n')
+		.filter(line => !line.startsWith('#'))
+		.map(line => line.replace(/\[\d+:\d+]/, ''))
+		.join('\n');
+
+describe('refused TARGET --via DEST: both sides joined', () => {
+	const started: RealServer[] = [];
+	const stops: Array<() => void> = [];
+	afterEach(async () => {
+		for (const server of started.splice(0)) {
+			await server.stop();
+		}
+
+		for (const stop of stops.splice(0)) {
+			stop();
+		}
+
+		await lab.ns.exec('iptables', ['-F', 'INPUT']);
+	});
+
+	const port = 5432;
+	const target = () => `${lab.server}:${port}`;
+	const listenEverywhere = async () => {
+		const child = await lab.ns.listen('0.0.0.0', port);
+		stops.push(() => child.kill());
+	};
+
+	test('loopback-only, confirmed from both sides: a real PostgreSQL on localhost only; one SSH connection; the server unchanged', async () => {
+		started.push(await startPostgres(lab.ns, {listenAddresses: 'localhost'}));
+		const before = {
+			files: lab.snapshot(),
+			rules: await rules(),
+			count: lab.connections(),
+		};
+		const {report, server, exitCode} = await cli(target());
+		expect(exitCode).toBe(1);
+		expect(report.probe.outcome).toBe('refused');
+		const cause = report.causes[0]!;
+		expect(cause.id).toBe('loopback-only');
+		expect(cause.confidence).toBe('confirmed');
+		expect(cause.evidence[0]).toBe(
+			`from this host: connect ${target()}: refused in ${report.probe.ms} ms`,
+		);
+		expect(
+			cause.evidence.some(line =>
+				/^on \S+: ss -Htlnpe: 127\.0\.0\.1:5432 \(postgres pid \d+/.test(line),
+			),
+		).toBe(true);
+		expect(server).toMatchObject({
+			destination: `root@${lab.server}`,
+			user: 'root',
+			privilege: 'root',
+			target: {address: lab.server, port},
+			probe: {outcome: 'refused', address: lab.server},
+		});
+		expect(server.verdict).toMatch(
+			/^on \S+ itself, 10\.201\.\d+\.2:5432 is refused too: postgres \(pid \d+\) listens on 127\.0\.0\.1:5432, \[::1]:5432 only/,
+		);
+		expect(server.commands).toBeGreaterThan(10);
+		const after = lab.connections();
+		expect(after.tcp - before.count.tcp).toBe(1);
+		expect(after.logins - before.count.logins).toBe(1);
+		expect(lab.snapshot()).toEqual(before.files);
+		expect(await rules()).toBe(before.rules);
+	});
+
+	test("a REJECT rule, named from the server's rules", async () => {
+		await listenEverywhere();
+		await lab.ns.exec('iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			String(port),
+			'-j',
+			'REJECT',
+			'--reject-with',
+			'tcp-reset',
+		]);
+		const {report, server, step} = await cli(target());
+		expect(report.probe.outcome).toBe('refused');
+		expect(report.causes[0]).toMatchObject({
+			id: 'firewall-reject',
+			confidence: 'confirmed',
+		});
+		expect(report.causes[0]!.summary).toMatch(
+			/rejects TCP from 10\.201\.\d+\.1 to /,
+		);
+		expect(report.causes[0]!.evidence.join('\n')).toMatch(
+			/-A INPUT -p tcp -m tcp --dport 5432 -j REJECT --reject-with tcp-reset/,
+		);
+		expect(report.causes[0]!.evidence.at(-1)).toMatch(
+			/^counters of this rule on the server: \d+ -> \d+ packets \(\+[1-9]\d*\) across one more connect from this host to 10\.201\.\d+\.2:5432: ECONNREFUSED in \d+ ms, as this rule predicts$/,
+		);
+		expect(step('firewall')?.status).toBe('problem');
+		expect(server.probe?.outcome).toBe('refused');
+	});
+
+	test('nothing listening: no-listener, confirmed on the server', async () => {
+		const {report, step} = await cli(target());
+		expect(report.causes[0]).toMatchObject({
+			id: 'no-listener',
+			confidence: 'confirmed',
+		});
+		expect(step('listeners')?.detail).toMatch(/nothing listens on port 5432/);
+	});
+
+	test('a DROP rule: this host times out, the server accepts its own connection; the rule that drops outside traffic is named', async () => {
+		await listenEverywhere();
+		await lab.ns.exec('iptables', ['-A', 'INPUT', '-i', 'lo', '-j', 'ACCEPT']);
+		await lab.ns.exec('iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			String(port),
+			'-j',
+			'DROP',
+		]);
+		const {report, server} = await cli(target());
+		expect(report.probe.outcome).toBe('timeout');
+		expect(server.probe?.outcome).toBe('open');
+		expect(server.verdict).toMatch(
+			/accepts 10\.201\.\d+\.2:5432 itself, but from this host the connection times out/,
+		);
+		expect(report.causes[0]).toMatchObject({
+			id: 'filtered',
+			confidence: 'confirmed',
+		});
+		expect(report.causes[0]!.evidence.join('\n')).toMatch(
+			/--dport 5432 -j DROP/,
+		);
+		// Proven across the two sides: the rule counted one more SYN from this host, which timed out.
+		expect(report.causes[0]!.evidence.at(-1)).toMatch(
+			/^counters of this rule on the server: \d+ -> \d+ packets \(\+[1-9]\d*\) across one more connect from this host to 10\.201\.\d+\.2:5432: ETIMEDOUT in \d+ ms, as this rule predicts$/,
+		);
+	});
+
+	test('a non-root user without sudo: what needs root says "could not tell" with the command; the bind is still confirmed', async () => {
+		const child = await lab.ns.listen('127.0.0.1', port);
+		stops.push(() => child.kill());
+		const {report, server, step} = await cli(target(), {user: plainUser.name});
+		expect(server).toMatchObject({user: plainUser.name, privilege: 'user'});
+		expect(server.sudo).toMatch(/a password is required/);
+		expect(step('firewall')).toMatchObject({status: 'unknown'});
+		expect(step('firewall')?.detail).toMatch(/sudo iptables-save/);
+		expect(report.causes[0]).toMatchObject({
+			id: 'loopback-only',
+			confidence: 'confirmed',
+		});
+	});
+
+	test('a user with passwordless sudo: steps run as root through sudo -n, and the REJECT rule is read', async () => {
+		await listenEverywhere();
+		await lab.ns.exec('iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			String(port),
+			'-j',
+			'REJECT',
+		]);
+		const {report, server} = await cli(target(), {user: sudoUser.name});
+		expect(server).toMatchObject({user: sudoUser.name, privilege: 'sudo'});
+		expect(report.causes[0]).toMatchObject({
+			id: 'firewall-reject',
+			confidence: 'confirmed',
+		});
+	});
+
+	test("sshd stopped: refused on 22, one line, and the client's diagnosis stands", async () => {
+		await lab.stopSshd();
+		try {
+			const {report, server, stderr, exitCode} = await cli(target());
+			expect(exitCode).toBe(1);
+			expect(server.error).toMatchObject({
+				kind: 'refused',
+				walk: {host: lab.server, port: 22},
+			});
+			expect(stderr.trim().split('\n')).toHaveLength(1);
+			expect(stderr).toMatch(
+				/^refused: --via: nothing accepts SSH on .* port 22: connection refused/,
+			);
+			expect(report.causes.length).toBeGreaterThan(0);
+		} finally {
+			await lab.startSshd();
+		}
+	});
+
+	test("a wrong host key: ssh's refusal, no way around it", async () => {
+		lab.writeKnownHosts(
+			`${lab.server} ${lab.hostKey.replace(/ \S+$/, ' AAAAC3NzaC1lZDI1NTE5AAAAIE8jRq1v2TKnv7CRX+2A8l3JY2cPq2r1AfZ4h0x9TwYt')}\n`,
+		);
+		try {
+			const {server, stderr} = await cli(target());
+			expect(server.error?.kind).toBe('host-key-changed');
+			expect(stderr).toMatch(/Host key for .* has changed/);
+			expect(server.steps).toEqual([]);
+		} finally {
+			lab.writeKnownHosts();
+		}
+	});
+
+	test('an unknown host', async () => {
+		const {server, stderr} = await cli(target(), {
+			via: 'root@no-such-host.invalid',
+		});
+		expect(server.error?.kind).toBe('unknown-host');
+		expect(stderr).toMatch(
+			/^refused: --via: ssh could not resolve no-such-host\.invalid/,
+		);
+	});
+
+	test('a destination that could be an ssh option is refused before anything runs', async () => {
+		const marker = join(lab.clientHome, 'proxy-command-ran');
+		const result = await lab.client$(process.execPath, [
+			cliPath,
+			target(),
+			`--via=-oProxyCommand=touch ${marker}`,
+			'--json',
+		]);
+		expect(result.exitCode).toBe(2);
+		expect(String(result.stderr)).toMatch(/cannot start with "-"/);
+		expect(String(result.stdout)).toBe('');
+		expect(existsSync(marker)).toBe(false);
 	});
 });
