@@ -1,10 +1,8 @@
+import {parseAddress} from '../net/address.js';
 import type {ContainerInfo, ContainerPortBinding} from '../tree/facts.js';
+import {asObject, isObject, type Json} from '../text/json.js';
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-const object = (value: unknown): Json => (isObject(value) ? value : {});
+const object = asObject;
 const string = (value: unknown): string =>
 	typeof value === 'string' ? value : '';
 const number = (value: unknown): number =>
@@ -34,14 +32,21 @@ function parseBindings(value: unknown): ContainerPortBinding[] {
 		for (const entry of list) {
 			const host = object(entry);
 			const hostPort = Number.parseInt(string(host['HostPort']), 10);
-			if (!Number.isInteger(hostPort) || hostPort <= 0) {
+			const hostIp = string(host['HostIp']);
+			// The engine only ever writes an address here: anything else is not a mapping to show or copy.
+			if (
+				!Number.isInteger(hostPort) ||
+				hostPort <= 0 ||
+				hostPort > 65_535 ||
+				(hostIp !== '' && !parseAddress(hostIp))
+			) {
 				continue;
 			}
 
 			bindings.push({
 				containerPort: container.port,
 				protocol: container.protocol,
-				hostIp: string(host['HostIp']),
+				hostIp,
 				hostPort,
 			});
 		}

@@ -5,6 +5,7 @@ which pods its selector matches, whether they are ready, and whether targetPort 
 the containers declare. Parsers never throw: bad JSON gives an error string.
 */
 import type {KubernetesServicePort} from '../tree/facts.js';
+import {asObject, type Json} from '../text/json.js';
 
 export type KubeService = {
 	readonly namespace: string;
@@ -64,12 +65,7 @@ export type KubeEndpointSlice = {
 	}>;
 };
 
-type Json = Record<string, unknown>;
-
-const object = (value: unknown): Json =>
-	value && typeof value === 'object' && !Array.isArray(value)
-		? (value as Json)
-		: {};
+const object = asObject;
 const array = (value: unknown): unknown[] =>
 	Array.isArray(value) ? value : [];
 const string = (value: unknown): string | undefined =>

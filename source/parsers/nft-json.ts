@@ -3,6 +3,7 @@ Parse `nft -j list ruleset` (libnftables JSON schema 1) into tables, chains, rul
 sets, and `nft -a list ruleset` (text with handles) into the printed text of each rule, for
 evidence. Pure: rule expressions are kept as JSON, the evaluator reads them.
 */
+import {isObject} from '../text/json.js';
 
 export type NftValue = unknown;
 
@@ -50,12 +51,6 @@ export type NftRuleset = {
 	readonly rules: readonly NftRule[];
 	readonly sets: readonly NftSet[];
 };
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value : '';

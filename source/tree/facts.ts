@@ -114,6 +114,8 @@ export type ListenerFacts = {
 	readonly processesVisible: boolean;
 	/** The sysctl net.ipv6.bindv6only: the default of IPV6_V6ONLY for new "::" sockets (undefined when unreadable). */
 	readonly bindv6only?: boolean;
+	/** Sources that could not be read (or only in part) on the way: "nothing listens" is then less certain. */
+	readonly unreadable?: readonly string[];
 };
 
 /** One line of a service's config file (or command line) that sets where it listens. */
@@ -133,10 +135,12 @@ export type ConfigLine = {
 };
 
 export type ServiceConfigFacts = {
-	/** Service id from source/tree/services.ts ("postgresql", "nginx", ...). */
+	/** Service id from source/services/ ("postgresql", "nginx", ...). */
 	readonly service: string;
 	/** The process it was read for, when one runs. */
 	readonly pid?: number;
+	/** That process's command line (/proc/PID/cmdline), for restart commands (postgres -D, nginx -c/-p). */
+	readonly argv?: readonly string[];
 	/** How the files were found: "/proc/123/cmdline: postgres -D /x" or "default path". */
 	readonly how: string;
 	readonly files: readonly string[];

@@ -4,13 +4,12 @@ that starts every check the plan names (concurrently, each with its own abort), 
 runs the side effects the user asked for (copy, export, quit, the practice case). Components only
 get props from here.
 */
-import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {useApp, useStdout} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
-import {startCheck} from '../checks/start.js';
+import {bindRuns} from '../checks/start.js';
 import type {CheckRun, Io} from '../checks/types.js';
-import {plan} from '../engine/session.js';
+import {createDriver, type Driver} from '../engine/driver.js';
 import {buildReport} from '../report/model.js';
 import type {Practice} from '../practice.js';
 import {tree as defaultTree} from '../tree/index.js';
@@ -47,12 +46,6 @@ export type WalkOptions = {
 const shorten = (text: string, max: number) =>
 	text.length <= max ? text : `${text.slice(0, max - 12)}...${text.slice(-9)}`;
 
-type Launch = {
-	readonly token: symbol;
-	readonly controller: AbortController;
-	readonly generation: number;
-};
-
 const stamp = (date: Date) =>
 	date
 		.toISOString()
@@ -81,7 +74,12 @@ export function useWalk(options: WalkOptions): {
 			rows: stdout.rows || 24,
 		}),
 	);
-	const launches = useRef(new Map<string, Launch>());
+	// The engine's one driver, bound to this app's Io and timeout once (tests may replace the registry).
+	const driver = useRef<Driver | undefined>(undefined);
+	driver.current ??= createDriver({
+		runs: bindRuns(options.io, options.timeoutMs, options.registry),
+		timeoutMs: options.timeoutMs,
+	});
 	const practice = useRef<Practice | undefined>(undefined);
 	const handled = useRef(0);
 	const optionsRef = useRef(options);
@@ -111,36 +109,9 @@ export function useWalk(options: WalkOptions): {
 	// Start every check the plan names, once per (generation, step); a cleared step starts again.
 	const {session} = state;
 	useEffect(() => {
-		if (!session) {
-			return;
-		}
-
-		for (const [id, launch] of launches.current) {
-			if (launch.generation !== session.generation) {
-				launch.controller.abort();
-				launches.current.delete(id);
-			}
-		}
-
-		const {io, timeoutMs, registry} = optionsRef.current;
-		for (const node of plan(session).start) {
-			launches.current.get(node.id)?.controller.abort();
-			const launch: Launch = {
-				token: Symbol(node.id),
-				controller: new AbortController(),
-				generation: session.generation,
-			};
-			launches.current.set(node.id, launch);
-			void startCheck(node, session, {
-				io,
-				timeoutMs,
-				signal: launch.controller.signal,
-				...(registry ? {registry} : {}),
-				dispatch(event) {
-					if (launches.current.get(node.id)?.token === launch.token) {
-						dispatch({type: 'engine', event});
-					}
-				},
+		if (session) {
+			driver.current?.sync(session, event => {
+				dispatch({type: 'engine', event});
 			});
 		}
 	}, [session]);
@@ -148,10 +119,7 @@ export function useWalk(options: WalkOptions): {
 	// Abort everything and close the practice server when the app goes away.
 	useEffect(
 		() => () => {
-			for (const launch of launches.current.values()) {
-				launch.controller.abort();
-			}
-
+			driver.current?.stop();
 			void practice.current?.close();
 		},
 		[],
@@ -194,10 +162,9 @@ export function useWalk(options: WalkOptions): {
 						),
 					);
 					try {
-						await writeFile(
+						await current.io.writeReport(
 							file,
 							`${renderMarkdown(buildReport(snapshot))}\n`,
-							{flag: 'wx'},
 						);
 						dispatch({type: 'notice', text: `Report written to ${file}`});
 					} catch (error) {
@@ -233,10 +200,7 @@ export function useWalk(options: WalkOptions): {
 				}
 
 				case 'quit': {
-					for (const launch of launches.current.values()) {
-						launch.controller.abort();
-					}
-
+					driver.current?.stop();
 					await practice.current?.close();
 					practice.current = undefined;
 					current.onExit?.(snapshot ? buildReport(snapshot).exitCode : 0);

@@ -14,6 +14,7 @@ import {
 	startDocker,
 	type DockerEngine,
 } from '../helpers/docker.js';
+import {createNetns, type Netns} from '../helpers/netns.js';
 
 // Never skipped quietly: without root or the engine every test fails, naming what is missing.
 describe('containers on a real Docker engine', () => {
@@ -355,5 +356,101 @@ describe('containers on a real Docker engine', () => {
 		expect(report!.steps.find(s => s.id === 'container-engine')?.status).toBe(
 			'skipped',
 		);
+	});
+});
+
+// Docker's NAT-only publishing (dockerd --userland-proxy=false): a second private engine, run
+// inside a network namespace of its own so that its iptables rules and sysctls stay there.
+describe('containers published through NAT only (no docker-proxy)', () => {
+	/** The host's own rules (iptables-save, counters left out): the NAT engine must not change them. */
+	const hostRules = async () =>
+		String((await execa('iptables-save', [], {reject: false})).stdout)
+			.split('\n')
+			.filter(line => !line.startsWith('#'))
+			.map(line => line.replace(/\[\d+:\d+]$/, ''))
+			.join('\n');
+	let rulesBefore = '';
+	let netns: Netns | undefined;
+	let engine: DockerEngine | undefined;
+	const docker = () => {
+		if (!engine || !netns) {
+			throw new Error('the NAT test engine did not start');
+		}
+
+		return {engine, netns};
+	};
+
+	beforeAll(async () => {
+		const missing = dockerMissing();
+		if (missing) {
+			throw new Error(`cannot start the test Docker engine: ${missing}`);
+		}
+
+		rulesBefore = await hostRules();
+		netns = await createNetns();
+		engine = await startDocker({nat: netns});
+	}, 120_000);
+
+	afterAll(async () => {
+		await engine?.stop();
+		await netns?.cleanup();
+	}, 60_000);
+
+	test('an app bound to 127.0.0.1 inside, published by a DNAT rule: refused (not dropped), container-loopback-bind, dockerd only reserving the host port', async () => {
+		const {engine, netns} = docker();
+		const port = await freePort();
+		await engine.run('natloop', [
+			'-p',
+			`127.0.0.1:${port}:8080`,
+			image,
+			'httpd',
+			'-f',
+			'-p',
+			'127.0.0.1:8080',
+			'-h',
+			'/www',
+		]);
+		await engine.waitForListen('natloop', 8080);
+		// The engine's own DNAT rule for the mapping, in the namespace's nat table.
+		const rules = await netns.exec('iptables-save', ['-t', 'nat']);
+		expect(String(rules.stdout)).toMatch(
+			new RegExp(
+				`-A DOCKER .*--dport ${port} -j DNAT --to-destination 10\\.203\\.0\\.\\d+:8080`,
+			),
+		);
+
+		const {report, stderr} = await runJson([`127.0.0.1:${port}`], {
+			netns,
+			env: engine.env,
+		});
+		expect(report, stderr).toBeDefined();
+		// No docker-proxy to accept and drop: the container's own kernel refuses on its address.
+		expect(report!.probe.outcome).toBe('refused');
+		const cause = report!.causes[0]!;
+		expect(cause).toMatchObject({
+			id: 'container-loopback-bind',
+			confidence: 'confirmed',
+		});
+		expect(cause.evidence).toEqual(
+			expect.arrayContaining([
+				// Dockerd binds the host port only to reserve it; the DNAT rule takes the connection first.
+				expect.stringMatching(
+					new RegExp(
+						`^host: dockerd \\(pid \\d+\\) listens on 127\\.0\\.0\\.1:${port}: dockerd only reserves the port \\(no docker-proxy\\); its NAT rule forwards`,
+					),
+				),
+				expect.stringMatching(
+					/^inside natloop \(\/proc\/\d+\/net\/tcp, tcp6\): listening on 127\.0\.0\.1:8080$/,
+				),
+			]),
+		);
+		expect(cause.fixes[0]!.command).toBe(
+			`docker run -d --name natloop -p 127.0.0.1:${port}:8080 ${image} httpd -f -p 0.0.0.0:8080 -h /www`,
+		);
+	});
+
+	test("the engine's NAT rules live in its namespace: the host's rules are unchanged while it runs", async () => {
+		docker();
+		expect(await hostRules()).toBe(rulesBefore);
 	});
 });

@@ -6,6 +6,10 @@ root, exec root, pidfile and unix socket under a temp dir, its own bridge (refus
 base image is a busybox-static root filesystem brought in with `docker import` (no registry).
 `stop()` removes the containers, stops dockerd by its pid, and removes the bridge, the temp dir and
 the files dockerd leaves behind; a crashed run's leftovers are swept by the next `startDocker()`.
+`startDocker({nat})` runs the engine instead inside a network namespace (test/helpers/netns.ts) with
+iptables on and `--userland-proxy=false`: Docker publishes through its own DNAT rules, which live in
+that namespace's tables, so the host's rules and sysctls stay untouched; the namespace's cleanup
+removes its bridge.
 */
 import {execFileSync, spawn} from 'node:child_process';
 import {
@@ -25,6 +29,7 @@ import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {execa} from 'execa';
+import type {Netns} from './netns.js';
 
 export const image = 'refused-test/base';
 const bridge = 'refused-dk0';
@@ -223,7 +228,73 @@ function buildRootfs(rootfs: string) {
 	writeFileSync(join(rootfs, 'www/index.html'), 'hello-from-container\n');
 }
 
-export async function startDocker(): Promise<DockerEngine> {
+export type DockerOptions = {
+	/**
+	Run dockerd inside this network namespace, publishing through NAT only: its own iptables rules
+	(DOCKER chains, DNAT) and sysctls (ip_forward, route_localnet) live in the namespace, so the
+	host's rules stay untouched; `--userland-proxy=false`, so no docker-proxy holds the host port.
+	*/
+	readonly nat?: Netns;
+};
+
+/** `ip` for the bridge: on the host, or inside the NAT engine's namespace. */
+function bridgeIp(nat: Netns | undefined, args: readonly string[]) {
+	execFileSync('ip', [...(nat ? ['-n', nat.name] : []), ...args], {
+		timeout: 5000,
+	});
+}
+
+/** The command line of dockerd: publishing by docker-proxy with no iptables, or by NAT inside a namespace. */
+function daemonArgv(
+	nat: Netns | undefined,
+	dir: string,
+	host: string,
+): {file: string; args: string[]} {
+	const roots = [
+		'--data-root',
+		join(dir, 'data'),
+		'--exec-root',
+		join(dir, 'exec'),
+		'--pidfile',
+		join(dir, 'dockerd.pid'),
+		'-H',
+		host,
+		'--storage-driver',
+		'overlay2',
+	];
+	if (!nat) {
+		return {
+			file: 'dockerd',
+			args: [
+				'--bridge',
+				bridge,
+				'--iptables=false',
+				'--ip-masq=false',
+				'--ip-forward=false',
+				...roots,
+			],
+		};
+	}
+
+	// Nsenter (not `ip netns exec`, which remounts /sys and hides the cgroups dockerd needs).
+	return {
+		file: 'nsenter',
+		args: [
+			`--net=/run/netns/${nat.name}`,
+			'dockerd',
+			'--bridge',
+			bridge,
+			'--iptables=true',
+			'--userland-proxy=false',
+			...roots,
+		],
+	};
+}
+
+export async function startDocker(
+	options: DockerOptions = {},
+): Promise<DockerEngine> {
+	const {nat} = options;
 	await sweep();
 	const existedBefore = new Set(strayPaths.filter(path => existsSync(path)));
 	const dir = mkdtempSync(join(tmpdir(), dirPrefix));
@@ -261,7 +332,10 @@ export async function startDocker(): Promise<DockerEngine> {
 		await killAndWait(pidsUsing(dir), 10_000);
 		unmountUnder(dir);
 		rmSync(dir, {recursive: true, force: true});
-		deleteBridge();
+		if (!nat) {
+			deleteBridge();
+		}
+
 		for (const path of strayPaths) {
 			if (!existedBefore.has(path)) {
 				try {
@@ -280,35 +354,15 @@ export async function startDocker(): Promise<DockerEngine> {
 	});
 
 	try {
-		execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge'], {
-			timeout: 5000,
-		});
-		execFileSync('ip', ['addr', 'add', bridgeAddress, 'dev', bridge], {
-			timeout: 5000,
-		});
-		execFileSync('ip', ['link', 'set', bridge, 'up'], {timeout: 5000});
+		bridgeIp(nat, ['link', 'add', bridge, 'type', 'bridge']);
+		bridgeIp(nat, ['addr', 'add', bridgeAddress, 'dev', bridge]);
+		bridgeIp(nat, ['link', 'set', bridge, 'up']);
 		const log = openSync(join(dir, 'dockerd.log'), 'a');
-		const daemon = spawn(
-			'dockerd',
-			[
-				'--bridge',
-				bridge,
-				'--iptables=false',
-				'--ip-masq=false',
-				'--ip-forward=false',
-				'--data-root',
-				join(dir, 'data'),
-				'--exec-root',
-				join(dir, 'exec'),
-				'--pidfile',
-				join(dir, 'dockerd.pid'),
-				'-H',
-				host,
-				'--storage-driver',
-				'overlay2',
-			],
-			{detached: true, stdio: ['ignore', log, log]},
-		);
+		const daemonCommand = daemonArgv(nat, dir, host);
+		const daemon = spawn(daemonCommand.file, daemonCommand.args, {
+			detached: true,
+			stdio: ['ignore', log, log],
+		});
 		closeSync(log);
 		daemon.unref();
 		dockerdPid = daemon.pid;

@@ -107,6 +107,32 @@ describe('parseDockerInspect', () => {
 		});
 	});
 
+	test('a HostIp that is not an address, or a port out of range, is no mapping', () => {
+		const raw = (
+			JSON.parse(fixture('inspect-all.json')) as Array<Record<string, unknown>>
+		).find(c => c['Name'] === '/web')!;
+		const [odd] = parseDockerInspect(
+			JSON.stringify([
+				{
+					...raw,
+					HostConfig: {
+						...(raw['HostConfig'] as object),
+						PortBindings: {
+							'8080/tcp': [
+								{HostIp: '$(touch /tmp/x)', HostPort: '1'},
+								{HostIp: '::1', HostPort: '70000'},
+								{HostIp: '::1', HostPort: '18080'},
+							],
+						},
+					},
+				},
+			]),
+		);
+		expect(odd?.portBindings).toEqual([
+			{containerPort: 8080, protocol: 'tcp', hostIp: '::1', hostPort: 18_080},
+		]);
+	});
+
 	test('odd input gives no containers', () => {
 		expect(parseDockerInspect('')).toEqual([]);
 		expect(parseDockerInspect(fixture('inspect-missing.stdout.txt'))).toEqual(

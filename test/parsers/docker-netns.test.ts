@@ -1,6 +1,9 @@
 import {readFileSync} from 'node:fs';
 import {expect, test} from 'vitest';
-import {formatListener, parseProcNetTcpListeners} from '../../source/parsers/docker-netns.js';
+import {
+	formatListener,
+	parseProcNetTcpListeners,
+} from '../../source/parsers/docker-netns.js';
 import {isLoopback, isWildcard} from '../../source/net/address.js';
 
 const fixture = (name: string) =>

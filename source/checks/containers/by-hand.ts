@@ -1,26 +1,53 @@
-import type {CheckRun} from '../types.js';
-import type {Finding} from '../../tree/types.js';
-
 /**
-The service runs in a container (the user said so, or docker-proxy holds the port), but the engine
-cannot be read from here: say exactly what to run, with sudo, and what the probe already shows.
+The container-by-hand step: the service runs in a container (the user said so, or docker-proxy holds the
+port), but the engine cannot be read from here: say exactly what to run, and what the probe already
+shows. Nothing to measure: the judge works from the facts alone.
 */
-export const containerByHand: CheckRun = async ({facts, target}) => {
+import {hostPort} from '../../net/address.js';
+import {shellQuote} from '../../text/sanitize.js';
+import type {ContainerFacts} from '../../tree/facts.js';
+import type {CheckResult, Finding} from '../../tree/types.js';
+import {defineCheck, type JudgeInput} from '../define.js';
+import {sudo} from './chain.js';
+
+function whyUnread(containers: ContainerFacts | undefined): string {
+	if (containers?.problem === 'permission') {
+		return 'not root and not in the docker group';
+	}
+
+	return containers?.problem === 'not-running'
+		? 'the engine does not answer'
+		: (containers?.message ?? 'the engine could not be read');
+}
+
+/** The commands to walk the chain by hand: find the container, its log, what listens inside. */
+export function byHandCommands(
+	cli: string,
+	port: number,
+	uid: number | undefined,
+): string[] {
+	const root = sudo(uid)
+		.map(word => `${word} `)
+		.join('');
+	const run = `${root}${shellQuote([cli])}`;
+	return [
+		`${run} ps -a --filter publish=${port} --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
+		`${run} ps -a --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
+		`${run} logs --tail 20 NAME`,
+		`${root}nsenter -t "$(${run} inspect -f '{{.State.Pid}}' NAME)" -n ss -Htln`,
+	];
+}
+
+export function judgeByHand(
+	_observations: Record<string, never>,
+	input: JudgeInput,
+): CheckResult {
+	const {facts, target, uid} = input;
 	const containers = facts.containers;
 	const cli = containers?.cli ?? 'docker';
 	const port = target.port;
-	const why =
-		containers?.problem === 'permission'
-			? 'not root and not in the docker group'
-			: containers?.problem === 'not-running'
-				? 'the engine does not answer'
-				: (containers?.message ?? 'the engine could not be read');
-	const commands = [
-		`sudo ${cli} ps -a --filter publish=${port} --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
-		`sudo ${cli} ps -a --format '{{.Names}}\\t{{.Status}}\\t{{.Ports}}'`,
-		`sudo ${cli} logs --tail 20 NAME`,
-		`sudo nsenter -t "$(sudo ${cli} inspect -f '{{.State.Pid}}' NAME)" -n ss -Htln`,
-	];
+	const why = whyUnread(containers);
+	const commands = byHandCommands(cli, port, uid);
 	const dropped = facts.probe?.addresses.filter(a => a.closedAfterAccept) ?? [];
 	const findings: Finding[] =
 		dropped.length > 0
@@ -32,7 +59,7 @@ export const containerByHand: CheckRun = async ({facts, target}) => {
 						evidence: [
 							...dropped.map(
 								a =>
-									`${a.address}:${port} accepted the connection, then closed it at once without a byte (the probe)`,
+									`${hostPort(a.address, port)} accepted the connection, then closed it at once without a byte (the probe)`,
 							),
 							`${containers?.socket ?? cli}: ${why}`,
 						],
@@ -49,7 +76,7 @@ export const containerByHand: CheckRun = async ({facts, target}) => {
 		status: 'unknown',
 		detail: `The service runs in a container, but the engine cannot be read from here (${why}). Check by hand: ${commands[0]!}`,
 		output: [
-			'Which container publishes the port, its state and mappings:',
+			`Which container publishes the port, its state and mappings${uid === 0 ? '' : ' (sudo: docker needs root or the docker group)'}:`,
 			...commands.slice(0, 2).map(c => `  ${c}`),
 			'If it exited, why (NAME from the list):',
 			`  ${commands[2]!}`,
@@ -58,4 +85,11 @@ export const containerByHand: CheckRun = async ({facts, target}) => {
 		],
 		findings,
 	};
-};
+}
+
+export const containerByHandCheck = defineCheck<Record<string, never>>({
+	async measure() {
+		return {};
+	},
+	judge: judgeByHand,
+});

@@ -1,13 +1,13 @@
 import type {CheckRun} from '../types.js';
-import {containerEngine} from './engine.js';
-import {containerPort} from './port.js';
-import {containerLogs} from './logs.js';
-import {containerByHand} from './by-hand.js';
+import {containerEngineCheck} from './engine.js';
+import {containerPortCheck} from './port.js';
+import {containerLogsCheck} from './logs.js';
+import {containerByHandCheck} from './by-hand.js';
 
 /** Implementations of the containers checks, by tree node id. */
 export const containersRuns: Readonly<Record<string, CheckRun>> = {
-	'container-engine': containerEngine,
-	'container-port': containerPort,
-	'container-logs': containerLogs,
-	'container-by-hand': containerByHand,
+	'container-engine': containerEngineCheck,
+	'container-port': containerPortCheck,
+	'container-logs': containerLogsCheck,
+	'container-by-hand': containerByHandCheck,
 };

@@ -1,33 +1,31 @@
-import type {CheckRun, Io} from '../types.js';
+/**
+The container-port step: which container should serve the target port, and where its chain breaks.
+Measure reads what listens inside the containers concerned; the judge (port-judge.ts) decides and
+the explainer (port-explain.ts) words it.
+*/
 import {parseProcNetTcpListeners} from '../../parsers/docker-netns.js';
 import type {ContainerInfo} from '../../tree/facts.js';
+import {defineCheck} from '../define.js';
+import type {FileRead, Io} from '../types.js';
+import type {NetnsRead} from './chain.js';
+import {explainPort} from './port-explain.js';
 import {
-	addressOwner,
-	bindingsFor,
-	diagnoseContainers,
-	type NetnsRead,
-} from './diagnose.js';
+	containersToRead,
+	decidePort,
+	type PortObservations,
+} from './port-judge.js';
 
 /** Most containers looked into when none publishes the port (each is two small file reads). */
 const maxLookInside = 40;
 
-/**
-What listens inside a container: /proc/PID/net/tcp and tcp6 of its first process show its own
-network namespace (read-only, and readable without root on most hosts).
-*/
-export async function readNetns(
-	io: Io,
+/** What /proc/PID/net/tcp and tcp6 of a container's first process say (pure: the reads are given). */
+export function netnsFromTables(
 	container: ContainerInfo,
-): Promise<NetnsRead> {
-	const byHand = `sudo nsenter -t ${container.pid} -n ss -Htln`;
-	if (!container.running || container.pid <= 0) {
-		return {source: byHand, why: 'not running'};
-	}
-
-	const tcp = await io.readFile(`/proc/${container.pid}/net/tcp`);
-	const tcp6 = await io.readFile(`/proc/${container.pid}/net/tcp6`);
+	tcp: FileRead,
+	tcp6: FileRead,
+): NetnsRead {
 	if (!tcp.ok && !tcp6.ok) {
-		return {source: byHand, why: `/proc/${container.pid}/net/tcp: ${tcp.code}`};
+		return {why: `/proc/${container.pid}/net/tcp: ${tcp.code}`};
 	}
 
 	return {
@@ -39,43 +37,57 @@ export async function readNetns(
 	};
 }
 
-/** Which container should serve the target port, and where its chain breaks. */
-export const containerPort: CheckRun = async context => {
-	const {io, facts, target} = context;
-	const containers = facts.containers?.containers ?? [];
-	const port = target.port;
-	const publishers = containers.filter(
-		c => c.running && bindingsFor(c, port).length > 0,
-	);
-	const stopped = containers.some(
-		c => !c.running && bindingsFor(c, port).length > 0,
-	);
-	// Look inside the publisher; with none (and none stopped), inside every running container.
-	const owner = addressOwner(facts, containers);
-	const toRead = owner
-		? [owner.container]
-		: publishers.length > 0
-			? publishers
-			: stopped
-				? []
-				: containers
-						.filter(c => c.running && c.networkMode !== 'host')
-						.slice(0, maxLookInside);
-	const netns = new Map<string, NetnsRead>();
-	for (const container of toRead) {
-		context.onCommand(
-			`read /proc/${container.pid}/net/tcp, tcp6 (inside ${container.name})`,
-		);
-		netns.set(container.id, await readNetns(io, container));
+/**
+What listens inside a container: /proc/PID/net/tcp and tcp6 of its first process show its own
+network namespace (read-only, and readable without root on most hosts).
+*/
+export async function readNetns(
+	io: Io,
+	container: ContainerInfo,
+): Promise<NetnsRead> {
+	if (!container.running || container.pid <= 0) {
+		return {why: 'not running'};
 	}
 
-	const result = diagnoseContainers({port, facts, containers, netns});
-	return toRead.length > 0
-		? {
-				...result,
-				command: toRead
-					.map(c => `cat /proc/${c.pid}/net/tcp /proc/${c.pid}/net/tcp6`)
-					.join(' ; '),
-			}
-		: result;
-};
+	return netnsFromTables(
+		container,
+		await io.readFile(`/proc/${container.pid}/net/tcp`),
+		await io.readFile(`/proc/${container.pid}/net/tcp6`),
+	);
+}
+
+export const containerPortCheck = defineCheck<PortObservations>({
+	async measure(context) {
+		const looked = containersToRead(
+			context.facts,
+			context.target.port,
+			maxLookInside,
+		);
+		const netns = new Map<string, NetnsRead>();
+		for (const container of looked) {
+			context.onCommand(
+				`read /proc/${container.pid}/net/tcp, tcp6 (inside ${container.name})`,
+			);
+			netns.set(container.id, await readNetns(context.io, container));
+		}
+
+		return {looked, netns};
+	},
+	judge(observations, input) {
+		const port = input.target.port;
+		const verdict = decidePort(input.facts, port, observations.netns);
+		const result = explainPort(verdict, observations, {
+			facts: input.facts,
+			port,
+			uid: input.uid,
+		});
+		return observations.looked.length > 0
+			? {
+					...result,
+					command: observations.looked
+						.map(c => `cat /proc/${c.pid}/net/tcp /proc/${c.pid}/net/tcp6`)
+						.join(' ; '),
+				}
+			: result;
+	},
+});

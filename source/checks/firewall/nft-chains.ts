@@ -2,6 +2,7 @@
 import type {Counters} from '../../parsers/iptables-save.js';
 import type {NftChain, NftRule, NftRuleset} from '../../parsers/nft-json.js';
 import {inPrefix, inRange} from '../../net/address.js';
+import {isObject, type Json} from '../../text/json.js';
 import {
 	fromBoolean,
 	not,
@@ -16,12 +17,6 @@ import {
 	type Step,
 	type Tri,
 } from './rules.js';
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 type Resolved =
 	| {kind: 'value'; value: string | number}

@@ -1,22 +1,19 @@
 import {expect, test} from 'vitest';
-import {containerByHand} from '../../../source/checks/containers/by-hand.js';
-import type {CheckContext} from '../../../source/checks/types.js';
+import {judgeByHand} from '../../../source/checks/containers/by-hand.js';
+import type {JudgeInput} from '../../../source/checks/define.js';
 import type {Facts} from '../../../source/tree/facts.js';
 import {containersChecks} from '../../../source/tree/nodes/containers.js';
-import {createFakeIo} from '../../helpers/fake-io.js';
 
+/* The container-by-hand judge: it measures nothing, so its observations are empty; the facts are the engine step's. */
 const target = {input: '127.0.0.1:8080', host: '127.0.0.1', port: 8080};
 
-function context(facts: Facts): CheckContext {
+function input(facts: Facts, uid: number): JudgeInput {
 	return {
 		target,
 		facts: {target, ...facts},
 		answers: {container: 'yes'},
-		io: createFakeIo(),
-		signal: new AbortController().signal,
 		timeoutMs: 3000,
-		onCommand() {},
-		onLine() {},
+		uid,
 	};
 }
 
@@ -44,15 +41,36 @@ test('runs only when the engine exists but cannot be read, and the answer is yes
 	).not.toBe(true);
 });
 
-test('unknown, with the sudo commands; no finding without a signal', async () => {
-	const result = await containerByHand(context({containers: denied}));
+test('unknown, with the sudo commands for a user who is not root; no finding without a signal', () => {
+	const result = judgeByHand({}, input({containers: denied}, 1000));
 	expect(result.status).toBe('unknown');
 	expect(result.detail).toContain('not root and not in the docker group');
 	expect(result.output).toContain('  sudo docker logs --tail 20 NAME');
+	expect(result.output?.[0]).toContain(
+		'sudo: docker needs root or the docker group',
+	);
 	expect(result.findings).toEqual([]);
 });
 
-test('accepted-then-dropped by the probe: container-loopback-bind, only possible', async () => {
+test('as root: the same commands without sudo', () => {
+	const result = judgeByHand(
+		{},
+		input(
+			{
+				containers: {
+					...denied,
+					problem: 'not-running',
+				},
+			},
+			0,
+		),
+	);
+	expect(result.detail).toContain('the engine does not answer');
+	expect(result.output).toContain('  docker logs --tail 20 NAME');
+	expect(result.output?.join('\n')).not.toContain('sudo');
+});
+
+test('accepted-then-dropped by the probe: container-loopback-bind, only possible', () => {
 	const probe: Facts['probe'] = {
 		outcome: 'open',
 		address: '127.0.0.1',
@@ -69,8 +87,11 @@ test('accepted-then-dropped by the probe: container-loopback-bind, only possible
 			},
 		],
 	};
-	const result = await containerByHand(context({containers: denied, probe}));
+	const result = judgeByHand({}, input({containers: denied, probe}, 1000));
 	expect(result.findings?.map(f => [f.id, f.confidence])).toEqual([
 		['container-loopback-bind', 'possible'],
 	]);
+	expect(result.findings?.[0]?.fixes[0]?.command).toBe(
+		`sudo nsenter -t "$(sudo docker inspect -f '{{.State.Pid}}' NAME)" -n ss -Htln`,
+	);
 });

@@ -1,6 +1,11 @@
+/*
+The container-engine measure: which engines it tries, in which order, with which commands, fed the
+real CLI output captured in test/fixtures/docker (a fake runner stands in for the programs, as the
+measure is all I/O). The judge alone, on recorded observations: engine-judge.test.ts.
+*/
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {containerEngine} from '../../../source/checks/containers/engine.js';
+import {containerEngineCheck} from '../../../source/checks/containers/engine.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
 
@@ -40,7 +45,7 @@ describe('container-engine', () => {
 			env: {DOCKER_HOST: 'unix:///tmp/x/docker.sock'},
 			commands: [ps, inspect],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toBe(
 			'docker (DOCKER_HOST=unix:///tmp/x/docker.sock): 7 containers, 6 running',
@@ -74,7 +79,7 @@ describe('container-engine', () => {
 			dirs: {'/var/run': ['docker.sock']},
 			commands: [ps, inspect],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.facts?.containers).toMatchObject({
 			engine: 'docker',
 			socket: '/var/run/docker.sock',
@@ -87,7 +92,7 @@ describe('container-engine', () => {
 			dirs: {'/var/run': ['docker.sock']},
 			commands: [{match: 'docker ps -a -q --no-trunc', stdout: ''}],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.facts?.containers).toMatchObject({
 			readable: true,
@@ -108,7 +113,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toContain('not root and not in the docker group');
 		expect(result.detail).toContain('sudo docker ps -a');
@@ -130,7 +135,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toContain('does not answer');
 		expect(result.facts?.containers).toMatchObject({
@@ -144,7 +149,7 @@ describe('container-engine', () => {
 			dirs: {'/var/run': ['docker.sock']},
 			commands: [{match: 'docker ps -a -q --no-trunc', timedOut: true}],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.facts?.containers).toMatchObject({
 			readable: false,
@@ -163,7 +168,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(io.calls[0]).toBe(
 			'docker -H unix:///run/podman/podman.sock ps -a -q --no-trunc',
 		);
@@ -188,7 +193,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(io.calls).toHaveLength(2);
 		expect(result.facts?.containers).toMatchObject({
 			engine: 'podman',
@@ -199,7 +204,7 @@ describe('container-engine', () => {
 
 	test('no engine at all: passed, nothing to blame', async () => {
 		const {ctx, io} = context({});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(io.calls).toEqual([
 			'docker ps -a -q --no-trunc',
 			'podman ps -a -q --no-trunc',
@@ -227,7 +232,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toContain(
 			'the docker CLI is installed, but no engine runs here (no /var/run/docker.sock), no podman CLI',
@@ -245,7 +250,7 @@ describe('container-engine', () => {
 				},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.facts?.containers).toMatchObject({
 			problem: 'not-running',
@@ -255,7 +260,7 @@ describe('container-engine', () => {
 
 	test('a socket but no CLI to read it: unknown', async () => {
 		const {ctx} = context({dirs: {'/var/run': ['docker.sock']}});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toContain('neither the docker nor the podman CLI');
 	});
@@ -268,7 +273,7 @@ describe('container-engine', () => {
 				{match: /^docker inspect /, exitCode: 1, stderr: 'Error: boom\n'},
 			],
 		});
-		const result = await containerEngine(ctx);
+		const result = await containerEngineCheck(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.facts?.containers?.readable).toBe(false);
 	});
@@ -287,7 +292,7 @@ test('an empty podman does not hide a docker engine that could not be read', asy
 			{match: 'podman ps -a -q --no-trunc', stdout: ''},
 		],
 	});
-	const result = await containerEngine(ctx);
+	const result = await containerEngineCheck(ctx);
 	expect(result.status).toBe('unknown');
 	expect(result.facts?.containers).toMatchObject({
 		engine: 'docker',

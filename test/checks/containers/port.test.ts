@@ -1,17 +1,31 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {containerPort} from '../../../source/checks/containers/port.js';
-import {containerLogs} from '../../../source/checks/containers/logs.js';
-import type {CheckContext} from '../../../source/checks/types.js';
+import {
+	containerPortCheck,
+	netnsFromTables,
+} from '../../../source/checks/containers/port.js';
+import {containersToRead} from '../../../source/checks/containers/port-judge.js';
+import {
+	judgeLogs,
+	type LogsObservations,
+} from '../../../source/checks/containers/logs-explain.js';
+import type {NetnsRead} from '../../../source/checks/containers/chain.js';
+import type {JudgeInput} from '../../../source/checks/define.js';
 import {parseDockerInspect} from '../../../source/parsers/docker-inspect.js';
+import {parseDockerLogs} from '../../../source/parsers/docker-logs.js';
 import type {
 	AddressProbe,
 	ContainerFacts,
 	ContainerInfo,
 	Facts,
 } from '../../../source/tree/facts.js';
-import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
 
+/*
+The judges of container-port and container-logs on recorded observations: the containers come from
+real `docker inspect` output (test/fixtures/docker/inspect-all.json, podman-inspect-all.json), what
+listens inside from real /proc/PID/net/tcp* captures, and the logs from real `docker logs`; no fake
+command table. What the measure would have read is built here the way it reads it.
+*/
 const fixture = (name: string) =>
 	readFileSync(
 		new URL(`../../fixtures/docker/${name}`, import.meta.url),
@@ -19,28 +33,15 @@ const fixture = (name: string) =>
 	);
 const all = parseDockerInspect(fixture('inspect-all.json'));
 const named = (name: string) => all.find(c => c.name === name)!;
-const loopbackTables = {
+type Tables = {tcp: string; tcp6: string};
+const loopbackTables: Tables = {
 	tcp: fixture('netns-loopback.tcp.txt'),
 	tcp6: fixture('netns-loopback.tcp6.txt'),
 };
-const anyTables = {
+const anyTables: Tables = {
 	tcp: fixture('netns-any.tcp.txt'),
 	tcp6: fixture('netns-any.tcp6.txt'),
 };
-
-/** /proc/PID/net/tcp* files for the given containers. */
-function netns(
-	entries: ReadonlyArray<[string, {tcp: string; tcp6: string}]>,
-): Record<string, string> {
-	const files: Record<string, string> = {};
-	for (const [name, tables] of entries) {
-		const pid = named(name).pid;
-		files[`/proc/${pid}/net/tcp`] = tables.tcp;
-		files[`/proc/${pid}/net/tcp6`] = tables.tcp6;
-	}
-
-	return files;
-}
 
 function probe(
 	address: string,
@@ -58,6 +59,13 @@ function probe(
 	return {outcome: entry.outcome, address, ms: 1, addresses: [entry]};
 }
 
+/** A case: the facts the earlier steps wrote, and what the measure found inside each container (by name). */
+type Case = {
+	readonly facts: Facts;
+	readonly inside: ReadonlyArray<readonly [string, Tables]>;
+	readonly uid?: number;
+};
+
 function context(
 	port: number,
 	options: {
@@ -65,11 +73,11 @@ function context(
 		probe?: Partial<AddressProbe>;
 		containers?: readonly ContainerInfo[];
 		engine?: Partial<ContainerFacts>;
-		io?: FakeIoOptions;
+		inside?: ReadonlyArray<readonly [string, Tables]>;
+		uid?: number;
 	},
-) {
+): {ctx: Case} {
 	const address = options.address ?? '127.0.0.1';
-	const io = createFakeIo(options.io ?? {});
 	const facts: Facts = {
 		target: {input: `${address}:${port}`, host: address, port},
 		probe: probe(address, options.probe),
@@ -89,17 +97,52 @@ function context(
 			...options.engine,
 		},
 	};
-	const ctx: CheckContext = {
-		target: facts.target!,
-		facts,
-		answers: {},
-		io,
-		signal: new AbortController().signal,
-		timeoutMs: 3000,
-		onCommand() {},
-		onLine() {},
+	return {
+		ctx: {
+			facts,
+			inside: options.inside ?? [],
+			...(options.uid === undefined ? {} : {uid: options.uid}),
+		},
 	};
-	return {ctx, io};
+}
+
+const input = (facts: Facts, uid = 0): JudgeInput => ({
+	target: facts.target!,
+	facts,
+	answers: {},
+	timeoutMs: 3000,
+	uid,
+});
+
+/** What the measure reads inside a container: its tables, ENOENT when none were captured, nothing when stopped. */
+function observed(container: ContainerInfo, inside: Case['inside']): NetnsRead {
+	if (!container.running || container.pid <= 0) {
+		return {why: 'not running'};
+	}
+
+	const tables = inside.find(([name]) => name === container.name)?.[1];
+	return tables
+		? netnsFromTables(
+				container,
+				{ok: true, text: tables.tcp},
+				{ok: true, text: tables.tcp6},
+			)
+		: netnsFromTables(
+				container,
+				{ok: false, code: 'ENOENT'},
+				{ok: false, code: 'ENOENT'},
+			);
+}
+
+/** The container-port judge on this case's observations. */
+function runPort(ctx: Case) {
+	const port = ctx.facts.target!.port;
+	const looked = containersToRead(ctx.facts, port, 40);
+	const netns = new Map(looked.map(c => [c.id, observed(c, ctx.inside)]));
+	return containerPortCheck.check.judge(
+		{looked, netns},
+		input(ctx.facts, ctx.uid),
+	);
 }
 
 const accepted = {
@@ -112,9 +155,9 @@ describe('container-port', () => {
 	test('app on 127.0.0.1 inside, published on every address: container-loopback-bind, confirmed', async () => {
 		const {ctx} = context(18_081, {
 			probe: accepted,
-			io: {files: netns([['localonly', loopbackTables]])},
+			inside: [['localonly', loopbackTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.status).toBe('problem');
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({
@@ -144,9 +187,9 @@ describe('container-port', () => {
 	test('compose labels: the fix names the compose file and service', async () => {
 		const {ctx} = context(18_085, {
 			probe: accepted,
-			io: {files: netns([['compose-web', loopbackTables]])},
+			inside: [['compose-web', loopbackTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		const fixes = result.findings?.[0]?.fixes ?? [];
 		expect(fixes[0]?.command).toBe(
 			'In /srv/shop/compose.yaml, service web: make the app listen on 0.0.0.0:8080 (its command or environment), then: docker compose --project-directory /srv/shop -f /srv/shop/compose.yaml up -d web',
@@ -155,20 +198,25 @@ describe('container-port', () => {
 
 	test('namespace unreadable but accepted-then-closed: loopback bind likely, another port possible, and the command by hand', async () => {
 		const {ctx} = context(18_081, {probe: accepted});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.status).toBe('problem');
 		expect(result.findings?.map(f => [f.id, f.confidence])).toEqual([
 			['container-loopback-bind', 'likely'],
 			['wrong-port', 'possible'],
 		]);
+		// Root (uid 0) gets the command without sudo; anyone else with it.
 		expect(result.detail).toContain(
-			`sudo nsenter -t ${named('localonly').pid} -n ss -Htln`,
+			`Check by hand: nsenter -t ${named('localonly').pid} -n ss -Htln`,
+		);
+		const asUser = runPort(context(18_081, {probe: accepted, uid: 1000}).ctx);
+		expect(asUser.detail).toContain(
+			`Check by hand: sudo nsenter -t ${named('localonly').pid} -n ss -Htln`,
 		);
 	});
 
 	test('namespace unreadable and nothing else to go on: unknown, no guess', async () => {
 		const {ctx} = context(18_081, {probe: {outcome: 'refused'}});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.status).toBe('unknown');
 		expect(result.findings).toEqual([]);
 	});
@@ -176,9 +224,9 @@ describe('container-port', () => {
 	test('the chain is intact when the app listens on every address inside', async () => {
 		const {ctx} = context(18_080, {
 			probe: accepted,
-			io: {files: netns([['web', anyTables]])},
+			inside: [['web', anyTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toContain('the chain is intact');
 	});
@@ -186,9 +234,9 @@ describe('container-port', () => {
 	test('published on 127.0.0.1 only while the target is another address of this host: container-not-published', async () => {
 		const {ctx} = context(18_080, {
 			address: '192.168.1.5',
-			io: {files: netns([['web', anyTables]])},
+			inside: [['web', anyTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({
 			id: 'container-not-published',
@@ -206,9 +254,9 @@ describe('container-port', () => {
 	test('mapped to a container port where nothing listens: wrong-port, confirmed, with the real port', async () => {
 		const {ctx} = context(18_084, {
 			probe: accepted,
-			io: {files: netns([['wrongport', anyTables]])},
+			inside: [['wrongport', anyTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({id: 'wrong-port', confidence: 'confirmed'});
 		expect(finding?.summary).toBe(
@@ -222,9 +270,9 @@ describe('container-port', () => {
 	test('nothing listens inside at all: wrong-port, only likely', async () => {
 		const {ctx} = context(18_084, {
 			probe: accepted,
-			io: {files: netns([['wrongport', {tcp: '', tcp6: ''}]])},
+			inside: [['wrongport', {tcp: '', tcp6: ''}]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.findings?.[0]).toMatchObject({
 			id: 'wrong-port',
 			confidence: 'likely',
@@ -234,9 +282,9 @@ describe('container-port', () => {
 	test('listening inside, not published: container-not-published, publish on 127.0.0.1 for a loopback client', async () => {
 		const {ctx} = context(8080, {
 			containers: [named('noport')],
-			io: {files: netns([['noport', anyTables]])},
+			inside: [['noport', anyTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({
 			id: 'container-not-published',
@@ -254,9 +302,9 @@ describe('container-port', () => {
 	test('listening inside and published under another host port: wrong-port (dial that one)', async () => {
 		const {ctx} = context(8080, {
 			containers: [named('web')],
-			io: {files: netns([['web', anyTables]])},
+			inside: [['web', anyTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({id: 'wrong-port', confidence: 'likely'});
 		expect(finding?.fixes[0]?.command).toBe('Connect to 127.0.0.1:18080');
@@ -264,7 +312,7 @@ describe('container-port', () => {
 
 	test('only exposed, inside unreadable: container-not-published, likely', async () => {
 		const {ctx} = context(9090, {containers: [named('exposed')]});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.findings?.[0]).toMatchObject({
 			id: 'container-not-published',
 			confidence: 'likely',
@@ -272,16 +320,17 @@ describe('container-port', () => {
 	});
 
 	test('no container has anything to do with the port: passed, says how many were checked', async () => {
-		const files = netns([
-			['web', anyTables],
-			['localonly', loopbackTables],
-			['noport', anyTables],
-			['exposed', {tcp: '', tcp6: ''}],
-			['wrongport', anyTables],
-			['compose-web', loopbackTables],
-		]);
-		const {ctx} = context(5432, {io: {files}});
-		const result = await containerPort(ctx);
+		const {ctx} = context(5432, {
+			inside: [
+				['web', anyTables],
+				['localonly', loopbackTables],
+				['noport', anyTables],
+				['exposed', {tcp: '', tcp6: ''}],
+				['wrongport', anyTables],
+				['compose-web', loopbackTables],
+			],
+		});
+		const result = runPort(ctx);
 		expect(result.status).toBe('passed');
 		expect(result.detail).toBe(
 			'No container publishes or listens on port 5432 (6 running containers checked).',
@@ -292,7 +341,7 @@ describe('container-port', () => {
 
 	test('a stopped container asks for the port: the match says so, the logs step reports it', async () => {
 		const {ctx} = context(18_083, {});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.status).toBe('problem');
 		expect(result.facts?.containers?.match).toMatchObject({
 			kind: 'stopped',
@@ -302,27 +351,21 @@ describe('container-port', () => {
 });
 
 describe('container-logs', () => {
-	const stopped = async (io: FakeIoOptions) => {
+	const stopped = (logs: LogsObservations) => {
 		const first = context(18_083, {});
-		const match = await containerPort(first.ctx);
-		const {ctx, io: fake} = context(18_083, {
-			io,
-			engine: match.facts?.containers,
-		});
-		return {result: await containerLogs(ctx), io: fake};
+		const match = runPort(first.ctx);
+		const {ctx} = context(18_083, {engine: match.facts?.containers});
+		return {result: judgeLogs(logs, input(ctx.facts))};
 	};
 
 	test('exit code and the last log line (stdout and stderr merged by time)', async () => {
-		const {result, io} = await stopped({
-			commands: [
-				{
-					match: /^docker logs --timestamps --tail 20 [\da-f]{64}$/,
-					stdout: fixture('logs-exited.stdout.txt'),
-					stderr: fixture('logs-exited.stderr.txt'),
-				},
-			],
+		const {result} = stopped({
+			display: 'docker logs --timestamps --tail 20 exited',
+			lines: parseDockerLogs(
+				fixture('logs-exited.stdout.txt'),
+				fixture('logs-exited.stderr.txt'),
+			).map(line => line.text),
 		});
-		expect(io.calls).toHaveLength(1);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({
 			id: 'container-exited',
@@ -342,15 +385,10 @@ describe('container-logs', () => {
 	});
 
 	test('logs unreadable: still container-exited, with why the log is missing', async () => {
-		const {result} = await stopped({
-			commands: [
-				{
-					match: /^docker logs /,
-					exitCode: 1,
-					stderr:
-						'Error response from daemon: configured logging driver does not support reading\n',
-				},
-			],
+		const {result} = stopped({
+			display: 'docker logs --timestamps --tail 20 exited',
+			problem:
+				'Error response from daemon: configured logging driver does not support reading',
 		});
 		const finding = result.findings?.[0];
 		expect(finding?.id).toBe('container-exited');
@@ -373,7 +411,7 @@ describe('the host side, from the listeners step', () => {
 	test('docker-proxy on the host port is named as the host side of the mapping', async () => {
 		const {ctx} = context(18_081, {
 			probe: accepted,
-			io: {files: netns([['localonly', loopbackTables]])},
+			inside: [['localonly', loopbackTables]],
 		});
 		const facts = {
 			...ctx.facts,
@@ -386,18 +424,39 @@ describe('the host side, from the listeners step', () => {
 				},
 			]),
 		};
-		const result = await containerPort({...ctx, facts});
+		const result = runPort({...ctx, facts});
 		expect(result.findings?.[0]?.evidence).toContain(
 			'host: docker-proxy (pid 8141) listens on 0.0.0.0:18081: the host side of the mapping',
 		);
 	});
 
+	test('dockerd itself on the host port (userland-proxy off): it only reserves it, NAT forwards', async () => {
+		const {ctx} = context(18_081, {
+			inside: [['localonly', loopbackTables]],
+		});
+		const facts = {
+			...ctx.facts,
+			listeners: listeners([
+				{
+					address: '127.0.0.1',
+					port: 18_081,
+					family: 4,
+					process: {name: 'dockerd', pid: 4964},
+				},
+			]),
+		};
+		const result = runPort({...ctx, facts});
+		expect(result.findings?.[0]?.evidence).toContain(
+			'host: dockerd (pid 4964) listens on 127.0.0.1:18081: dockerd only reserves the port (no docker-proxy); its NAT rule forwards connections to the container',
+		);
+	});
+
 	test('nothing on the host port while a running container publishes it: NAT rules', async () => {
 		const {ctx} = context(18_081, {
-			io: {files: netns([['localonly', loopbackTables]])},
+			inside: [['localonly', loopbackTables]],
 		});
 		const facts = {...ctx.facts, listeners: listeners([])};
-		const result = await containerPort({...ctx, facts});
+		const result = runPort({...ctx, facts});
 		expect(result.findings?.[0]?.id).toBe('container-loopback-bind');
 		expect(result.findings?.[0]?.evidence.join('\n')).toContain(
 			'NAT rules publish it',
@@ -434,18 +493,21 @@ describe('restarting and never-started containers', () => {
 		});
 		expect(looping.running).toBe(false);
 		const first = context(18_083, {containers: [looping]});
-		const match = await containerPort(first.ctx);
+		const match = runPort(first.ctx);
 		expect(match.facts?.containers?.match?.kind).toBe('stopped');
 		const {ctx} = context(18_083, {
 			containers: [looping],
 			engine: match.facts?.containers,
-			io: {
-				commands: [
-					{match: /^docker logs /, stderr: '2026-11-24T08:11:25.5Z boom\n'},
-				],
-			},
 		});
-		const result = await containerLogs(ctx);
+		const result = judgeLogs(
+			{
+				display: 'docker logs --timestamps --tail 20 exited',
+				lines: parseDockerLogs('', '2026-11-24T08:11:25.5Z boom\n').map(
+					line => line.text,
+				),
+			},
+			input(ctx.facts),
+		);
 		expect(result.findings?.[0]?.summary).toBe(
 			'Container exited, which publishes port 18083, is restarting (it keeps crashing: 7 restarts so far; last exit code 1); its last log line: "boom".',
 		);
@@ -459,13 +521,15 @@ describe('restarting and never-started containers', () => {
 			ExitCode: 0,
 		});
 		const first = context(18_083, {containers: [created]});
-		const match = await containerPort(first.ctx);
+		const match = runPort(first.ctx);
 		const {ctx} = context(18_083, {
 			containers: [created],
 			engine: match.facts?.containers,
-			io: {commands: [{match: /^docker logs /}]},
 		});
-		const result = await containerLogs(ctx);
+		const result = judgeLogs(
+			{display: 'docker logs --timestamps --tail 20 exited', lines: []},
+			input(ctx.facts),
+		);
 		expect(result.findings?.[0]?.summary).toBe(
 			'Container exited, which publishes port 18083, is created but never started.',
 		);
@@ -474,9 +538,9 @@ describe('restarting and never-started containers', () => {
 	test('the container side of the mapping is its own address', async () => {
 		const {ctx} = context(18_081, {
 			probe: accepted,
-			io: {files: netns([['localonly', loopbackTables]])},
+			inside: [['localonly', loopbackTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.findings?.[0]?.evidence.join('\n')).toMatch(
 			/container side: 10\.203\.0\.\d+:8080 \(localonly's own address/,
 		);
@@ -485,20 +549,14 @@ describe('restarting and never-started containers', () => {
 
 describe('podman (real podman 4.3.1 inspect output)', () => {
 	const podman = parseDockerInspect(fixture('podman-inspect-all.json'));
-	const localonly = podman.find(c => c.name === 'localonly')!;
 
 	test("loopback bind behind podman's NAT (refused, not dropped): confirmed, podman commands in the fix", async () => {
 		const {ctx} = context(18_081, {
 			containers: podman,
 			engine: {engine: 'podman', cli: 'podman', socket: 'podman CLI'},
-			io: {
-				files: {
-					[`/proc/${localonly.pid}/net/tcp`]: loopbackTables.tcp,
-					[`/proc/${localonly.pid}/net/tcp6`]: loopbackTables.tcp6,
-				},
-			},
+			inside: [['localonly', loopbackTables]],
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({
 			id: 'container-loopback-bind',
@@ -517,7 +575,7 @@ describe('podman (real podman 4.3.1 inspect output)', () => {
 			containers: podman,
 			engine: {engine: 'podman', cli: 'podman'},
 		});
-		const result = await containerPort(ctx);
+		const result = runPort(ctx);
 		expect(result.facts?.containers?.match).toMatchObject({
 			kind: 'stopped',
 			name: 'created',
@@ -536,9 +594,9 @@ test('nothing on the container port, several other listeners: wrong-port only li
 	};
 	const {ctx} = context(18_084, {
 		probe: accepted,
-		io: {files: netns([['wrongport', tables]])},
+		inside: [['wrongport', tables]],
 	});
-	const result = await containerPort(ctx);
+	const result = runPort(ctx);
 	const finding = result.findings?.[0];
 	expect(finding).toMatchObject({id: 'wrong-port', confidence: 'likely'});
 	expect(finding?.summary).toContain(
@@ -550,13 +608,13 @@ test('nothing on the container port, the app on another port and on loopback: th
 	const tables = {tcp: '   0: 0100007F:1F90 00000000:0000 0A 0', tcp6: ''};
 	const {ctx} = context(18_084, {
 		probe: accepted,
-		io: {files: netns([['wrongport', tables]])},
+		inside: [['wrongport', tables]],
 	});
-	const result = await containerPort(ctx);
+	const result = runPort(ctx);
 	const finding = result.findings?.[0];
 	expect(finding).toMatchObject({id: 'wrong-port', confidence: 'likely'});
-	expect(finding?.fixes.map(f => f.command).join('\n')).toContain(
-		'listen address to 0.0.0.0:8080',
+	expect(finding?.fixes.map(f => f.command)).toContain(
+		'Set the listen address of the app in wrongport (image refused/base) to 0.0.0.0:8080, e.g. --host 0.0.0.0, HOST=0.0.0.0, bind 0.0.0.0, server.address=0.0.0.0',
 	);
 });
 
@@ -566,7 +624,7 @@ describe("the client dials a container's own address", () => {
 	const remote = (port: number, tables?: {tcp: string; tcp6: string}) => {
 		const {ctx} = context(port, {
 			address,
-			io: tables ? {files: netns([['localonly', tables]])} : {},
+			inside: tables ? [['localonly', tables]] : [],
 		});
 		return {
 			...ctx,
@@ -578,7 +636,7 @@ describe("the client dials a container's own address", () => {
 	};
 
 	test('app on 127.0.0.1 inside: container-loopback-bind, confirmed, no publishing involved', async () => {
-		const result = await containerPort(remote(8080, loopbackTables));
+		const result = runPort(remote(8080, loopbackTables));
 		const finding = result.findings?.[0];
 		expect(finding).toMatchObject({
 			id: 'container-loopback-bind',
@@ -591,7 +649,7 @@ describe("the client dials a container's own address", () => {
 	});
 
 	test('another port inside: wrong-port, connect to that one', async () => {
-		const result = await containerPort(remote(9000, anyTables));
+		const result = runPort(remote(9000, anyTables));
 		expect(result.findings?.[0]).toMatchObject({
 			id: 'wrong-port',
 			confidence: 'confirmed',
@@ -602,7 +660,7 @@ describe("the client dials a container's own address", () => {
 	});
 
 	test('unreadable inside: unknown with the command', async () => {
-		const result = await containerPort(remote(8080));
+		const result = runPort(remote(8080));
 		expect(result.status).toBe('unknown');
 		expect(result.findings).toBeUndefined();
 	});
