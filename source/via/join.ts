@@ -173,7 +173,11 @@ export function joinReports(
 	info: ServerSideInfo,
 ): JoinedReport {
 	const host = info.identity.hostname;
-	const named = server.causes.filter(cause => cause.confidence !== 'possible');
+	// A rule proven by its counters and this host's own outcome counts even where the server's probe
+	// (which goes through lo) made it look unlikely there.
+	const named = server.causes.filter(
+		cause => cause.confidence !== 'possible' || proven(cause, info.proof),
+	);
 	const clientFailed = client.probe.outcome !== 'open';
 	const serverOpen = server.probe.outcome === 'open';
 	// The client's "possible" causes were guesses about the server; the server's own walk replaces them.

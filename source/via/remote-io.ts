@@ -406,5 +406,10 @@ export function createRemoteIo(
 		env: identity.env,
 		platform: identity.platform,
 		uid: identity.privilege === 'user' ? identity.uid : 0,
+		async writeReport() {
+			throw new Error(
+				'nothing is written on the server: reports are saved on this host',
+			);
+		},
 	};
 }

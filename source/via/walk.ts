@@ -115,7 +115,9 @@ async function serverWalk(
 	};
 	const session = await options.diagnose(targetFor(aim.address, aim.port), {
 		io: opened.io,
-		timeoutMs: options.timeoutMs,
+		// The server's probe of its own address crosses no network, but a REJECT with an ICMP error
+		// answers a local connect only at the SYN's first retransmit (about 1 s): never less than 3 s.
+		timeoutMs: Math.max(options.timeoutMs, 3000),
 		answers,
 		...(options.signal ? {signal: options.signal} : {}),
 	});

@@ -14,7 +14,7 @@ import {
 import type {ServerIdentity} from '../../source/via/hello.js';
 import {joinFailure, joinReports} from '../../source/via/join.js';
 import {serverTarget, sshConnection} from '../../source/via/walk.js';
-import type {Outcome} from '../../source/tree/types.js';
+import type {CauseId, Outcome} from '../../source/tree/types.js';
 import {schemaErrors} from '../helpers/schema.js';
 
 const identity: ServerIdentity = {
@@ -57,7 +57,7 @@ function report(
 }
 
 const cause = (
-	id: string,
+	id: CauseId,
 	confidence: ReportCause['confidence'],
 	evidence: string[] = ['a line'],
 ): ReportCause => ({
