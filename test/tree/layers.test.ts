@@ -25,7 +25,17 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 	ui: ['engine', 'tree', 'report', 'text'],
 	// --via: the server's Io over SSH (an Io like checks/io.ts) and the join of two walks' reports.
 	via: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net'],
-	root: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net', 'ui', 'via'],
+	root: [
+		'checks',
+		'engine',
+		'parsers',
+		'report',
+		'tree',
+		'text',
+		'net',
+		'ui',
+		'via',
+	],
 };
 
 /** The one hook reaches checks/ (to bind them to Io) and the composition root (practice). */

@@ -180,6 +180,25 @@ describe('joinReports', () => {
 		}
 	});
 
+	test('a rule the server ranked "possible" (its own probe, through lo, got another outcome) still wins when proven for this client', () => {
+		const server = report('timeout', [
+			cause('filtered', 'likely'),
+			cause('firewall-reject', 'possible', [rule.replace('DROP', 'REJECT')]),
+		]);
+		const proof = {
+			rule: rule.replace('DROP', 'REJECT'),
+			code: 'ECONNREFUSED',
+			consistent: true,
+			delta: 2,
+			line: 'counters: +2',
+		};
+		const joined = joinReports(report('refused'), server, {...info, proof});
+		expect(joined.causes.map(c => [c.id, c.confidence])).toEqual([
+			['firewall-reject', 'confirmed'],
+			['filtered', 'likely'],
+		]);
+	});
+
 	test("neither side can tell: both sides' causes, nothing invented", () => {
 		const joined = joinReports(
 			report('refused', [cause('no-listener', 'possible')]),
