@@ -12,7 +12,7 @@ import {
 	rmSync,
 	writeFileSync,
 } from 'node:fs';
-import {join} from 'node:path';
+import path from 'node:path';
 
 const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 const runs = Number(process.env.RUNS ?? 5);
@@ -77,10 +77,10 @@ run('ip', ['-n', server, 'link', 'set', 'rfb0a', 'up']);
 run('ip', ['-n', client, 'link', 'set', 'rfb0b', 'up']);
 
 // Root's home on both sides is a folder of the lab (ssh reads ~ from passwd, not $HOME).
-const serverHome = join(root, 'server-root');
-const clientHome = join(root, 'client-root');
+const serverHome = path.join(root, 'server-root');
+const clientHome = path.join(root, 'client-root');
 for (const home of [serverHome, clientHome]) {
-	mkdirSync(join(home, '.ssh'), {recursive: true, mode: 0o700});
+	mkdirSync(path.join(home, '.ssh'), {recursive: true, mode: 0o700});
 }
 
 const passwd = home =>
@@ -97,7 +97,7 @@ run('ssh-keygen', [
 	'-N',
 	'',
 	'-f',
-	join(root, 'host_key'),
+	path.join(root, 'host_key'),
 ]);
 run('ssh-keygen', [
 	'-q',
@@ -106,28 +106,28 @@ run('ssh-keygen', [
 	'-N',
 	'',
 	'-f',
-	join(clientHome, '.ssh', 'id_ed25519'),
+	path.join(clientHome, '.ssh', 'id_ed25519'),
 ]);
 writeFileSync(
-	join(serverHome, '.ssh', 'authorized_keys'),
-	readFileSync(join(clientHome, '.ssh', 'id_ed25519.pub')),
+	path.join(serverHome, '.ssh', 'authorized_keys'),
+	readFileSync(path.join(clientHome, '.ssh', 'id_ed25519.pub')),
 	{mode: 0o600},
 );
-const hostKey = readFileSync(join(root, 'host_key.pub'), 'utf8')
+const hostKey = readFileSync(path.join(root, 'host_key.pub'), 'utf8')
 	.split(' ')
 	.slice(0, 2)
 	.join(' ');
 writeFileSync(
-	join(clientHome, '.ssh', 'known_hosts'),
+	path.join(clientHome, '.ssh', 'known_hosts'),
 	`${serverAddress} ${hostKey}\n`,
 );
-const log = join(root, 'sshd.log');
+const log = path.join(root, 'sshd.log');
 writeFileSync(
-	join(root, 'sshd_config'),
+	path.join(root, 'sshd_config'),
 	[
 		`ListenAddress ${serverAddress}`,
-		`HostKey ${join(root, 'host_key')}`,
-		`PidFile ${join(root, 'sshd.pid')}`,
+		`HostKey ${path.join(root, 'host_key')}`,
+		`PidFile ${path.join(root, 'sshd.pid')}`,
 		'UsePAM no',
 		'PasswordAuthentication no',
 		'PermitRootLogin prohibit-password',
@@ -145,7 +145,7 @@ const sshd = spawn(
 		'/usr/sbin/sshd',
 		'-D',
 		'-f',
-		join(root, 'sshd_config'),
+		path.join(root, 'sshd_config'),
 		'-E',
 		log,
 	],
