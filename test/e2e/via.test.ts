@@ -416,6 +416,14 @@ describe('refused TARGET --via DEST: both sides joined', () => {
 				/^on \S+: ss -Htlnpe: 127\.0\.0\.1:5432 \(postgres pid \d+/.test(line),
 			),
 		).toBe(true);
+		// Read on the server: the config line that says so, quoted with file:line.
+		expect(
+			cause.evidence.some(line =>
+				/^on \S+: \/tmp\/rft-pg-\w+\/data\/postgresql\.conf:\d+: listen_addresses = 'localhost'/.test(
+					line,
+				),
+			),
+		).toBe(true);
 		expect(server).toMatchObject({
 			destination: `root@${lab.server}`,
 			user: 'root',

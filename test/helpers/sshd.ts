@@ -6,9 +6,10 @@ is the namespace's peer (10.201.N.1); all traffic stays on that link.
 
 Nothing on the host changes: `ip netns exec` bind-mounts the files of /etc/netns/NAME over /etc, so
 the users, sudoers and homes exist only inside the two namespaces (root's home is a temporary folder
-on both sides, which is where ssh looks for ~/.ssh). sshd also gets a private /tmp (a folder of the
-lab, bind-mounted in its own mount namespace), so a test can list the server's /tmp and the homes
-before and after a run. `cleanup()` (and the namespace helper's exit hook) removes everything.
+on both sides, which is where ssh looks for ~/.ssh). sshd's /tmp is an overlay in its own mount
+namespace: the sessions see the host's /tmp (a test's PostgreSQL data folder, say), and whatever they
+would write there lands in the lab's upper folder, so a test can prove nothing was written (that
+folder stays empty), as it does for the homes. `cleanup()` (and the namespace helper's exit hook) removes everything.
 
 openssh-server and sudo are installed when missing, with services held back (policy-rc.d), and
 the ssh unit is disabled, so nothing starts sshd on the host.
@@ -96,7 +97,7 @@ export type SshLab = {
 	readonly client: string;
 	/** Root's home on the client: ~/.ssh/{id_ed25519,known_hosts,config}. */
 	readonly clientHome: string;
-	/** The server's /tmp, as seen from the host. */
+	/** What the server's sessions wrote to /tmp (the upper layer of its overlay): empty when nothing. */
 	readonly serverTmp: string;
 	readonly homeOf: (user: string) => string;
 	/** The server's public host key line (type and key). */
@@ -181,8 +182,10 @@ export async function createSshLab(): Promise<SshLab> {
 	const home = (user: string) => join(root, 'home', user);
 	const clientHome = join(root, 'client');
 	const serverTmp = join(root, 'server-tmp');
+	const overlayWork = join(root, 'server-tmp-work');
 	mkdirSync(serverTmp, {mode: 0o1777});
 	chmodSync(serverTmp, 0o1777);
+	mkdirSync(overlayWork);
 	mkdirSync(join(clientHome, '.ssh'), {recursive: true, mode: 0o700});
 	mkdirSync('/run/sshd', {recursive: true, mode: 0o755});
 
@@ -303,10 +306,11 @@ export async function createSshLab(): Promise<SshLab> {
 				ns.name,
 				'sh',
 				'-c',
-				'mount --bind "$0" /tmp && exec /usr/sbin/sshd -D -f "$1" -E "$2"',
+				'mount -t overlay overlay -o "lowerdir=/tmp,upperdir=$0,workdir=$3" /tmp && exec /usr/sbin/sshd -D -f "$1" -E "$2"',
 				serverTmp,
 				config,
 				logPath,
+				overlayWork,
 			],
 			{stdio: 'ignore'},
 		);
