@@ -331,15 +331,23 @@ describe('SSH failures are one clear line', () => {
 /** The built CLI in the client namespace, with --via and --json; its report, stderr and exit code. */
 async function cli(
 	target: string,
-	options: {user?: string; via?: string; args?: string[]} = {},
+	options: {
+		user?: string;
+		via?: string;
+		args?: string[];
+		answer?: boolean;
+	} = {},
 ) {
 	const result = await lab.client$(
 		process.execPath,
 		[
 			cliPath,
 			target,
-			'--via',
-			options.via ?? `${options.user ?? 'root'}@${lab.server}`,
+			...(options.answer
+				? [
+						`--answer=via=${options.via ?? `${options.user ?? 'root'}@${lab.server}`}`,
+					]
+				: ['--via', options.via ?? `${options.user ?? 'root'}@${lab.server}`]),
 			'--timeout',
 			'1s',
 			'--json',
@@ -475,8 +483,8 @@ describe('refused TARGET --via DEST: both sides joined', () => {
 		expect(server.probe?.outcome).toBe('refused');
 	});
 
-	test('nothing listening: no-listener, confirmed on the server', async () => {
-		const {report, step} = await cli(target());
+	test('nothing listening (given as --answer via=DEST): no-listener, confirmed on the server', async () => {
+		const {report, step} = await cli(target(), {answer: true});
 		expect(report.causes[0]).toMatchObject({
 			id: 'no-listener',
 			confidence: 'confirmed',
@@ -591,6 +599,17 @@ describe('refused TARGET --via DEST: both sides joined', () => {
 		expect(stderr).toMatch(
 			/^refused: --via: ssh could not resolve no-such-host\.invalid/,
 		);
+	});
+
+	test('the target accepts: nothing to look at on the server, said so', async () => {
+		await listenEverywhere();
+		const {report, server, exitCode} = await cli(target());
+		expect(exitCode).toBe(0);
+		expect(report.probe.outcome).toBe('open');
+		expect(server.verdict).toBe(
+			'the target accepted the connection from this host: nothing to look at on the server',
+		);
+		expect(server.steps).toEqual([]);
 	});
 
 	test('a destination that could be an ssh option is refused before anything runs', async () => {
