@@ -4,12 +4,14 @@ import meow from 'meow';
 import {createIo} from './checks/io.js';
 import {diagnose} from './diagnose.js';
 import {parseTarget} from './parsers/target.js';
-import {buildReport, version} from './report/model.js';
+import {buildReport, version, type Report} from './report/model.js';
 import {renderMarkdown} from './report/markdown.js';
 import {helpText} from './help.js';
 import {questions} from './tree/questions.js';
 import {questionKeys, type Answers, type QuestionKey} from './tree/types.js';
+import type {Target} from './tree/facts.js';
 import {parseDestination, type Destination} from './via/destination.js';
+import type {ViaOptions} from './via/walk.js';
 
 function usageError(message: string): never {
 	process.stderr.write(`refused: ${message}\n`);
@@ -76,9 +78,16 @@ function parseAnswers(items: readonly string[]): Answers {
 	return answers;
 }
 
-function parseVia(text: string | undefined): Destination | undefined {
+/** The answers, and the --via destination (`--answer via=DEST` is --via DEST: the answer to "look at the server over SSH?"). */
+function answersAndVia(
+	items: readonly string[],
+	viaFlag: string | undefined,
+): {answers: Answers; via?: Destination} {
+	const isVia = (item: string) => item.startsWith('via=');
+	const answers = parseAnswers(items.filter(item => !isVia(item)));
+	const text = viaFlag ?? items.findLast(isVia)?.slice(4);
 	if (text === undefined) {
-		return undefined;
+		return {answers};
 	}
 
 	const parsed = parseDestination(text);
@@ -86,7 +95,55 @@ function parseVia(text: string | undefined): Destination | undefined {
 		usageError(parsed.message);
 	}
 
-	return parsed.destination;
+	return {answers, via: parsed.destination};
+}
+
+/** The chart in ASCII on TERM=dumb, the Linux console or a non-UTF-8 locale (as the app). */
+function asciiChart(): boolean {
+	const term = process.env['TERM'] ?? '';
+	const locale =
+		[process.env['LC_ALL'], process.env['LC_CTYPE'], process.env['LANG']].find(
+			value => value !== undefined && value !== '',
+		) ?? '';
+	return (
+		term === 'dumb' ||
+		term === 'linux' ||
+		(locale !== '' && !/utf-?8/i.test(locale)) ||
+		process.env['REFUSED_ASCII'] === '1'
+	);
+}
+
+/** --tree with a target: the walk on this host, marked on the chart. */
+async function printPath(
+	target: Target,
+	options: {
+		readonly io: ReturnType<typeof createIo>;
+		readonly timeoutMs: number;
+		readonly answers: Answers;
+		readonly signal: AbortSignal;
+	},
+): Promise<number> {
+	const session = await diagnose(target, options);
+	const report = buildReport(session);
+	const {renderChart} = await import('./report/chart.js');
+	process.stdout.write(
+		`${renderChart(session.tree, {ascii: asciiChart(), session, concluded: report.causes[0]?.id})}\n`,
+	);
+	return report.exitCode;
+}
+
+/** --via: both sides joined; an SSH failure is also said on stderr, in one line. */
+async function bothSides(
+	target: Target,
+	options: Omit<ViaOptions, 'diagnose'>,
+): Promise<Report> {
+	const {diagnoseVia} = await import('./via/walk.js');
+	const report = await diagnoseVia(target, {...options, diagnose});
+	if (report.server.error) {
+		process.stderr.write(`refused: --via: ${report.server.error.message}\n`);
+	}
+
+	return report;
 }
 
 async function main(): Promise<number> {
@@ -103,6 +160,7 @@ async function main(): Promise<number> {
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
 			via: {type: 'string'},
+			tree: {type: 'boolean', default: false},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
@@ -111,13 +169,16 @@ async function main(): Promise<number> {
 	}
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
-	// `--answer via=DEST` is --via DEST (the answer to "look at the server over SSH?").
-	const viaAnswers = cli.flags.answer.filter(item => item.startsWith('via='));
-	const answers = parseAnswers(
-		cli.flags.answer.filter(item => !item.startsWith('via=')),
-	);
-	const via = parseVia(cli.flags.via ?? viaAnswers.at(-1)?.slice(4));
+	const {answers, via} = answersAndVia(cli.flags.answer, cli.flags.via);
+	if (cli.flags.tree && cli.input.length === 0) {
+		const {renderChart} = await import('./report/chart.js');
+		const {tree} = await import('./tree/index.js');
+		process.stdout.write(`${renderChart(tree, {ascii: asciiChart()})}\n`);
+		return 0;
+	}
+
 	const interactive =
+		!cli.flags.tree &&
 		!cli.flags.json &&
 		!cli.flags.markdown &&
 		Boolean(process.stdin.isTTY) &&
@@ -153,32 +214,32 @@ async function main(): Promise<number> {
 		usageError('no target given');
 	}
 
-	let report;
-	if (via) {
-		const {diagnoseVia} = await import('./via/walk.js');
-		report = await diagnoseVia(target, {
-			destination: via,
+	if (cli.flags.tree) {
+		return printPath(target, {
 			io,
 			timeoutMs,
 			answers,
 			signal: controller.signal,
-			diagnose,
-			batch: !interactive,
 		});
-		if (report.server.error) {
-			process.stderr.write(`refused: --via: ${report.server.error.message}\n`);
-		}
-	} else {
-		report = buildReport(
-			await diagnose(target, {
+	}
+
+	const report = via
+		? await bothSides(target, {
+				destination: via,
 				io,
 				timeoutMs,
 				answers,
 				signal: controller.signal,
-			}),
-		);
-	}
-
+				batch: !interactive,
+			})
+		: buildReport(
+				await diagnose(target, {
+					io,
+					timeoutMs,
+					answers,
+					signal: controller.signal,
+				}),
+			);
 	process.stdout.write(
 		cli.flags.json
 			? `${JSON.stringify(report, undefined, 2)}\n`

@@ -23,6 +23,8 @@ export const helpText = `
     --via DEST           Also walk the server's side, over your own ssh:
                          DEST is [USER@]HOST[:PORT] or ssh://USER@HOST:PORT
                          (one connection; nothing installed or written there)
+    --tree               Print the decision tree as a chart (with a target:
+                         the path of this diagnosis marked on it)
     --no-color           Plain output (also NO_COLOR=1 or TERM=dumb)
     --version            Print the version
     --help               Print this help
@@ -34,10 +36,12 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
     via=DEST        same as --via DEST
 
   Keys (interactive)
-    arrows, enter  move and choose       c  copy the selected fix (OSC 52)
+    arrows, enter  move, unfold, open    tab  focus the tree or the fixes
+    PgUp PgDn Home End  scroll a pane    c  copy the selected fix (OSC 52)
     b  back: change an answer            ?  learn mode: why each step runs
     r  rerun the probe (verify a fix)    e  export a markdown report
-    q  quit (Ctrl-C too)
+    m  the map of the whole tree         h  help
+    q  quit (Ctrl-C too): the tree and the cause stay in the scrollback
     Copy uses OSC 52, which reaches your own terminal through SSH. Inside
     tmux it needs: set -g set-clipboard on
 
@@ -53,4 +57,5 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
     $ refused https://intranet.example.org --json
     $ refused 10.0.0.5:8080 --answer proxy=no --markdown > ticket.md
     $ refused db.internal:5432 --via admin@db.internal --json
+    $ refused --tree
 `;

@@ -6,6 +6,7 @@ import {outcome} from './outcome.js';
 import {probe} from './probe.js';
 import {proxyEnv} from './proxy-env.js';
 import {remote} from './remote.js';
+import {resetOrIcmp} from './answer/index.js';
 import {resolve} from './resolve.js';
 import type {CheckRun} from './types.js';
 
@@ -19,5 +20,6 @@ export const foundationRuns: Readonly<Record<string, CheckRun>> = {
 	outcome,
 	families,
 	'hosts-file': hostsFile,
+	'reset-or-icmp': resetOrIcmp,
 	remote,
 };

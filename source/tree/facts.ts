@@ -49,6 +49,18 @@ export type ProbeFacts = {
 	readonly addresses: readonly AddressProbe[];
 };
 
+/** What came back for a refused connect: a TCP reset or an ICMP destination-unreachable (issue 12). */
+export type RefusalFacts = {
+	/** The refused address that was probed again. */
+	readonly address: string;
+	/** Icmp: an ICMP error came back (a firewall's REJECT); reset: a TCP reset; unknown: could not tell. */
+	readonly answer: 'reset' | 'icmp' | 'unknown';
+	/** How sure (host-wide counters: other traffic can add to them). */
+	readonly confidence?: 'confirmed' | 'likely';
+	/** The repeats and counter deltas, as evidence lines. */
+	readonly evidence: readonly string[];
+};
+
 export type LocalFacts = {
 	/** Addresses of this host's interfaces (loopback included). */
 	readonly addresses: readonly string[];
@@ -102,6 +114,10 @@ export type Listener = {
 	readonly inode?: number;
 	/** Owner uid of the socket, where shown. */
 	readonly uid?: number;
+	/** Recv-Q (ss) of a listener: connections completed and waiting for accept() (the accept queue). */
+	readonly acceptQueue?: number;
+	/** Send-Q (ss) of a listener: its backlog (listen()'s argument, capped at net.core.somaxconn). */
+	readonly backlog?: number;
 	/** The raw line it came from, for evidence. */
 	readonly line?: string;
 };
@@ -172,6 +188,20 @@ export type FirewallFacts = {
 	readonly counterDelta?: number;
 	/** For unknown/uncertain: why (not root, tool missing, a match not understood). */
 	readonly reason?: string;
+	/** A DNAT or REDIRECT rule rewrote the destination: the rule, and where the connection really goes. */
+	readonly nat?: NatFacts;
+	/** The rule that decided was met on this host's output path (the client's own firewall). */
+	readonly outbound?: boolean;
+};
+
+export type NatFacts = {
+	readonly kind: 'dnat' | 'redirect';
+	/** The nat rule, named as in the evidence. */
+	readonly rule: string;
+	/** The real destination. */
+	readonly to: {readonly address: string; readonly port: number};
+	/** The real destination is an address of this host (its listeners and services apply). */
+	readonly local: boolean;
 };
 
 // --- containers, proxies, kubernetes --------------------------------------------------------------
@@ -338,6 +368,7 @@ export type Facts = {
 	readonly environment?: EnvironmentFacts;
 	readonly resolution?: Resolution;
 	readonly probe?: ProbeFacts;
+	readonly refusal?: RefusalFacts;
 	readonly local?: LocalFacts;
 	readonly proxyEnv?: ProxyEnvFacts;
 	readonly listeners?: ListenerFacts;

@@ -137,14 +137,14 @@ describe('the driver', () => {
 	test('a finding of a cause the check does not declare makes the step unknown', async () => {
 		const session = await walk({
 			probe: done(probeResult('refused')),
-			// The registry lets "firewall" conclude firewall-reject and filtered, not no-listener.
-			firewall: done(problem(finding('no-listener', 'confirmed'))),
+			// The registry lets "firewall" conclude firewall-reject, filtered and no-listener (NAT), not wrong-port.
+			firewall: done(problem(finding('wrong-port', 'confirmed'))),
 			remote: done({status: 'passed', detail: 'ok'}),
 			bind: done(problem(finding('no-listener', 'confirmed'))),
 		});
 		expect(session.steps['firewall']?.result?.status).toBe('unknown');
 		expect(session.steps['firewall']?.result?.detail).toBe(
-			'could not tell: check firewall concluded "no-listener", which the cause registry does not let it conclude (tree/causes.ts concludedBy)',
+			'could not tell: check firewall concluded "wrong-port", which the cause registry does not let it conclude (tree/causes.ts concludedBy)',
 		);
 		expect(session.steps['bind']?.result?.status).toBe('problem');
 	});

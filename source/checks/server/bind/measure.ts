@@ -1,5 +1,5 @@
 /** The one thing the bind judge needs beyond the facts: the command line of a dev server that owns the port. */
-import {readProcess} from '../../proxy/process.js';
+import {readProcess} from '../../../proxies/process.js';
 import type {CheckContext} from '../../types.js';
 import {serviceOf} from './common.js';
 

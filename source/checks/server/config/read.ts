@@ -4,7 +4,7 @@ import {effectiveConfig} from '../../../parsers/service-config.js';
 import {dirname} from '../../../services/command.js';
 import type {ServiceModule, ServiceSyntax} from '../../../services/index.js';
 import {shellQuote} from '../../../text/sanitize.js';
-import {readProcess} from '../../proxy/process.js';
+import {readProcess} from '../../../proxies/process.js';
 import type {CheckContext, Io} from '../../types.js';
 import {expandPath} from '../files.js';
 
