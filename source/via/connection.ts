@@ -3,8 +3,9 @@ One SSH connection to the server, through the system's `ssh` (so ~/.ssh/config, 
 known_hosts, ProxyJump and keys all apply; no -F, never StrictHostKeyChecking=no): a ControlMaster
 opened once (`-M -f -N`), its socket in a private mode-700 folder removed at close and at exit, and
 every command a short-lived client of that master. No agent (-a), no X11 (-x), no pty (-T), no
-forwardings and no LocalCommand from the config, stdin from /dev/null, BatchMode for non-interactive
-runs, a connect timeout. At most a few sessions at once (sshd's MaxSessions is 10 by default).
+forwardings, LocalCommand or RemoteCommand from the config, no known_hosts update, stdin from
+/dev/null, BatchMode (with strict host key checking: nothing accepted on the way) for
+non-interactive runs, a connect timeout. At most a few sessions at once (sshd's MaxSessions is 10 by default).
 */
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -60,13 +61,23 @@ export function commonOptions(
 	return [
 		'-o',
 		`ControlPath=${controlPath}`,
-		...(settings.batch ? ['-o', 'BatchMode=yes'] : []),
+		// Batch: no prompt, and no new host key accepted on the way (a config's accept-new would
+		// write known_hosts; the stricter check only, never a weaker one).
+		...(settings.batch
+			? ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes']
+			: []),
 		'-o',
 		`ConnectTimeout=${settings.connectTimeoutS ?? 5}`,
 		'-o',
 		'ClearAllForwardings=yes',
 		'-o',
 		'PermitLocalCommand=no',
+		// Read-only on this host too: ssh may otherwise add the server's other keys to known_hosts.
+		'-o',
+		'UpdateHostKeys=no',
+		// A RemoteCommand from the config would replace (or clash with) the command sent.
+		'-o',
+		'RemoteCommand=none',
 		'-o',
 		'ServerAliveInterval=15',
 		'-T',

@@ -271,7 +271,7 @@ describe('SSH failures are one clear line', () => {
 			if (!server.ok) {
 				expect(server.failure.kind).toBe('host-key-unknown');
 				expect(server.failure.message).toContain(
-					'Host key verification failed',
+					'No ED25519 host key is known for',
 				);
 			}
 		} finally {

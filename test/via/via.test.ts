@@ -114,7 +114,16 @@ describe('ssh argument vectors', () => {
 		);
 		expect(args.slice(-2)).toEqual(['--', 'db1']);
 		const text = args.join(' ');
-		expect(text).not.toMatch(/StrictHostKeyChecking|UserKnownHostsFile|-F/);
+		expect(text).not.toMatch(
+			/StrictHostKeyChecking=(?!yes)|UserKnownHostsFile|GlobalKnownHostsFile|-F/,
+		);
+		expect(args).toEqual(
+			expect.arrayContaining([
+				'StrictHostKeyChecking=yes',
+				'UpdateHostKeys=no',
+				'RemoteCommand=none',
+			]),
+		);
 	});
 
 	test('a command: a client of the master, the remote line last after the host', () => {
