@@ -6,7 +6,7 @@ connects, names, quoting of hostile words), the three privilege cases (root, pas
 no sudo, and sudo that asks a password for real commands), every SSH failure as one line, that one
 SSH connection carries a whole session, and that nothing is left on the server.
 */
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import type {Report} from '../../source/report/model.js';
@@ -405,6 +405,10 @@ describe('refused TARGET --via DEST: both sides joined', () => {
 
 	test('loopback-only, confirmed from both sides: a real PostgreSQL on localhost only; one SSH connection; the server unchanged', async () => {
 		started.push(await startPostgres(lab.ns, {listenAddresses: 'localhost'}));
+		const knownHosts = readFileSync(
+			join(lab.clientHome, '.ssh', 'known_hosts'),
+			'utf8',
+		);
 		const before = {
 			files: lab.snapshot(),
 			rules: await rules(),
@@ -448,6 +452,10 @@ describe('refused TARGET --via DEST: both sides joined', () => {
 		expect(after.logins - before.count.logins).toBe(1);
 		expect(lab.snapshot()).toEqual(before.files);
 		expect(await rules()).toBe(before.rules);
+		// Nothing written on this host's side either (ssh may add keys to known_hosts unless told not to).
+		expect(
+			readFileSync(join(lab.clientHome, '.ssh', 'known_hosts'), 'utf8'),
+		).toBe(knownHosts);
 	});
 
 	test("a REJECT rule, named from the server's rules", async () => {
