@@ -96,7 +96,7 @@ export function masterArgs(
 		'-o',
 		'ControlMaster=yes',
 		'-o',
-		`ControlPersist=${settings.persistS ?? 600}`,
+		`ControlPersist=${settings.persistS ?? 120}`,
 		'-f',
 		'-N',
 		...destinationArgs(settings.destination),
