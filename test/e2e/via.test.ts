@@ -580,6 +580,10 @@ describe('refused TARGET --via DEST: both sides joined', () => {
 				/^refused: --via: nothing accepts SSH on .* port 22: connection refused/,
 			);
 			expect(report.causes.length).toBeGreaterThan(0);
+			// The client's own walk offers the two-sided walk for a remote refusal.
+			expect(report.causes.flatMap(c => c.fixes.map(f => f.command))).toContain(
+				`refused ${target()} --via ${lab.server}`,
+			);
 		} finally {
 			await lab.startSshd();
 		}
