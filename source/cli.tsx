@@ -4,11 +4,14 @@ import meow from 'meow';
 import {createIo} from './checks/io.js';
 import {diagnose} from './diagnose.js';
 import {parseTarget} from './parsers/target.js';
-import {buildReport, version} from './report/model.js';
+import {buildReport, version, type Report} from './report/model.js';
 import {renderMarkdown} from './report/markdown.js';
 import {helpText} from './help.js';
 import {questions} from './tree/questions.js';
 import {questionKeys, type Answers, type QuestionKey} from './tree/types.js';
+import type {Target} from './tree/facts.js';
+import {parseDestination, type Destination} from './via/destination.js';
+import type {ViaOptions} from './via/walk.js';
 import {redactSecrets} from './text/redact.js';
 import {visible} from './text/sanitize.js';
 
@@ -94,6 +97,26 @@ function parseAnswers(items: readonly string[]): Answers {
 	return answers;
 }
 
+/** The answers, and the --via destination (`--answer via=DEST` is --via DEST: the answer to "look at the server over SSH?"). */
+function answersAndVia(
+	items: readonly string[],
+	viaFlag: string | undefined,
+): {answers: Answers; via?: Destination} {
+	const isVia = (item: string) => item.startsWith('via=');
+	const answers = parseAnswers(items.filter(item => !isVia(item)));
+	const text = viaFlag ?? items.findLast(isVia)?.slice(4);
+	if (text === undefined) {
+		return {answers};
+	}
+
+	const parsed = parseDestination(text);
+	if (!parsed.ok) {
+		usageError(parsed.message);
+	}
+
+	return {answers, via: parsed.destination};
+}
+
 /** The chart in ASCII on TERM=dumb, the Linux console or a non-UTF-8 locale (as the app). */
 function asciiChart(): boolean {
 	const term = process.env['TERM'] ?? '';
@@ -109,6 +132,41 @@ function asciiChart(): boolean {
 	);
 }
 
+/** --tree with a target: the walk on this host, marked on the chart. */
+async function printPath(
+	target: Target,
+	options: {
+		readonly io: ReturnType<typeof createIo>;
+		readonly timeoutMs: number;
+		readonly answers: Answers;
+		readonly signal: AbortSignal;
+	},
+): Promise<number> {
+	const session = await diagnose(target, options);
+	const report = buildReport(session);
+	const {renderChart} = await import('./report/chart.js');
+	process.stdout.write(
+		`${renderChart(session.tree, {ascii: asciiChart(), session, concluded: report.causes[0]?.id})}\n`,
+	);
+	return report.exitCode;
+}
+
+/** --via: both sides joined; an SSH failure is also said on stderr, in one line. */
+async function bothSides(
+	target: Target,
+	options: Omit<ViaOptions, 'diagnose'>,
+): Promise<Report> {
+	const {diagnoseVia} = await import('./via/walk.js');
+	const report = await diagnoseVia(target, {...options, diagnose});
+	if (report.server.error) {
+		process.stderr.write(
+			`refused: --via: ${visible(redactSecrets(report.server.error.message), {oneLine: true})}\n`,
+		);
+	}
+
+	return report;
+}
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -122,6 +180,7 @@ async function main(): Promise<number> {
 			timeout: {type: 'string'},
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
+			via: {type: 'string'},
 			tree: {type: 'boolean', default: false},
 		},
 	});
@@ -131,7 +190,7 @@ async function main(): Promise<number> {
 	}
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
-	const answers = parseAnswers(cli.flags.answer);
+	const {answers, via} = answersAndVia(cli.flags.answer, cli.flags.via);
 	if (cli.flags.tree && cli.input.length === 0) {
 		const {renderChart} = await import('./report/chart.js');
 		const {tree} = await import('./tree/index.js');
@@ -156,7 +215,9 @@ async function main(): Promise<number> {
 	}
 
 	const io = createIo();
-	if (interactive) {
+	// With --via in a terminal: ssh may ask for a passphrase or a new host key on it (as it always
+	// does), so the two-sided walk runs before any screen and prints its markdown report.
+	if (interactive && !via) {
 		const color =
 			cli.flags.color &&
 			!('NO_COLOR' in process.env) &&
@@ -174,21 +235,32 @@ async function main(): Promise<number> {
 		usageError('no target given');
 	}
 
-	const session = await diagnose(target, {
-		io,
-		timeoutMs,
-		answers,
-		signal: controller.signal,
-	});
-	const report = buildReport(session);
 	if (cli.flags.tree) {
-		const {renderChart} = await import('./report/chart.js');
-		process.stdout.write(
-			`${renderChart(session.tree, {ascii: asciiChart(), session, concluded: report.causes[0]?.id})}\n`,
-		);
-		return report.exitCode;
+		return printPath(target, {
+			io,
+			timeoutMs,
+			answers,
+			signal: controller.signal,
+		});
 	}
 
+	const report = via
+		? await bothSides(target, {
+				destination: via,
+				io,
+				timeoutMs,
+				answers,
+				signal: controller.signal,
+				batch: !interactive,
+			})
+		: buildReport(
+				await diagnose(target, {
+					io,
+					timeoutMs,
+					answers,
+					signal: controller.signal,
+				}),
+			);
 	process.stdout.write(
 		cli.flags.json
 			? `${JSON.stringify(report, shownInJson, 2)}\n`

@@ -55,6 +55,10 @@ export const remote: CheckRun = async ({target, facts}) => {
 				command: ss,
 				why: `On the server: what listens on port ${target.port}, on which address, which process (empty = nothing).`,
 			},
+			{
+				command: shellQuote(['refused', dialed, '--via', target.host]),
+				why: 'From here, over your own ssh (add USER@ if needed): the server side walked there and joined with this one, nothing installed or written on the server.',
+			},
 		],
 	};
 	const loopbackOnly: Finding = {

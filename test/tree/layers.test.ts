@@ -25,7 +25,19 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 	checks: ['tree', 'parsers', 'model', 'services', 'proxies', 'net', 'text'],
 	report: ['engine', 'tree', 'text', 'net'],
 	ui: ['engine', 'tree', 'report', 'text', 'net'],
-	root: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net', 'ui'],
+	// --via: the server's Io over SSH (an Io like checks/io.ts) and the join of two walks' reports.
+	via: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net'],
+	root: [
+		'checks',
+		'engine',
+		'parsers',
+		'report',
+		'tree',
+		'text',
+		'net',
+		'ui',
+		'via',
+	],
 };
 
 /** The one hook reaches checks/ (to bind them to Io) and the composition root (practice). */
