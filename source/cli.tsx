@@ -3,7 +3,13 @@ import process from 'node:process';
 import meow from 'meow';
 import {createIo} from './checks/io.js';
 import {diagnose} from './diagnose.js';
+import {readFileSync} from 'node:fs';
+import {
+	decodeError,
+	reportedTarget,
+} from './parsers/error-message.js';
 import {parseTarget} from './parsers/target.js';
+import type {Target} from './tree/facts.js';
 import {buildReport, version} from './report/model.js';
 import {renderMarkdown} from './report/markdown.js';
 import {helpText} from './help.js';
@@ -75,6 +81,43 @@ function parseAnswers(items: readonly string[]): Answers {
 	return answers;
 }
 
+/**
+The target from the words typed and the pasted error (--error TEXT, or - for stdin). Exits 2 when
+there is none; in the app, an error that cannot be decoded falls back to asking for the target.
+*/
+function targetFrom(
+	words: readonly string[],
+	errorText: string | undefined,
+	interactive: boolean,
+): Target | undefined {
+	let typed: Target | undefined;
+	if (words.length > 0 || (!interactive && errorText === undefined)) {
+		const parsed = parseTarget(words);
+		if ('error' in parsed) {
+			usageError(parsed.error);
+		}
+
+		typed = parsed;
+	}
+
+	if (errorText === undefined) {
+		return typed;
+	}
+
+	const text = errorText === '-' ? readFileSync(0, 'utf8') : errorText;
+	const found = reportedTarget(decodeError(text), typed);
+	if (!('error' in found)) {
+		return found;
+	}
+
+	if (found.missing === 'unix' || !interactive) {
+		usageError(found.error);
+	}
+
+	process.stderr.write(`refused: ${found.error}\n`);
+	return undefined;
+}
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -88,6 +131,7 @@ async function main(): Promise<number> {
 			timeout: {type: 'string'},
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
+			error: {type: 'string'},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
@@ -102,16 +146,7 @@ async function main(): Promise<number> {
 		!cli.flags.markdown &&
 		Boolean(process.stdin.isTTY) &&
 		Boolean(process.stdout.isTTY);
-	let target;
-	if (cli.input.length > 0 || !interactive) {
-		const parsed = parseTarget(cli.input);
-		if ('error' in parsed) {
-			usageError(parsed.error);
-		}
-
-		target = parsed;
-	}
-
+	const target = targetFrom(cli.input, cli.flags.error, interactive);
 	const io = createIo();
 	if (interactive) {
 		const color =

@@ -24,7 +24,7 @@ import type {
 	QuestionNode,
 	Tree,
 } from '../tree/types.js';
-import {parseTarget} from '../parsers/target.js';
+import {targetOrMessage} from '../parsers/error-message.js';
 
 export type Key = {
 	readonly upArrow: boolean;
@@ -310,6 +310,14 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 		return request(state, {kind: 'quit'});
 	}
 
+	// A pasted error message (several lines): decode it whole, and start where the client dialed.
+	if (state.screen === 'start' && /\S[\r\n]+\S/.test(input)) {
+		const found = targetOrMessage(input);
+		return 'error' in found
+			? {...state, field: 0, text: '', error: found.error}
+			: start(state, found);
+	}
+
 	// A paste (or keys typed faster than a frame) arrives as one chunk: apply it a character at a time.
 	if (
 		input.length > 1 &&
@@ -354,7 +362,7 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 			};
 		}
 
-		const parsed = parseTarget(state.text.trim().split(/\s+/));
+		const parsed = targetOrMessage(state.text);
 		if ('error' in parsed) {
 			return {...state, error: parsed.error};
 		}

@@ -72,6 +72,17 @@ export const foundationChecks: readonly CheckNode[] = [
 	},
 	{
 		kind: 'check',
+		id: 'pasted',
+		title: 'What the client saw, and now',
+		why: 'The error message says what the client saw when it failed. If a connection now gets the same, the walk explains the error; if not, the situation changed (or the client runs elsewhere) and that is the first thing to know.',
+		read: 'Compares the outcome in the message (refused, timeout, unreachable, name not resolved) with the probe of the address the client dialed.',
+		after: ['resolve', 'probe'],
+		when: facts =>
+			facts.target?.reported ? true : 'no error message was given (--error)',
+		timeoutMs: 1000,
+	},
+	{
+		kind: 'check',
 		id: 'families',
 		title: 'Do all addresses agree?',
 		why: 'If some addresses of a name accept and others refuse, clients that dial only the first address fail while others (curl, browsers) work.',
