@@ -1,13 +1,10 @@
+import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
 import process from 'node:process';
 import meow from 'meow';
 import {createIo} from './checks/io.js';
 import {diagnose} from './diagnose.js';
-import {readFileSync} from 'node:fs';
-import {
-	decodeError,
-	reportedTarget,
-} from './parsers/error-message.js';
+import {decodeError, reportedTarget} from './parsers/error-message.js';
 import {parseTarget} from './parsers/target.js';
 import type {Target} from './tree/facts.js';
 import {buildReport, version} from './report/model.js';

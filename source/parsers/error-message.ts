@@ -49,7 +49,7 @@ export const knownFormats: readonly string[] = [
 	'Go ("dial tcp HOST:N: connect: connection refused")',
 	'Java ("java.net.ConnectException: Connection refused")',
 	'psql ("connection to server at "HOST", port N failed")',
-	'mysql/mariadb ("Can\'t connect to server on \'HOST\'")',
+	"mysql/mariadb (\"Can't connect to server on 'HOST'\")",
 	'redis-cli ("Could not connect to Redis at HOST:N")',
 	'ssh ("ssh: connect to host HOST port N")',
 	'nc ("nc: connect to HOST port N (tcp) failed")',
@@ -98,9 +98,7 @@ export function redactText(text: string): string {
 				end === -1 ? url.slice(scheme) : url.slice(scheme, scheme + end);
 			const at = authority.lastIndexOf('@');
 			const cut =
-				at === -1
-					? url
-					: `${url.slice(0, scheme)}***${url.slice(scheme + at)}`;
+				at === -1 ? url : `${url.slice(0, scheme)}***${url.slice(scheme + at)}`;
 			return redactUrl(cut);
 		})
 		.replaceAll(
@@ -192,7 +190,7 @@ function firstUrl(
 	const lower = scheme.toLowerCase();
 	return {
 		scheme: lower,
-		host: host.replace(/^\[|]$/g, ''),
+		host: host.replaceAll(/^\[|]$/g, ''),
 		port: port ? Number(port) : schemeDefaults[lower],
 		line: found.line,
 	};
@@ -248,7 +246,9 @@ const decoders: readonly Decoder[] = [
 					addresses,
 					outcome: summary ? 'refused' : undefined,
 					line:
-						summary?.line ?? last?.line ?? lineOf(text, text.indexOf('dial tcp')),
+						summary?.line ??
+						last?.line ??
+						lineOf(text, text.indexOf('dial tcp')),
 				};
 			}
 
@@ -260,7 +260,7 @@ const decoders: readonly Decoder[] = [
 	},
 	{
 		client: 'node',
-		test: /\b(?:connect|getaddrinfo) E[A-Z]+ |AggregateError \[E[A-Z]+]/,
+		test: /\b(?:connect|getaddrinfo) E[A-Z_]+ |AggregateError \[E[A-Z]+]/,
 		decode(text) {
 			const connects = matchAll(
 				text,
@@ -325,7 +325,7 @@ const decoders: readonly Decoder[] = [
 				return {
 					host,
 					port: Number(port),
-					addresses: tried.map(([h, a]) => a || h!),
+					addresses: tried.map(([h, a]) => [a, h].find(Boolean)!),
 					line: lineOf(text, text.indexOf('connection to server at')),
 				};
 			}
@@ -401,12 +401,15 @@ const decoders: readonly Decoder[] = [
 				return {
 					host,
 					port: Number(port),
-					addresses: tried.map(([h, a]) => a || h!),
+					addresses: tried.map(([h, a]) => [a, h].find(Boolean)!),
 					line: lineOf(text, text.indexOf('nc: connect to')),
 				};
 			}
 
-			const dns = match(text, /^nc: getaddrinfo for host "([^"]+)" port (\d+)/m);
+			const dns = match(
+				text,
+				/^nc: getaddrinfo for host "([^"]+)" port (\d+)/m,
+			);
 			return dns
 				? {host: dns.groups[0], port: Number(dns.groups[1]), line: dns.line}
 				: undefined;
@@ -422,12 +425,12 @@ const decoders: readonly Decoder[] = [
 				/^Connecting to (\S+?)(?: \([^)]*\))?(?:\|([^|]+)\|)?:(\d+)\.\.\. failed/gm,
 			);
 			const [host, , port] = (tried[0] ?? []) as [string?, string?, string?];
-			const failed = match(text, /\.\.\. failed: /);
+			const failed = match(text, /\.{3} failed: /);
 			return {
 				host: host ?? url?.host,
 				port: port ? Number(port) : url?.port,
 				scheme: url?.scheme,
-				addresses: tried.map(([h, a]) => a || h!),
+				addresses: tried.map(([h, a]) => [a, h].find(Boolean)!),
 				line: failed?.line ?? url?.line ?? '',
 			};
 		},
@@ -465,7 +468,9 @@ const decoders: readonly Decoder[] = [
 		decode(text) {
 			const found = match(text, /\bdial tcp (\S+?): /);
 			const hp = splitHostPort(found?.groups[0] ?? '');
-			return hp && found ? {...hp, addresses: [hp.host], line: found.line} : undefined;
+			return hp && found
+				? {...hp, addresses: [hp.host], line: found.line}
+				: undefined;
 		},
 	},
 	{

@@ -301,6 +301,14 @@ const isPrintable = (input: string, key: Key) =>
 	!key.tab &&
 	!/[\u0000-\u001F\u007F]/.test(input);
 
+/** A pasted error message (several lines): decode it whole, and start where the client dialed. */
+function pastedMessage(state: AppState, input: string): AppState {
+	const found = targetOrMessage(input);
+	return 'error' in found
+		? {...state, field: 0, text: '', error: found.error}
+		: start(state, found);
+}
+
 function startScreenKey(state: AppState, input: string, key: Key): AppState {
 	if (state.screen === 'starting') {
 		return key.ctrl && input === 'c' ? request(state, {kind: 'quit'}) : state;
@@ -310,14 +318,6 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 		return request(state, {kind: 'quit'});
 	}
 
-	// A pasted error message (several lines): decode it whole, and start where the client dialed.
-	if (state.screen === 'start' && /\S[\r\n]+\S/.test(input)) {
-		const found = targetOrMessage(input);
-		return 'error' in found
-			? {...state, field: 0, text: '', error: found.error}
-			: start(state, found);
-	}
-
 	// A paste (or keys typed faster than a frame) arrives as one chunk: apply it a character at a time.
 	if (
 		input.length > 1 &&
@@ -325,6 +325,10 @@ function startScreenKey(state: AppState, input: string, key: Key): AppState {
 		!key.meta &&
 		!input.startsWith('\u001B')
 	) {
+		if (/\S[\r\n]+\S/.test(input)) {
+			return pastedMessage(state, input);
+		}
+
 		let next = state;
 		for (const char of input) {
 			const isEnter = char === '\r' || char === '\n';
