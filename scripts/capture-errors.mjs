@@ -320,46 +320,23 @@ function versionOf(client) {
 	return `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? '';
 }
 
+/** The closed, dropped and unroutable destinations in a namespace whose loopback is up. */
+export function prepareNamespace(name) {
+	const run = (...args) => execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
+	run('ip', 'netns', 'exec', name, 'sysctl', '-qw', 'net.ipv4.tcp_syn_retries=1');
+	for (const tables of ['iptables', 'ip6tables']) {
+		run('ip', 'netns', 'exec', name, tables, '-A', 'INPUT', '-p', 'tcp', '--dport', String(droppedPort), '-j', 'DROP');
+	}
+}
+
 function setUpNamespace(name) {
-	const run = (...args) =>
-		execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
+	const run = (...args) => execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
 	run('ip', 'netns', 'add', name);
 	run('ip', '-n', name, 'link', 'set', 'lo', 'up');
 	mkdirSync(`/etc/netns/${name}`, {recursive: true});
-	writeFileSync(
-		`/etc/netns/${name}/resolv.conf`,
-		'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
-	);
-	writeFileSync(
-		`/etc/netns/${name}/hosts`,
-		'127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
-	);
-	run(
-		'ip',
-		'netns',
-		'exec',
-		name,
-		'sysctl',
-		'-qw',
-		'net.ipv4.tcp_syn_retries=1',
-	);
-	for (const tables of ['iptables', 'ip6tables']) {
-		run(
-			'ip',
-			'netns',
-			'exec',
-			name,
-			tables,
-			'-A',
-			'INPUT',
-			'-p',
-			'tcp',
-			'--dport',
-			String(droppedPort),
-			'-j',
-			'DROP',
-		);
-	}
+	writeFileSync(`/etc/netns/${name}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+	writeFileSync(`/etc/netns/${name}/hosts`, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+	prepareNamespace(name);
 }
 
 function tearDownNamespace(name) {
@@ -377,28 +354,40 @@ const typed = argv =>
 		)
 		.join(' ');
 
+/** Run one command in the namespace as the captures do: what the terminal shows, stdout then stderr. */
+export function runIn(name, argv, env = {}, cwd = tmpdir()) {
+	const result = spawnSync('ip', ['netns', 'exec', name, ...argv], {
+		encoding: 'utf8',
+		timeout: 30_000,
+		input: '',
+		cwd,
+		env: {PATH: process.env.PATH, HOME: cwd, LANG: 'C.UTF-8', TERM: 'dumb', ...env},
+	});
+	return {text: `${result.stdout}${result.stderr}`.replace(/\n+$/, ''), exit: result.status};
+}
+
 /**
-Run every case whose client is installed, in a fresh namespace; returns the captures (and the
-clients that were missing). Root only.
+Run every case whose client is installed, in the namespace `netns` (prepared with
+`prepareNamespace`) or in a fresh one; returns the captures and the clients that were missing.
+Root only.
 */
-export function captureAll({only} = {}) {
-	const name = `rfe-${process.pid}`;
+export function captureAll({only, netns} = {}) {
+	const name = netns ?? `rfe-${process.pid}`;
 	const work = path.join(tmpdir(), `refused-capture-${process.pid}`);
 	mkdirSync(work, {recursive: true});
 	let javaDir;
 	if (has('javac')) {
 		writeFileSync(path.join(work, 'Connect.java'), javaSource);
-		const built = spawnSync(
-			'javac',
-			['-d', work, path.join(work, 'Connect.java')],
-			{timeout: 60_000},
-		);
+		const built = spawnSync('javac', ['-d', work, path.join(work, 'Connect.java')], {timeout: 60_000});
 		javaDir = built.status === 0 ? work : undefined;
 	}
 
-	setUpNamespace(name);
+	if (!netns) {
+		setUpNamespace(name);
+	}
+
 	const captures = [];
-	const missing = new Set();
+	const missing = new Set(javaDir || only?.includes('java') === false ? [] : ['java (javac)']);
 	try {
 		for (const item of captureCases(javaDir)) {
 			if (only && !only.includes(item.client)) {
@@ -410,30 +399,20 @@ export function captureAll({only} = {}) {
 				continue;
 			}
 
-			const result = spawnSync('ip', ['netns', 'exec', name, ...item.argv], {
-				encoding: 'utf8',
-				timeout: 30_000,
-				input: '',
-				cwd: work,
-				env: {
-					PATH: process.env.PATH,
-					HOME: work,
-					LANG: 'C.UTF-8',
-					TERM: 'dumb',
-					...item.env,
-				},
-			});
-			const output = `${result.stdout}${result.stderr}`.replace(/\n+$/, '');
+			const {text, exit} = runIn(name, item.argv, item.env, work);
 			captures.push({
 				...item,
-				text: item.transcript ? `$ ${typed(item.argv)}\n${output}` : output,
-				exit: result.status,
+				text: item.transcript ? `$ ${typed(item.argv)}\n${text}` : text,
+				exit,
 				version: versionOf(item.client),
 				date: new Date().toISOString().slice(0, 10),
 			});
 		}
 	} finally {
-		tearDownNamespace(name);
+		if (!netns) {
+			tearDownNamespace(name);
+		}
+
 		rmSync(work, {recursive: true, force: true});
 	}
 

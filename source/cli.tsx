@@ -143,7 +143,13 @@ async function main(): Promise<number> {
 		!cli.flags.markdown &&
 		Boolean(process.stdin.isTTY) &&
 		Boolean(process.stdout.isTTY);
-	const target = targetFrom(cli.input, cli.flags.error, interactive);
+	// The argument parser takes "--error -" as an empty value followed by a word "-".
+	const stdinError = cli.flags.error === '' && cli.input.includes('-');
+	const target = targetFrom(
+		stdinError ? cli.input.filter(word => word !== '-') : cli.input,
+		stdinError ? '-' : cli.flags.error,
+		interactive,
+	);
 	const io = createIo();
 	if (interactive) {
 		const color =

@@ -140,7 +140,7 @@ export function judgeReported(
 
 	return {
 		status: 'problem',
-		detail: `the client saw ${saw[reported.outcome]}; now ${now[present.outcome]}${where}: the situation changed`,
+		detail: `the client saw ${saw[reported.outcome]}; now ${now[present.outcome]}: the situation changed${where}`,
 		output: [
 			...output,
 			`what can explain it: ${changeHint(reported.outcome, present.outcome)}`,

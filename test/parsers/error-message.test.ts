@@ -395,7 +395,7 @@ describe('judgeReported: what the client saw against the probe now', () => {
 		);
 		expect(result.status).toBe('problem');
 		expect(result.detail).toBe(
-			'the client saw a timeout; now it is refused (127.0.0.1:5998): the situation changed',
+			'the client saw a timeout; now it is refused: the situation changed (127.0.0.1:5998)',
 		);
 		expect(result.facts?.reported).toEqual({
 			now: 'refused',
