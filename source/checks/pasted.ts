@@ -132,7 +132,7 @@ export function judgeReported(
 	if (reported.outcome === present.outcome) {
 		return {
 			status: 'passed',
-			detail: `the client saw ${saw[reported.outcome]}; now ${now[present.outcome]} too${where}: the same situation, so the steps below explain what the client saw`,
+			detail: `the client saw ${saw[reported.outcome]}; now ${now[present.outcome]} too${where}: the same situation, so this walk explains what the client saw`,
 			output,
 			facts: {reported: {...facts_, changed: false}},
 		};
@@ -144,7 +144,7 @@ export function judgeReported(
 		output: [
 			...output,
 			`what can explain it: ${changeHint(reported.outcome, present.outcome)}`,
-			'the steps below explain what a connection gets now, not what the client saw then',
+			'this walk explains what a connection gets now, not what the client saw then',
 		],
 		facts: {reported: {...facts_, changed: true}},
 	};
