@@ -322,20 +322,50 @@ function versionOf(client) {
 
 /** The closed, dropped and unroutable destinations in a namespace whose loopback is up. */
 export function prepareNamespace(name) {
-	const run = (...args) => execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
-	run('ip', 'netns', 'exec', name, 'sysctl', '-qw', 'net.ipv4.tcp_syn_retries=1');
+	const run = (...args) =>
+		execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
+	run(
+		'ip',
+		'netns',
+		'exec',
+		name,
+		'sysctl',
+		'-qw',
+		'net.ipv4.tcp_syn_retries=1',
+	);
 	for (const tables of ['iptables', 'ip6tables']) {
-		run('ip', 'netns', 'exec', name, tables, '-A', 'INPUT', '-p', 'tcp', '--dport', String(droppedPort), '-j', 'DROP');
+		run(
+			'ip',
+			'netns',
+			'exec',
+			name,
+			tables,
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			String(droppedPort),
+			'-j',
+			'DROP',
+		);
 	}
 }
 
 function setUpNamespace(name) {
-	const run = (...args) => execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
+	const run = (...args) =>
+		execFileSync(args[0], args.slice(1), {stdio: 'ignore', timeout: 10_000});
 	run('ip', 'netns', 'add', name);
 	run('ip', '-n', name, 'link', 'set', 'lo', 'up');
 	mkdirSync(`/etc/netns/${name}`, {recursive: true});
-	writeFileSync(`/etc/netns/${name}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
-	writeFileSync(`/etc/netns/${name}/hosts`, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+	writeFileSync(
+		`/etc/netns/${name}/resolv.conf`,
+		'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+	);
+	writeFileSync(
+		`/etc/netns/${name}/hosts`,
+		'127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+	);
 	prepareNamespace(name);
 }
 
@@ -361,9 +391,18 @@ export function runIn(name, argv, env = {}, cwd = tmpdir()) {
 		timeout: 30_000,
 		input: '',
 		cwd,
-		env: {PATH: process.env.PATH, HOME: cwd, LANG: 'C.UTF-8', TERM: 'dumb', ...env},
+		env: {
+			PATH: process.env.PATH,
+			HOME: cwd,
+			LANG: 'C.UTF-8',
+			TERM: 'dumb',
+			...env,
+		},
 	});
-	return {text: `${result.stdout}${result.stderr}`.replace(/\n+$/, ''), exit: result.status};
+	return {
+		text: `${result.stdout}${result.stderr}`.replace(/\n+$/, ''),
+		exit: result.status,
+	};
 }
 
 /**
@@ -378,7 +417,11 @@ export function captureAll({only, netns} = {}) {
 	let javaDir;
 	if (has('javac')) {
 		writeFileSync(path.join(work, 'Connect.java'), javaSource);
-		const built = spawnSync('javac', ['-d', work, path.join(work, 'Connect.java')], {timeout: 60_000});
+		const built = spawnSync(
+			'javac',
+			['-d', work, path.join(work, 'Connect.java')],
+			{timeout: 60_000},
+		);
 		javaDir = built.status === 0 ? work : undefined;
 	}
 
@@ -387,7 +430,9 @@ export function captureAll({only, netns} = {}) {
 	}
 
 	const captures = [];
-	const missing = new Set(javaDir || only?.includes('java') === false ? [] : ['java (javac)']);
+	const missing = new Set(
+		javaDir || only?.includes('java') === false ? [] : ['java (javac)'],
+	);
 	try {
 		for (const item of captureCases(javaDir)) {
 			if (only && !only.includes(item.client)) {

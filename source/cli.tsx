@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
 import process from 'node:process';
 import meow from 'meow';
@@ -82,11 +81,20 @@ function parseAnswers(items: readonly string[]): Answers {
 The target from the words typed and the pasted error (--error TEXT, or - for stdin). Exits 2 when
 there is none; in the app, an error that cannot be decoded falls back to asking for the target.
 */
-function targetFrom(
+async function readStdin(): Promise<string> {
+	const chunks: Uint8Array[] = [];
+	for await (const chunk of process.stdin) {
+		chunks.push(chunk as Uint8Array);
+	}
+
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+async function targetFrom(
 	words: readonly string[],
 	errorText: string | undefined,
 	interactive: boolean,
-): Target | undefined {
+): Promise<Target | undefined> {
 	let typed: Target | undefined;
 	if (words.length > 0 || (!interactive && errorText === undefined)) {
 		const parsed = parseTarget(words);
@@ -101,7 +109,13 @@ function targetFrom(
 		return typed;
 	}
 
-	const text = errorText === '-' ? readFileSync(0, 'utf8') : errorText;
+	if (errorText === '-' && process.stdin.isTTY) {
+		usageError(
+			"--error - reads the message from a pipe (e.g. node app.js 2>&1 | refused --error -); in a terminal, run refused and paste it at the prompt, or give it as --error 'TEXT'",
+		);
+	}
+
+	const text = errorText === '-' ? await readStdin() : errorText;
 	const found = reportedTarget(decodeError(text), typed);
 	if (!('error' in found)) {
 		return found;
@@ -145,7 +159,7 @@ async function main(): Promise<number> {
 		Boolean(process.stdout.isTTY);
 	// The argument parser takes "--error -" as an empty value followed by a word "-".
 	const stdinError = cli.flags.error === '' && cli.input.includes('-');
-	const target = targetFrom(
+	const target = await targetFrom(
 		stdinError ? cli.input.filter(word => word !== '-') : cli.input,
 		stdinError ? '-' : cli.flags.error,
 		interactive,

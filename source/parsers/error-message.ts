@@ -578,7 +578,7 @@ export function reportedTarget(
 ): ReportedTarget {
 	if (decoded.kind === 'unknown') {
 		return {
-			error: `the error message is not one I can decode. ${formatsLine} Give the target instead (HOST:PORT).`,
+			error: `the error message is not one I can decode; give the target instead (HOST:PORT). Known formats:\n${knownFormats.map(format => `  ${format}`).join('\n')}`,
 			missing: 'unknown',
 		};
 	}
