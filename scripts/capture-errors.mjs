@@ -106,6 +106,15 @@ export function captureCases(javaDir) {
 		],
 		['python-requests', 'timeout', pythonRequests(`http://127.0.0.1:${d}/`)],
 		['python-requests', 'dns', pythonRequests(`http://${unknownName}:${c}/`)],
+		[
+			'python-urllib3',
+			'refused',
+			[
+				'/usr/bin/python3',
+				'-c',
+				`import urllib3; urllib3.PoolManager().request('GET', 'http://127.0.0.1:${c}/health')`,
+			],
+		],
 		['python-socket', 'refused', pythonSocket('127.0.0.1', c)],
 		['python-socket', 'timeout', pythonSocket('127.0.0.1', d)],
 		['python-socket', 'dns', pythonSocket(unknownName, c)],
@@ -301,6 +310,11 @@ const versionCommands = {
 		'import sys, requests, urllib3; print("Python", sys.version.split()[0], "requests", requests.__version__, "urllib3", urllib3.__version__)',
 	],
 	'python-socket': ['/usr/bin/python3', '--version'],
+	'python-urllib3': [
+		'/usr/bin/python3',
+		'-c',
+		'import sys, urllib3; print("Python", sys.version.split()[0], "urllib3", urllib3.__version__)',
+	],
 	psql: ['psql', '--version'],
 	mysql: ['mysql', '--version'],
 	'redis-cli': ['redis-cli', '--version'],

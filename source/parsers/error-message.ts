@@ -287,7 +287,8 @@ const decoders: readonly Decoder[] = [
 		},
 	},
 	{
-		client: 'python-requests',
+		// Urllib3's MaxRetryError, also what requests raises (ConnectionError wraps it).
+		client: 'python-urllib3',
 		test: /HTTPS?ConnectionPool\(host=/,
 		decode(text) {
 			const found = match(

@@ -101,6 +101,7 @@ const expected: Record<
 	'java-dns': {},
 	'java-refused': {},
 	'java-timeout': {},
+	'python-urllib3-refused': {host: '127.0.0.1', port: 5999, outcome: 'refused'},
 	'python-socket-refused': {},
 	'python-socket-timeout': {},
 	'python-socket-dns': {},

@@ -74,7 +74,7 @@ const cases: Array<[string, Expected]> = [
 	[
 		'python-requests-refused',
 		{
-			client: 'python-requests',
+			client: 'python-urllib3',
 			outcome: 'refused',
 			host: '127.0.0.1',
 			port: 5999,
@@ -82,11 +82,20 @@ const cases: Array<[string, Expected]> = [
 	],
 	[
 		'python-requests-timeout',
-		{client: 'python-requests', outcome: 'timeout', port: 5998},
+		{client: 'python-urllib3', outcome: 'timeout', port: 5998},
 	],
 	[
 		'python-requests-dns',
-		{client: 'python-requests', outcome: 'dns-failure', host: 'nosuch.invalid'},
+		{client: 'python-urllib3', outcome: 'dns-failure', host: 'nosuch.invalid'},
+	],
+	[
+		'python-urllib3-refused',
+		{
+			client: 'python-urllib3',
+			outcome: 'refused',
+			host: '127.0.0.1',
+			port: 5999,
+		},
 	],
 	['python-socket-refused', {client: 'python-socket', outcome: 'refused'}],
 	['python-socket-timeout', {client: 'python-socket', outcome: 'timeout'}],
