@@ -1,5 +1,6 @@
-// Regenerates the README's usage block (from --help) and cause table (from source/tree/causes.ts).
-// Usage: npm run readme   (test/readme.test.ts fails when the README drifts from the code)
+// Regenerates the README's usage block (from --help) and cause table, and the JSON schema's cause
+// enum, from the one cause registry (source/tree/causes.ts).
+// Usage: npm run readme   (test/tree/tree.test.ts fails when the README or schema drifts from the code)
 import {execFileSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {build} from 'esbuild';
@@ -12,7 +13,7 @@ const bundled = await build({
 	platform: 'node',
 	write: false,
 });
-const {causes} = await import(
+const {causes, causeIds} = await import(
 	`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`
 );
 const help = execFileSync(process.execPath, [`${root}dist/cli.js`, '--help'], {
@@ -29,3 +30,14 @@ readme = readme.replace(
 	`<!-- causes -->\n| id | what it means |\n| --- | --- |\n${rows}\n<!-- /causes -->`,
 );
 writeFileSync(`${root}README.md`, readme);
+
+const schemaPath = `${root}schema/report.schema.json`;
+const schema = readFileSync(schemaPath, 'utf8');
+const enumText = causeIds.map(id => `\t\t\t\t"${id}"`).join(',\n');
+writeFileSync(
+	schemaPath,
+	schema.replace(
+		/("causeId": \{\n\t\t\t"enum": \[\n)[\s\S]*?(\n\t\t\t\])/,
+		`$1${enumText}$2`,
+	),
+);

@@ -24,7 +24,10 @@ declare -A need=(
 	[tmux]=tmux [lsof]=lsof [nginx]=nginx-light [dockerd]=docker.io [docker]=docker.io
 	[containerd]=containerd [busybox]=busybox-static [haproxy]=haproxy [ps]=procps
 	[kubectl]=kubernetes-client [runuser]=util-linux [ufw]=ufw [dbus-daemon]=dbus
+	[unshare]=util-linux [nsenter]=util-linux [umount]=mount [tar]=tar [sh]=dash
 )
+# Every program test/e2e and test/helpers start is named above (nginx-light, haproxy and
+# kubernetes-client included): no e2e test skips for a missing one.
 missing=()
 for cmd in "${!need[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
@@ -73,10 +76,15 @@ say "tests"
 results=$(mktemp)
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# A test FILE that failed to load (an import error, a throw at the top) has no failed test: count
+# it as a failure, by name, so the summary never says "0 failed" over a broken file.
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-if (r.numTotalTests === 0) process.exit(1);
+const broken = r.testResults.filter(f => f.status === "failed" && f.assertionResults.every(a => a.status !== "failed"));
+const failed = r.numFailedTests + broken.length;
+console.log(`vitest: ${r.numPassedTests} passed, ${failed} failed` + (broken.length ? ` (${broken.length} test files failed to load)` : "") + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+for (const f of broken) console.log(`  could not run ${f.name}: ${(f.message || "").split("\n")[0]}`);
+if (r.numTotalTests === 0 || failed > 0 || r.success === false) process.exit(1);
 ' "$results" || status=1
 rm -f "$results"
 exit $status

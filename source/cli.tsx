@@ -77,10 +77,7 @@ function parseAnswers(items: readonly string[]): Answers {
 	return answers;
 }
 
-/**
-The target from the words typed and the pasted error (--error TEXT, or - for stdin). Exits 2 when
-there is none; in the app, an error that cannot be decoded falls back to asking for the target.
-*/
+/** All of stdin (a pipe), as text. */
 async function readStdin(): Promise<string> {
 	const chunks: Uint8Array[] = [];
 	for await (const chunk of process.stdin) {
@@ -90,6 +87,10 @@ async function readStdin(): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+The target from the words typed and the pasted error (--error TEXT, or - for stdin). Exits 2 when
+there is none; in the app, an error that cannot be decoded falls back to asking for the target.
+*/
 async function targetFrom(
 	words: readonly string[],
 	errorText: string | undefined,
@@ -129,6 +130,21 @@ async function targetFrom(
 	return undefined;
 }
 
+/** The chart in ASCII on TERM=dumb, the Linux console or a non-UTF-8 locale (as the app). */
+function asciiChart(): boolean {
+	const term = process.env['TERM'] ?? '';
+	const locale =
+		[process.env['LC_ALL'], process.env['LC_CTYPE'], process.env['LANG']].find(
+			value => value !== undefined && value !== '',
+		) ?? '';
+	return (
+		term === 'dumb' ||
+		term === 'linux' ||
+		(locale !== '' && !/utf-?8/i.test(locale)) ||
+		process.env['REFUSED_ASCII'] === '1'
+	);
+}
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -143,6 +159,7 @@ async function main(): Promise<number> {
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
 			error: {type: 'string'},
+			tree: {type: 'boolean', default: false},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
@@ -152,7 +169,19 @@ async function main(): Promise<number> {
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
 	const answers = parseAnswers(cli.flags.answer);
+	if (
+		cli.flags.tree &&
+		cli.input.length === 0 &&
+		cli.flags.error === undefined
+	) {
+		const {renderChart} = await import('./report/chart.js');
+		const {tree} = await import('./tree/index.js');
+		process.stdout.write(`${renderChart(tree, {ascii: asciiChart()})}\n`);
+		return 0;
+	}
+
 	const interactive =
+		!cli.flags.tree &&
 		!cli.flags.json &&
 		!cli.flags.markdown &&
 		Boolean(process.stdin.isTTY) &&
@@ -190,6 +219,14 @@ async function main(): Promise<number> {
 		signal: controller.signal,
 	});
 	const report = buildReport(session);
+	if (cli.flags.tree) {
+		const {renderChart} = await import('./report/chart.js');
+		process.stdout.write(
+			`${renderChart(session.tree, {ascii: asciiChart(), session, concluded: report.causes[0]?.id})}\n`,
+		);
+		return report.exitCode;
+	}
+
 	process.stdout.write(
 		cli.flags.json
 			? `${JSON.stringify(report, undefined, 2)}\n`

@@ -1,8 +1,11 @@
-import {startCheck} from './checks/start.js';
+/**
+The composition root of the report path (--json, --markdown): the real check implementations,
+bound to the Io and the probe timeout, walked by the engine's one driver.
+*/
+import {bindRuns} from './checks/start.js';
 import type {CheckRun, Io} from './checks/types.js';
+import {drive} from './engine/driver.js';
 import {
-	plan,
-	reduce,
 	startSession,
 	type EngineEvent,
 	type Session,
@@ -26,42 +29,14 @@ export async function diagnose(
 	target: Target,
 	options: DiagnoseOptions,
 ): Promise<Session> {
-	let session = startSession(options.tree ?? tree, target, {
+	const session = startSession(options.tree ?? tree, target, {
 		interactive: false,
 		answers: options.answers,
 	});
-	const signal = options.signal ?? new AbortController().signal;
-	const dispatch = (event: EngineEvent) => {
-		session = reduce(session, event);
-		options.onEvent?.(event, session);
-	};
-
-	const running = new Map<string, Promise<void>>();
-	for (;;) {
-		const next = plan(session);
-		for (const node of next.start) {
-			if (!running.has(node.id)) {
-				running.set(
-					node.id,
-					startCheck(node, session, {
-						io: options.io,
-						timeoutMs: options.timeoutMs,
-						signal,
-						dispatch,
-						registry: options.registry,
-					}),
-				);
-			}
-		}
-
-		const pending = [...running.entries()];
-		if (pending.length === 0) {
-			return session;
-		}
-
-		const finished = await Promise.race(
-			pending.map(async ([id, promise]) => promise.then(() => id)),
-		);
-		running.delete(finished);
-	}
+	return drive(session, {
+		runs: bindRuns(options.io, options.timeoutMs, options.registry),
+		timeoutMs: options.timeoutMs,
+		signal: options.signal,
+		onEvent: options.onEvent,
+	});
 }

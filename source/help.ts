@@ -25,6 +25,8 @@ export const helpText = `
     --markdown           Print the diagnosis as a markdown report (never asks)
     --timeout DURATION   Connect timeout per address: 3000, 3000ms, 3s (default 3s)
     --answer KEY=VALUE   Answer a question ahead of time (repeatable)
+    --tree               Print the decision tree as a chart (with a target:
+                         the path of this diagnosis marked on it)
     --no-color           Plain output (also NO_COLOR=1 or TERM=dumb)
     --version            Print the version
     --help               Print this help
@@ -35,10 +37,12 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
                     step walks the rules for its packets
 
   Keys (interactive)
-    arrows, enter  move and choose       c  copy the selected fix (OSC 52)
+    arrows, enter  move, unfold, open    tab  focus the tree or the fixes
+    PgUp PgDn Home End  scroll a pane    c  copy the selected fix (OSC 52)
     b  back: change an answer            ?  learn mode: why each step runs
     r  rerun the probe (verify a fix)    e  export a markdown report
-    q  quit (Ctrl-C too)
+    m  the map of the whole tree         h  help
+    q  quit (Ctrl-C too): the tree and the cause stay in the scrollback
     Copy uses OSC 52, which reaches your own terminal through SSH. Inside
     tmux it needs: set -g set-clipboard on
 
@@ -55,4 +59,5 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
     $ refused 10.0.0.5:8080 --answer proxy=no --markdown > ticket.md
     $ refused --error 'connect ECONNREFUSED ::1:5432'
     $ node app.js 2>&1 | refused --error -
+    $ refused --tree
 `;

@@ -1,5 +1,5 @@
 import {lookup as dnsLookup} from 'node:dns/promises';
-import {readdir, readFile} from 'node:fs/promises';
+import {readdir, readFile, writeFile} from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -188,5 +188,8 @@ export function createIo(
 		env: process.env,
 		platform: process.platform,
 		uid: process.getuid?.(),
+		async writeReport(path, text) {
+			await writeFile(path, text, {flag: 'wx'});
+		},
 	};
 }

@@ -1,6 +1,7 @@
-import {chooseProxy} from '../parsers/proxy-env.js';
-import {outcomeOf} from './outcomes.js';
 import {hostPort} from '../net/address.js';
+import {chooseProxy} from '../parsers/proxy-env.js';
+import {shellQuote} from '../text/sanitize.js';
+import {outcomeOf} from './outcomes.js';
 import type {CheckRun} from './types.js';
 
 /** Would an HTTP client use a proxy for this URL, and does that proxy answer? */
@@ -87,7 +88,10 @@ export const proxyEnv: CheckRun = async ({
 						why: `Keep the proxy for everything else but reach ${target.host} directly.`,
 					},
 					{
-						command: `refused ${hostPort(choice.host, choice.port)}`,
+						command: shellQuote([
+							'refused',
+							hostPort(choice.host, choice.port),
+						]),
 						why: 'Or find out why the proxy itself does not answer.',
 					},
 				],

@@ -72,7 +72,10 @@ export type NetworkInterface = {
 	readonly cidr?: string;
 };
 
-/** All the I/O a check may do. Read-only by construction: nothing here writes to the system. */
+/**
+All the I/O a check may do. Read-only by construction: nothing here changes the system, except
+`writeReport`, which only the app uses (never a check) and which only creates a new file.
+*/
 export type Io = {
 	/** Every external command goes through this runner (argument array, timeout, LC_ALL=C, no shell). */
 	readonly run: Runner;
@@ -95,6 +98,8 @@ export type Io = {
 	readonly platform: string;
 	/** Effective uid, undefined where the platform has none. */
 	readonly uid: number | undefined;
+	/** Write an exported report to a NEW file (flag 'wx': fails rather than overwrite anything). */
+	readonly writeReport: (path: string, text: string) => Promise<void>;
 };
 
 export type CheckContext = {

@@ -1,11 +1,8 @@
 import {parseAddress} from '../net/address.js';
 import type {ContainerInfo, ContainerPortBinding} from '../tree/facts.js';
+import {asObject, isObject, type Json} from '../text/json.js';
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-const object = (value: unknown): Json => (isObject(value) ? value : {});
+const object = asObject;
 const string = (value: unknown): string =>
 	typeof value === 'string' ? value : '';
 const number = (value: unknown): number =>

@@ -1,7 +1,9 @@
 /**
-HAProxy: its configuration file (sections, bind lines, backends and their servers, with file:line)
-and the route from a listening port to the servers behind it. Pure, never throws.
+HAProxy syntax: its configuration file (sections and their lines, with file:line), bind specs,
+and the config files on its command line. Pure, never throws. The route from a port to the
+servers behind it is in model/proxy/haproxy.ts.
 */
+import {numberedLines} from './lines.js';
 
 export type HaproxyLine = {
 	readonly keyword: string;
@@ -91,14 +93,12 @@ export function parseHaproxyConfig(
 		line: number;
 		lines: HaproxyLine[];
 	}> = [];
-	for (const [index, raw] of text.split('\n').entries()) {
-		const parts = words(raw);
-		const [keyword, ...args] = parts;
+	for (const {number: line, text: raw} of numberedLines(text)) {
+		const [keyword, ...args] = words(raw);
 		if (!keyword) {
 			continue;
 		}
 
-		const line = index + 1;
 		if (sectionKinds.has(keyword) || otherSections.has(keyword)) {
 			const kind = sectionKinds.has(keyword)
 				? (keyword as HaproxySection['kind'])
@@ -147,164 +147,6 @@ export function parseHaproxyBind(spec: string): HaproxyBind[] {
 			},
 		];
 	});
-}
-
-export type HaproxyServer = {
-	readonly name: string;
-	/** "127.0.0.1:3000", "[::1]:3000", "unix:/run/app.sock"; the port is the client's when omitted. */
-	readonly address: string;
-	readonly host?: string;
-	readonly port?: number;
-	readonly unix?: string;
-	readonly file: string;
-	readonly line: number;
-	readonly text: string;
-	/** Has `check`: HAProxy health-checks it (and marks it DOWN). */
-	readonly checked: boolean;
-	readonly flags: readonly string[];
-};
-
-export type HaproxyRoute = {
-	/** The frontend or listen section that binds the port. */
-	readonly frontend?: HaproxySection;
-	readonly reason: string;
-	readonly backends: ReadonlyArray<{
-		readonly section: HaproxySection;
-		readonly via: string;
-		readonly servers: readonly HaproxyServer[];
-	}>;
-};
-
-function serverOf(
-	line: HaproxyLine,
-	file: string,
-	clientPort: number,
-): HaproxyServer | undefined {
-	const [name, spec, ...options] = line.args;
-	if (!name || !spec) {
-		return undefined;
-	}
-
-	const base = {
-		name,
-		file,
-		line: line.line,
-		text: line.text,
-		checked: options.includes('check'),
-		flags: options.filter(o => o === 'backup' || o === 'disabled'),
-	};
-	const plain = spec.replace(/^(ipv4|ipv6|tcp|tcp4|tcp6)@/, '');
-	if (plain.startsWith('unix@') || plain.startsWith('/')) {
-		const path = plain.replace(/^unix@/, '');
-		return {...base, address: `unix:${path}`, unix: path};
-	}
-
-	const match = /^(?:\[([^\]]*)]|([^:]+))(?::([+-]?\d*))?$/.exec(plain);
-	if (!match) {
-		return {...base, address: spec};
-	}
-
-	const host = match[1] ?? match[2]!;
-	const portText = match[3];
-	// No port, or a "+N"/"-N" offset: relative to the port the client connected to.
-	const port = portText
-		? /^[+-]/.test(portText)
-			? clientPort + Number(portText)
-			: Number(portText)
-		: clientPort;
-	return {
-		...base,
-		address: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
-		host,
-		port,
-	};
-}
-
-/** Which frontend binds address:port, and the backends (default_backend, use_backend) and servers behind it. */
-export function routeHaproxy(
-	sections: readonly HaproxySection[],
-	request: {readonly address: string; readonly port: number},
-): HaproxyRoute {
-	const binds = (section: HaproxySection) =>
-		section.lines
-			.filter(l => l.keyword === 'bind')
-			.flatMap(l =>
-				l.args[0]
-					? parseHaproxyBind(l.args[0]).map(b => ({bind: b, line: l}))
-					: [],
-			);
-	const matching = sections
-		.filter(s => s.kind === 'frontend' || s.kind === 'listen')
-		.map(section => ({
-			section,
-			hit: binds(section).find(
-				({bind}) =>
-					request.port >= bind.port &&
-					request.port <= bind.portEnd &&
-					(bind.address === undefined || bind.address === request.address),
-			),
-		}))
-		.filter(m => m.hit !== undefined);
-	const chosen =
-		matching.find(m => m.hit!.bind.address === request.address) ?? matching[0];
-	if (!chosen) {
-		return {
-			reason: `no frontend or listen section binds port ${request.port}`,
-			backends: [],
-		};
-	}
-
-	const {section: frontend, hit} = chosen;
-	const reason = `${frontend.kind} ${frontend.name} at ${frontend.file}:${frontend.line} (${hit!.line.text} at line ${hit!.line.line})`;
-	const backends: Array<{
-		section: HaproxySection;
-		via: string;
-		servers: HaproxyServer[];
-	}> = [];
-	const serversOf = (section: HaproxySection) =>
-		section.lines
-			.filter(l => l.keyword === 'server')
-			.map(l => serverOf(l, section.file, request.port))
-			.filter(s => s !== undefined);
-	if (frontend.kind === 'listen') {
-		backends.push({
-			section: frontend,
-			via: `listen ${frontend.name}`,
-			servers: serversOf(frontend),
-		});
-	}
-
-	const named = new Map<string, string>();
-	for (const line of frontend.lines) {
-		if (
-			(line.keyword === 'use_backend' || line.keyword === 'default_backend') &&
-			line.args[0]
-		) {
-			named.set(line.args[0], `${line.text} (line ${line.line})`);
-		}
-	}
-
-	// The defaults' default_backend applies when the frontend names none.
-	if ([...named.keys()].length === 0 && frontend.kind === 'frontend') {
-		const defaults = sections.findLast(
-			s => s.kind === 'defaults' && s.line < frontend.line,
-		);
-		const line = defaults?.lines.find(l => l.keyword === 'default_backend');
-		if (line?.args[0]) {
-			named.set(line.args[0], `${line.text} (defaults, line ${line.line})`);
-		}
-	}
-
-	for (const [name, via] of named) {
-		const section = sections.find(
-			s => (s.kind === 'backend' || s.kind === 'listen') && s.name === name,
-		);
-		if (section) {
-			backends.push({section, via, servers: serversOf(section)});
-		}
-	}
-
-	return {frontend, reason, backends};
 }
 
 /** The config files named on HAProxy's command line (`-f FILE`, repeatable; a directory means its *.cfg). */

@@ -1,7 +1,7 @@
 /**
 Parse the output of `iptables-save [-c]` / `ip6tables-save [-c]` (nf_tables or legacy backend)
 into tables, chains and numbered rules, each rule split into its matches and its target. Pure:
-no evaluation here (see source/checks/firewall/evaluate.ts).
+no evaluation here (see source/model/firewall/).
 */
 
 export type Counters = {readonly packets: number; readonly bytes: number};
@@ -121,109 +121,122 @@ const longBuiltins: Readonly<Record<string, 's' | 'd' | 'i' | 'o' | 'p'>> = {
 	'--protocol': 'p',
 };
 
+/** The state of splitting one rule's words: the module and target options being filled. */
+class RuleWordsReader {
+	readonly matches: RuleMatch[] = [];
+	target?: RuleTarget;
+	private module: {name: string; options: RuleOption[]} | undefined;
+	private targetOptions: RuleOption[] | undefined;
+	private index = 0;
+	private readonly words: readonly string[];
+
+	constructor(words: readonly string[]) {
+		this.words = words;
+	}
+
+	read(): void {
+		let negated = false;
+		while (this.index < this.words.length) {
+			const word = this.words[this.index]!;
+			this.index++;
+			if (word === '!') {
+				negated = true;
+				continue;
+			}
+
+			this.word(word, negated);
+			negated = false;
+		}
+
+		this.closeModule();
+	}
+
+	private word(word: string, negated: boolean): void {
+		const short = /^-([a-zA-Z])$/.exec(word)?.[1];
+		const builtin = short && builtins.has(short) ? short : longBuiltins[word];
+		if (builtin && !this.targetOptions) {
+			this.builtin(builtin, negated);
+		} else if ((word === '-m' || word === '--match') && !this.targetOptions) {
+			this.closeModule();
+			this.module = {name: this.words[this.index] ?? '', options: []};
+			this.index++;
+		} else if (['-j', '--jump', '-g', '--goto'].includes(word)) {
+			this.closeModule();
+			this.targetOptions = [];
+			this.target = {
+				name: this.words[this.index] ?? '',
+				goto: word === '-g' || word === '--goto',
+				options: this.targetOptions,
+			};
+			this.index++;
+		} else if (word.startsWith('--')) {
+			this.option({name: word.slice(2), negated, values: this.takeValues()});
+		} else {
+			// Unexpected word: keep it as an option nobody understands, so evaluation says "uncertain".
+			this.option({name: word, negated, values: []});
+		}
+	}
+
+	private builtin(name: string, negated: boolean): void {
+		this.closeModule();
+		this.matches.push(
+			name === 'f'
+				? {kind: 'builtin', name: 'f', negated, value: ''}
+				: {
+						kind: 'builtin',
+						name: name as 's' | 'd' | 'i' | 'o' | 'p',
+						negated,
+						value: this.takeValues().join(' '),
+					},
+		);
+	}
+
+	/** An option of the target, of the open module, or of the protocol's implicit module (`-p tcp --dport 80`). */
+	private option(option: RuleOption): void {
+		if (this.targetOptions) {
+			this.targetOptions.push(option);
+		} else {
+			this.module ??= {name: '', options: []};
+			this.module.options.push(option);
+		}
+	}
+
+	private takeValues(): string[] {
+		const values: string[] = [];
+		while (
+			this.index < this.words.length &&
+			this.words[this.index] !== '!' &&
+			!this.words[this.index]!.startsWith('-')
+		) {
+			values.push(this.words[this.index]!);
+			this.index++;
+		}
+
+		return values;
+	}
+
+	private closeModule(): void {
+		if (this.module) {
+			this.matches.push({
+				kind: 'module',
+				name: this.module.name,
+				options: this.module.options,
+			});
+			this.module = undefined;
+		}
+	}
+}
+
 /** Split the words after `-A CHAIN` into matches and the target. */
 export function parseRuleWords(words: readonly string[]): {
 	matches: RuleMatch[];
 	target?: RuleTarget;
 } {
-	const matches: RuleMatch[] = [];
-	let target: RuleTarget | undefined;
-	let module: {name: string; options: RuleOption[]} | undefined;
-	let targetOptions: RuleOption[] | undefined;
-	let negated = false;
-	let index = 0;
-	const takeValues = (): string[] => {
-		const values: string[] = [];
-		while (
-			index < words.length &&
-			words[index] !== '!' &&
-			!words[index]!.startsWith('-')
-		) {
-			values.push(words[index]!);
-			index++;
-		}
-
-		return values;
-	};
-
-	const closeModule = () => {
-		if (module) {
-			matches.push({
-				kind: 'module',
-				name: module.name,
-				options: module.options,
-			});
-			module = undefined;
-		}
-	};
-
-	while (index < words.length) {
-		const word = words[index]!;
-		index++;
-		if (word === '!') {
-			negated = true;
-			continue;
-		}
-
-		const short = /^-([a-zA-Z])$/.exec(word)?.[1];
-		const builtin = short && builtins.has(short) ? short : longBuiltins[word];
-		if (builtin && !targetOptions) {
-			closeModule();
-			if (builtin === 'f') {
-				matches.push({kind: 'builtin', name: 'f', negated, value: ''});
-			} else {
-				const value = takeValues().join(' ');
-				matches.push({
-					kind: 'builtin',
-					name: builtin as 's' | 'd' | 'i' | 'o' | 'p',
-					negated,
-					value,
-				});
-			}
-		} else if ((word === '-m' || word === '--match') && !targetOptions) {
-			closeModule();
-			module = {name: words[index] ?? '', options: []};
-			index++;
-		} else if (
-			word === '-j' ||
-			word === '--jump' ||
-			word === '-g' ||
-			word === '--goto'
-		) {
-			closeModule();
-			targetOptions = [];
-			target = {
-				name: words[index] ?? '',
-				goto: word === '-g' || word === '--goto',
-				options: targetOptions,
-			};
-			index++;
-		} else if (word.startsWith('--')) {
-			const option = {name: word.slice(2), negated, values: takeValues()};
-			if (targetOptions) {
-				targetOptions.push(option);
-			} else if (module) {
-				module.options.push(option);
-			} else {
-				// An option of the protocol's implicit module (`-p tcp --dport 80` without `-m tcp`).
-				module = {name: '', options: [option]};
-			}
-		} else {
-			// Unexpected word: keep it as an option nobody understands, so evaluation says "uncertain".
-			const option = {name: word, negated, values: []};
-			if (targetOptions) {
-				targetOptions.push(option);
-			} else {
-				module ??= {name: '', options: []};
-				module.options.push(option);
-			}
-		}
-
-		negated = false;
-	}
-
-	closeModule();
-	return target ? {matches, target} : {matches};
+	const reader = new RuleWordsReader(words);
+	reader.read();
+	return reader.target
+		? {matches: reader.matches, target: reader.target}
+		: {matches: reader.matches};
 }
 
 function parseCounters(text: string | undefined): Counters | undefined {
@@ -315,14 +328,4 @@ export function parseIptablesSave(text: string): IptablesRuleset {
 	}
 
 	return {...(backend ? {backend} : {}), tables, unparsed};
-}
-
-export function findChain(
-	ruleset: IptablesRuleset,
-	table: string,
-	chain: string,
-): IptablesChain | undefined {
-	return ruleset.tables
-		.find(t => t.name === table)
-		?.chains.find(c => c.name === chain);
 }

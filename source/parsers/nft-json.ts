@@ -3,6 +3,7 @@ Parse `nft -j list ruleset` (libnftables JSON schema 1) into tables, chains, rul
 sets, and `nft -a list ruleset` (text with handles) into the printed text of each rule, for
 evidence. Pure: rule expressions are kept as JSON, the evaluator reads them.
 */
+import {isObject, type Json} from '../text/json.js';
 
 export type NftValue = unknown;
 
@@ -51,18 +52,90 @@ export type NftRuleset = {
 	readonly sets: readonly NftSet[];
 };
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(value: unknown): string {
 	return typeof value === 'string' ? value : '';
 }
 
 function number(value: unknown): number {
 	return typeof value === 'number' ? value : Number.NaN;
+}
+
+function optionalText<K extends string>(
+	object: Json,
+	key: K,
+): Partial<Record<K, string>> {
+	const value = object[key];
+	const found: Partial<Record<K, string>> = {};
+	if (typeof value === 'string') {
+		found[key] = value;
+	}
+
+	return found;
+}
+
+function parseChain(chain: Json): NftChain {
+	return {
+		family: text(chain['family']),
+		table: text(chain['table']),
+		name: text(chain['name']),
+		handle: number(chain['handle']),
+		...optionalText(chain, 'type'),
+		...optionalText(chain, 'hook'),
+		...(typeof chain['prio'] === 'number' ? {prio: chain['prio']} : {}),
+		...optionalText(chain, 'policy'),
+		...optionalText(chain, 'dev'),
+	};
+}
+
+function parseRule(rule: Json): NftRule {
+	return {
+		family: text(rule['family']),
+		table: text(rule['table']),
+		chain: text(rule['chain']),
+		handle: number(rule['handle']),
+		...optionalText(rule, 'comment'),
+		expr: Array.isArray(rule['expr']) ? (rule['expr'] as unknown[]) : [],
+	};
+}
+
+function parseSet(set: Json, isMap: boolean): NftSet {
+	const elem = set['elem'];
+	return {
+		family: text(set['family']),
+		table: text(set['table']),
+		name: text(set['name']),
+		type: set['type'],
+		elem: Array.isArray(elem) ? (elem as unknown[]) : [],
+		isMap,
+	};
+}
+
+type Mutable = {
+	tables: Array<NftRuleset['tables'][number]>;
+	chains: NftChain[];
+	rules: NftRule[];
+	sets: NftSet[];
+	version?: string;
+};
+
+function addItem(item: Json, into: Mutable): void {
+	const {metainfo, table, chain, rule} = item;
+	const set = item['set'] ?? item['map'];
+	if (isObject(metainfo)) {
+		into.version = text(metainfo['version']) || undefined;
+	} else if (isObject(table)) {
+		into.tables.push({
+			family: text(table['family']),
+			name: text(table['name']),
+			handle: number(table['handle']),
+		});
+	} else if (isObject(chain)) {
+		into.chains.push(parseChain(chain));
+	} else if (isObject(rule)) {
+		into.rules.push(parseRule(rule));
+	} else if (isObject(set)) {
+		into.sets.push(parseSet(set, item['map'] !== undefined));
+	}
 }
 
 /** Throws on text that is not nft's JSON (the caller shows the error as "could not read"). */
@@ -72,67 +145,14 @@ export function parseNftJson(input: string): NftRuleset {
 		throw new Error('not nft JSON: no "nftables" array');
 	}
 
-	const tables: Array<NftRuleset['tables'][number]> = [];
-	const chains: NftChain[] = [];
-	const rules: NftRule[] = [];
-	const sets: NftSet[] = [];
-	let version: string | undefined;
+	const into: Mutable = {tables: [], chains: [], rules: [], sets: []};
 	for (const item of document['nftables'] as unknown[]) {
-		if (!isObject(item)) {
-			continue;
-		}
-
-		const metainfo = item['metainfo'];
-		const table = item['table'];
-		const chain = item['chain'];
-		const rule = item['rule'];
-		const set = item['set'] ?? item['map'];
-		if (isObject(metainfo)) {
-			version = text(metainfo['version']) || undefined;
-		} else if (isObject(table)) {
-			tables.push({
-				family: text(table['family']),
-				name: text(table['name']),
-				handle: number(table['handle']),
-			});
-		} else if (isObject(chain)) {
-			chains.push({
-				family: text(chain['family']),
-				table: text(chain['table']),
-				name: text(chain['name']),
-				handle: number(chain['handle']),
-				...(typeof chain['type'] === 'string' ? {type: chain['type']} : {}),
-				...(typeof chain['hook'] === 'string' ? {hook: chain['hook']} : {}),
-				...(typeof chain['prio'] === 'number' ? {prio: chain['prio']} : {}),
-				...(typeof chain['policy'] === 'string'
-					? {policy: chain['policy']}
-					: {}),
-				...(typeof chain['dev'] === 'string' ? {dev: chain['dev']} : {}),
-			});
-		} else if (isObject(rule)) {
-			rules.push({
-				family: text(rule['family']),
-				table: text(rule['table']),
-				chain: text(rule['chain']),
-				handle: number(rule['handle']),
-				...(typeof rule['comment'] === 'string'
-					? {comment: rule['comment']}
-					: {}),
-				expr: Array.isArray(rule['expr']) ? (rule['expr'] as unknown[]) : [],
-			});
-		} else if (isObject(set)) {
-			const elem = set['elem'];
-			sets.push({
-				family: text(set['family']),
-				table: text(set['table']),
-				name: text(set['name']),
-				type: set['type'],
-				elem: Array.isArray(elem) ? (elem as unknown[]) : [],
-				isMap: item['map'] !== undefined,
-			});
+		if (isObject(item)) {
+			addItem(item, into);
 		}
 	}
 
+	const {version, tables, chains, rules, sets} = into;
 	return {...(version ? {version} : {}), tables, chains, rules, sets};
 }
 

@@ -141,3 +141,11 @@ export function parseSocketLinks(text: string): Map<number, number[]> {
 
 	return byInode;
 }
+
+/** Lines of a /proc/net/tcp table that are neither its header nor a socket (a table that could not be read). */
+export function procNetTcpUnparsed(text: string): number {
+	const rows = text
+		.split('\n')
+		.filter(line => line.trim() && !/^\s*sl\s/.test(line)).length;
+	return rows - parseProcNetTcp(text).length;
+}

@@ -1,15 +1,10 @@
 /**
-The lines of a service's config file (or command line) that decide where it listens: one pure
-function per syntax, each returning the lines with file:line, the addresses and the port they set.
-Includes are returned as patterns for the caller (which reads the files) to follow.
+The pieces every service's config reader is made of (pure): a line scanner driven by a small table
+(the setting pattern, includes, sections, where to stop), the command-line option reader, and what
+the lines say in the end. Each service's own table lives in its module (source/services/*.ts).
 */
 import type {ConfigLine} from '../tree/facts.js';
-import type {ConfigSyntax} from '../tree/services.js';
-import {
-	parseNginxConfig,
-	parseNginxListen,
-	type NginxDirective,
-} from './nginx.js';
+import {shellQuote} from '../text/sanitize.js';
 
 export type ConfigParse = {
 	readonly lines: ConfigLine[];
@@ -17,11 +12,42 @@ export type ConfigParse = {
 	readonly includes: string[];
 };
 
-function unquote(value: string): string {
+/** What one setting says: a port, or the addresses it binds (undefined: nothing about listening). */
+export type SettingValue =
+	| {readonly key?: string; readonly port: number}
+	| {
+			readonly key?: string;
+			readonly addresses: readonly string[];
+			readonly port?: number;
+	  }
+	| undefined;
+
+/** One line-oriented config syntax, as data. */
+export type LineSyntax = {
+	/** A setting line: group 1 the comment mark (optional), 2 the key, 3 the value. */
+	readonly setting: RegExp;
+	/** Keys (from `setting`) that include other files: their value is a pattern. */
+	readonly includeKey?: RegExp;
+	/** A line of its own that includes files (group 1: the pattern). */
+	readonly includeLine?: RegExp;
+	/** Turn an include into the pattern to read (a folder into its files). */
+	readonly includePattern?: (key: string, value: string) => string;
+	/** Sections: a header line (group 1: the name) and the sections the server reads. */
+	readonly section?: {readonly header: RegExp; readonly keep: RegExp};
+	/** Stop reading at this line (sshd `Match`: what follows is conditional). */
+	readonly stop?: RegExp;
+	/** Keep a commented setting only when its value looks like a shipped default, not prose. */
+	readonly commentedDefault?: RegExp;
+	/** What a key's value says (default: `port` keys a number, others a list of addresses). */
+	readonly value?: (key: string, value: string) => SettingValue;
+};
+
+export function unquote(value: string): string {
 	return value.trim().replace(/^(["'])(.*)\1$/, '$2');
 }
 
-function splitList(value: string): string[] {
+/** "a, b c" and "-::1" (Redis: optional address) → ["a", "b", "c"], ["::1"]. */
+export function splitList(value: string): string[] {
 	return unquote(value)
 		.split(/[\s,]+/)
 		.map(item => item.trim().replace(/^-/, ''))
@@ -29,7 +55,7 @@ function splitList(value: string): string[] {
 }
 
 /** "127.0.0.1:8080", "[::1]:80", "8080", "*:80" → address and port. */
-function addressPort(spec: string): {address?: string; port?: number} {
+export function addressPort(spec: string): {address?: string; port?: number} {
 	const bracket = /^\[([^\]]+)](?::(\d+))?$/.exec(spec);
 	if (bracket) {
 		return {
@@ -50,562 +76,186 @@ function addressPort(spec: string): {address?: string; port?: number} {
 	return {address: spec};
 }
 
-function postgresql(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	const includes: string[] = [];
-	for (const [index, raw] of text.split('\n').entries()) {
-		const match =
-			/^\s*(#\s*)?(listen_addresses|port|include|include_if_exists|include_dir)\s*=?\s*('(?:[^']|'')*'|[^\s#]+)/.exec(
-				raw,
-			);
-		if (!match) {
-			continue;
-		}
-
-		const commented = Boolean(match[1]);
-		const key = match[2]!;
-		const value = match[3]!.replace(/^'(.*)'$/, '$1').replaceAll("''", "'");
-		if (key.startsWith('include')) {
-			if (!commented) {
-				includes.push(value);
-			}
-
-			continue;
-		}
-
-		const entry = directive({
-			file,
-			line: index + 1,
-			raw,
-			key,
-			value,
-			commented,
-		});
-		if (entry) {
-			lines.push(entry);
-		}
+/** The usual meaning: a key ending in "port" takes a number (anything else says nothing), others a list. */
+export function portOrList(key: string, value: string): SettingValue {
+	if (/port$/i.test(key)) {
+		return /^\d+$/.test(value) ? {port: Number(value)} : undefined;
 	}
 
-	return {lines, includes};
+	return {addresses: splitList(value)};
 }
 
-/** A bind or port directive as a config line: a port, or the list of addresses (undefined: not a port). */
-function directive(options: {
-	readonly file: string;
-	readonly line: number;
-	readonly raw: string;
-	readonly key: string;
-	readonly value: string;
-	readonly commented: boolean;
-}): ConfigLine | undefined {
-	const {file, line, raw, key, value, commented} = options;
-	const base = {
-		file,
-		line,
-		text: raw.trim(),
-		key,
-		...(commented ? {commented} : {}),
-	};
-	if (key !== 'port') {
-		return {...base, addresses: splitList(value)};
+type Scan = {section: string; lines: ConfigLine[]; includes: string[]};
+
+/** A section header or an include line: handled (true), or not one (false). */
+function scanStructure(syntax: LineSyntax, scan: Scan, raw: string): boolean {
+	const include = syntax.includeLine?.exec(raw);
+	if (include) {
+		scan.includes.push(
+			syntax.includePattern?.('', include[1]!) ?? unquote(include[1]!),
+		);
+		return true;
 	}
 
-	// A port that is not a number (a variable, prose) says nothing.
-	return /^\d+$/.test(value) ? {...base, port: Number(value)} : undefined;
-}
-
-function redis(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	const includes: string[] = [];
-	for (const [index, raw] of text.split('\n').entries()) {
-		const match = /^\s*(#\s*)?(bind|port|include)\s+([^#\n]+)/.exec(raw);
-		if (!match) {
-			continue;
-		}
-
-		const commented = Boolean(match[1]);
-		const key = match[2]!;
-		const value = match[3]!.trim();
-		if (key === 'include') {
-			if (!commented) {
-				includes.push(value);
-			}
-
-			continue;
-		}
-
-		// Only the commented defaults the stock file ships ("# bind 127.0.0.1 -::1"), not prose.
-		if (commented && !/^[\d.:*\s-]+$/.test(value)) {
-			continue;
-		}
-
-		const entry = directive({
-			file,
-			line: index + 1,
-			raw,
-			key,
-			value,
-			commented,
-		});
-		if (entry) {
-			lines.push(entry);
-		}
+	const header = syntax.section?.header.exec(raw);
+	if (header) {
+		scan.section = header[1]!.trim().toLowerCase();
+		return true;
 	}
 
-	return {lines, includes};
+	return false;
 }
 
-function mysql(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	const includes: string[] = [];
-	let section = '';
-	for (const [index, raw] of text.split('\n').entries()) {
-		const include = /^\s*!include(dir)?\s+(\S+)/.exec(raw);
-		if (include) {
-			includes.push(
-				include[1] ? `${include[2]!.replace(/\/$/, '')}/*.cnf` : include[2]!,
-			);
-			continue;
-		}
-
-		const header = /^\s*\[([^\]]+)]/.exec(raw);
-		if (header) {
-			section = header[1]!.trim().toLowerCase();
-			continue;
-		}
-
-		if (
-			!/^(mysqld|mariadb|server|mysqld-[\d.]+|mariadb-[\d.]+|mysqld_safe)$/.test(
-				section,
-			)
-		) {
-			continue;
-		}
-
-		const match = /^\s*(#\s*)?(bind[-_]address|port)\s*=\s*([^#\n]+)/.exec(raw);
-		if (!match) {
-			continue;
-		}
-
-		const commented = Boolean(match[1]);
-		const key = match[2]!;
-		const value = match[3]!.trim();
-		const entry = directive({
-			file,
-			line: index + 1,
-			raw,
-			key,
-			value,
-			commented,
-		});
-		if (entry) {
-			lines.push(entry);
-		}
+function scanLine(
+	syntax: LineSyntax,
+	scan: Scan,
+	raw: string,
+	where: {readonly file: string; readonly line: number},
+): void {
+	if (
+		scanStructure(syntax, scan, raw) ||
+		(syntax.section && !syntax.section.keep.test(scan.section))
+	) {
+		return;
 	}
 
-	return {lines, includes};
-}
+	const match = syntax.setting.exec(raw);
+	if (!match) {
+		return;
+	}
 
-function mongodb(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	let inNet = false;
-	for (const [index, raw] of text.split('\n').entries()) {
-		if (/^\S/.test(raw) && !raw.trim().startsWith('#')) {
-			inNet = raw.startsWith('net:');
-			continue;
+	const commented = Boolean(match[1]);
+	const key = match[2]!;
+	const value = match[3]!.trim();
+	if (syntax.includeKey?.test(key)) {
+		if (!commented) {
+			scan.includes.push(syntax.includePattern?.(key, value) ?? value);
 		}
 
-		const match = /^\s+(#\s*)?(bindIp|bindIpAll|port):\s*([^#\n]+)/.exec(raw);
-		if (!inNet || !match) {
-			continue;
-		}
+		return;
+	}
 
-		const commented = Boolean(match[1]);
-		const key = match[2]!;
-		const value = match[3]!.trim();
-		const base = {
-			file,
-			line: index + 1,
+	if (commented && syntax.commentedDefault?.test(value) === false) {
+		return;
+	}
+
+	const said = (syntax.value ?? portOrList)(key, value);
+	if (said) {
+		scan.lines.push({
+			...where,
 			text: raw.trim(),
 			key,
+			...said,
 			...(commented ? {commented} : {}),
-		};
-		if (key === 'port') {
-			if (/^\d+$/.test(value)) {
-				lines.push({...base, port: Number(value)});
-			}
-		} else if (key === 'bindIpAll') {
-			if (value === 'true') {
-				lines.push({...base, addresses: ['0.0.0.0', '::']});
-			}
-		} else {
-			lines.push({...base, addresses: splitList(value)});
-		}
-	}
-
-	return {lines, includes: []};
-}
-
-function elasticsearch(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	for (const [index, raw] of text.split('\n').entries()) {
-		const match =
-			/^\s*(#\s*)?(network\.host|network\.bind_host|http\.host|http\.port)\s*:\s*([^#\n]+)/.exec(
-				raw,
-			);
-		if (!match) {
-			continue;
-		}
-
-		const commented = Boolean(match[1]);
-		const key = match[2]!;
-		const value = unquote(match[3]!);
-		const base = {
-			file,
-			line: index + 1,
-			text: raw.trim(),
-			key,
-			...(commented ? {commented} : {}),
-		};
-		if (key === 'http.port') {
-			const port = /^(\d+)/.exec(value);
-			if (port) {
-				lines.push({...base, port: Number(port[1])});
-			}
-		} else {
-			const addresses = splitList(value.replaceAll(/^\[|]$/g, '')).map(a =>
-				a === '_local_'
-					? 'localhost'
-					: a === '_site_' || a === '_global_'
-						? '0.0.0.0'
-						: a,
-			);
-			lines.push({...base, addresses});
-		}
-	}
-
-	return {lines, includes: []};
-}
-
-function apache(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	const includes: string[] = [];
-	for (const [index, raw] of text.split('\n').entries()) {
-		const include = /^\s*include(?:optional)?\s+(\S+)/i.exec(raw);
-		if (include) {
-			includes.push(unquote(include[1]!));
-			continue;
-		}
-
-		const match = /^\s*listen\s+(\S+)/i.exec(raw);
-		if (!match) {
-			continue;
-		}
-
-		const spec = addressPort(match[1]!);
-		lines.push({
-			file,
-			line: index + 1,
-			text: raw.trim(),
-			key: 'Listen',
-			addresses: [spec.address ?? '*'],
-			...(spec.port === undefined ? {} : {port: spec.port}),
 		});
 	}
-
-	return {lines, includes};
 }
 
-function sshd(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	const includes: string[] = [];
+/** Read a line-oriented config with its table: the lines that set addresses and ports, and the includes. */
+export function scanConfig(
+	text: string,
+	file: string,
+	syntax: LineSyntax,
+): ConfigParse {
+	const scan: Scan = {section: '', lines: [], includes: []};
 	for (const [index, raw] of text.split('\n').entries()) {
-		if (/^\s*match\s/i.test(raw)) {
+		if (syntax.stop?.test(raw)) {
 			break;
 		}
 
-		const match = /^\s*(#\s*)?(port|listenaddress|include)\s+(\S+)/i.exec(raw);
-		if (!match) {
-			continue;
-		}
-
-		const commented = Boolean(match[1]);
-		const key = match[2]!;
-		const value = match[3]!;
-		if (/^include$/i.test(key)) {
-			if (!commented) {
-				includes.push(value);
-			}
-
-			continue;
-		}
-
-		const base = {
-			file,
-			line: index + 1,
-			text: raw.trim(),
-			key,
-			...(commented ? {commented} : {}),
-		};
-		if (/^port$/i.test(key)) {
-			if (/^\d+$/.test(value)) {
-				lines.push({...base, port: Number(value)});
-			}
-		} else {
-			const spec = addressPort(value);
-			lines.push({
-				...base,
-				addresses: [spec.address ?? value],
-				...(spec.port === undefined ? {} : {port: spec.port}),
-			});
-		}
+		scanLine(syntax, scan, raw, {file, line: index + 1});
 	}
 
-	return {lines, includes};
+	return {lines: scan.lines, includes: scan.includes};
 }
 
-function walkNginx(
-	directives: readonly NginxDirective[],
-	visit: (directive: NginxDirective, parents: readonly string[]) => void,
-	parents: readonly string[] = [],
-) {
-	for (const directive of directives) {
-		visit(directive, parents);
-		if (directive.block) {
-			walkNginx(directive.block, visit, [...parents, directive.name]);
-		}
-	}
-}
+/** One command-line option that sets where the server listens. */
+export type ArgvOption = {
+	/** "-p" (the value follows) or "--port" (the value follows, or after "="). */
+	readonly flag: string;
+	/** The setting it gives ("port", "listen_addresses"); without it the value is "key=value" (postgres -c). */
+	readonly key?: string;
+	/** A flag that takes no value and means this value (mongod --bind_ip_all). */
+	readonly value?: string;
+};
 
-function nginx(text: string, file: string): ConfigParse {
-	const lines: ConfigLine[] = [];
-	const includes: string[] = [];
-	const source = text.split('\n');
-	walkNginx(parseNginxConfig(text, file).directives, (directive, parents) => {
-		if (directive.name === 'include' && directive.args[0]) {
-			includes.push(directive.args[0]);
-			return;
-		}
-
-		if (directive.name !== 'listen' || parents.at(-1) !== 'server') {
-			return;
-		}
-
-		const listen = parseNginxListen(directive.args, 80);
-		if (!listen) {
-			return;
-		}
-
-		const spec = directive.args[0] ?? '';
-		const wildcard = spec.startsWith('[') ? '::' : '0.0.0.0';
-		const address =
-			listen.address === undefined || listen.address === '*'
-				? wildcard
-				: listen.address;
-		lines.push({
-			file,
-			line: directive.line,
-			text: (
-				source[directive.line - 1] ?? `listen ${directive.args.join(' ')};`
-			).trim(),
-			key: 'listen',
-			addresses: [address],
-			port: listen.port,
-		});
-	});
-	return {lines, includes};
-}
-
-export function parseServiceConfig(
-	syntax: ConfigSyntax,
-	text: string,
-	file: string,
-): ConfigParse {
-	switch (syntax) {
-		case 'postgresql': {
-			return postgresql(text, file);
-		}
-
-		case 'nginx': {
-			return nginx(text, file);
-		}
-
-		case 'redis': {
-			return redis(text, file);
-		}
-
-		case 'mysql': {
-			return mysql(text, file);
-		}
-
-		case 'mongodb': {
-			return mongodb(text, file);
-		}
-
-		case 'elasticsearch': {
-			return elasticsearch(text, file);
-		}
-
-		case 'apache': {
-			return apache(text, file);
-		}
-
-		case 'sshd': {
-			return sshd(text, file);
-		}
-	}
-}
-
-/** Settings given on the command line win over the file: postgres -c listen_addresses=... -p N -h ADDR, mysqld --port=N, ... */
-export function parseCommandLineConfig(
-	syntax: ConfigSyntax,
+function optionAt(
 	argv: readonly string[],
-	file: string,
+	index: number,
+	option: ArgvOption,
+): {value: string; used: number} | undefined {
+	const argument = argv[index]!;
+	if (argument === option.flag) {
+		if (option.value !== undefined) {
+			return {value: option.value, used: 0};
+		}
+
+		const next = argv[index + 1];
+		return next === undefined ? undefined : {value: next, used: 1};
+	}
+
+	if (option.flag.startsWith('--') && argument.startsWith(`${option.flag}=`)) {
+		return {value: argument.slice(option.flag.length + 1), used: 0};
+	}
+
+	return undefined;
+}
+
+/** "key=value" (postgres -c listen_addresses=...), when the key is one of `settings`. */
+function keyValue(text: string, settings: RegExp | undefined): SettingValue {
+	const pair = /^([^=]+)=(.*)$/.exec(text);
+	if (!pair || !settings?.test(pair[1]!)) {
+		return undefined;
+	}
+
+	const said = portOrList(pair[1]!, pair[2]!);
+	return said ? {...said, key: pair[1]!} : undefined;
+}
+
+/**
+Settings given on a command line (postgres -c listen_addresses=... -p N, mysqld --port=N, ...):
+`settings` says which "key=value" keys count for options without a key of their own.
+*/
+export function settingsFromArgv(
+	argv: readonly string[],
+	options: readonly ArgvOption[],
+	where: {readonly file: string; readonly settings?: RegExp},
 ): ConfigLine[] {
 	const lines: ConfigLine[] = [];
-	const shown = argv.join(' ');
-	const add = (key: string, value: string) => {
-		if (/port$/i.test(key)) {
-			if (/^\d+$/.test(value)) {
-				lines.push({file, line: 0, text: shown, key, port: Number(value)});
-			}
-		} else {
-			lines.push({
-				file,
-				line: 0,
-				text: shown,
-				key,
-				addresses: splitList(value),
-			});
-		}
-	};
-
+	const text = shellQuote(argv);
 	for (let index = 1; index < argv.length; index++) {
-		const argument = argv[index]!;
-		const next = argv[index + 1];
-		if (syntax === 'postgresql') {
-			const setting = /^(?:-c|--)?(listen_addresses|port)=(.*)$/.exec(
-				argument === '-c' && next ? next : argument,
-			);
-			if (setting) {
-				add(setting[1]!, setting[2]!);
-				if (argument === '-c') {
-					index++;
-				}
-			} else if ((argument === '-p' || argument === '-h') && next) {
-				add(argument === '-p' ? 'port' : 'listen_addresses', next);
+		for (const option of options) {
+			const found = optionAt(argv, index, option);
+			if (!found) {
+				continue;
 			}
-		} else if (
-			syntax === 'mysql' ||
-			syntax === 'mongodb' ||
-			syntax === 'redis'
-		) {
-			const setting = /^--(bind[-_]address|bind_ip|port|bind)(?:=(.*))?$/.exec(
-				argument,
-			);
-			if (setting) {
-				add(setting[1]!, setting[2] ?? next ?? '');
-			} else if (argument === '--bind_ip_all') {
-				add('bind_ip_all', '0.0.0.0,::');
+
+			const said = option.key
+				? portOrList(option.key, found.value)
+				: keyValue(found.value, where.settings);
+			if (said) {
+				lines.push({
+					file: where.file,
+					line: 0,
+					text,
+					...said,
+					key: option.key ?? said.key ?? '',
+				});
 			}
-		} else if (syntax === 'sshd' && argument === '-p' && next) {
-			add('Port', next);
+
+			index += found.used;
+			break;
 		}
 	}
 
 	return lines;
 }
 
-/** Config files named on a process's command line (before the distribution defaults). */
-export function configFromCommandLine(
-	syntax: ConfigSyntax,
-	argv: readonly string[],
-): {files: string[]; dir?: string} {
-	const value = (names: readonly string[]): string | undefined => {
-		for (let index = 1; index < argv.length; index++) {
-			const argument = argv[index]!;
-			for (const name of names) {
-				if (argument === name && argv[index + 1]) {
-					return argv[index + 1];
-				}
-
-				if (name.startsWith('--') && argument.startsWith(`${name}=`)) {
-					return argument.slice(name.length + 1);
-				}
-			}
-		}
-
-		return undefined;
-	};
-
-	switch (syntax) {
-		case 'postgresql': {
-			const configFile =
-				argv
-					.find(a => a.startsWith('config_file='))
-					?.slice('config_file='.length) ??
-				argv
-					.find(a => a.startsWith('--config-file='))
-					?.slice('--config-file='.length) ??
-				argv
-					.find(a => a.startsWith('--config_file='))
-					?.slice('--config_file='.length);
-			const dir = value(['-D']);
-			return {
-				files: [
-					configFile ??
-						(dir ? `${dir.replace(/\/$/, '')}/postgresql.conf` : ''),
-				].filter(Boolean),
-				...(dir ? {dir} : {}),
-			};
-		}
-
-		case 'nginx': {
-			const prefix = value(['-p']);
-			const conf = value(['-c']);
-			if (!conf) {
-				return {files: [], ...(prefix ? {dir: prefix} : {})};
-			}
-
-			const file = conf.startsWith('/')
-				? conf
-				: `${(prefix ?? '/etc/nginx').replace(/\/$/, '')}/${conf}`;
-			return {files: [file], ...(prefix ? {dir: prefix} : {})};
-		}
-
-		case 'mysql': {
-			const file = value(['--defaults-file']);
-			return {files: file ? [file] : []};
-		}
-
-		case 'mongodb': {
-			const file = value(['--config', '-f']);
-			return {files: file ? [file] : []};
-		}
-
-		case 'redis': {
-			const file = argv.slice(1).find(a => a.endsWith('.conf'));
-			return {files: file ? [file] : []};
-		}
-
-		case 'apache':
-		case 'sshd': {
-			const file = value(['-f']);
-			return {files: file ? [file] : []};
-		}
-
-		case 'elasticsearch': {
-			const dir = argv
-				.find(a => a.startsWith('-Des.path.conf='))
-				?.slice('-Des.path.conf='.length);
-			return {files: dir ? [`${dir}/elasticsearch.yml`] : []};
-		}
-	}
-}
+const multiKeys = new Set(['listen', 'Listen', 'ListenAddress']);
 
 /**
 What the lines say, last setting wins (the command line over the files): addresses (undefined when
-only commented defaults are there) and port.
+only commented defaults are there) and port. Nginx, Apache and sshd listen lines add up.
 */
 export function effectiveConfig(lines: readonly ConfigLine[]): {
 	addresses?: readonly string[];
@@ -619,14 +269,7 @@ export function effectiveConfig(lines: readonly ConfigLine[]): {
 	const pick = (test: (line: ConfigLine) => boolean) =>
 		fromCommandLine.findLast(line => test(line)) ??
 		fromFiles.findLast(line => test(line));
-	// Nginx, Apache: several listen lines add up; the others: the last one wins.
-	const multi = active.some(
-		line =>
-			line.key === 'listen' ||
-			line.key === 'Listen' ||
-			line.key === 'ListenAddress',
-	);
-	if (multi) {
+	if (active.some(line => multiKeys.has(line.key))) {
 		const listens = active.filter(line => line.addresses);
 		const portLine =
 			listens.find(line => line.port !== undefined) ??

@@ -15,19 +15,54 @@ export type SsParse = {
 	readonly unparsed: string[];
 };
 
-/** "users:((\"nginx\",pid=5013,fd=4),(\"nginx\",pid=5010,fd=4))" → processes. */
-export function parseSsUsers(text: string): ListenerProcess[] {
+/**
+One process of a `users:((...),(...))` list. ss prints the process name raw, without escaping
+(a name `na"me` shows as `("na"me",pid=1,fd=3)`), so a name ends only where `",pid=N,fd=N)` is
+followed by the next entry or the end of the list.
+*/
+const userEntry = /\("(.*?)",pid=(\d+),fd=\d+\)(?=,\(|\)(?:\s|$))/y;
+
+/** "users:((\"nginx\",pid=5013,fd=4),(\"nginx\",pid=5010,fd=4))" → processes, and where the list ends. */
+function readSsUsers(text: string): {
+	processes: ListenerProcess[];
+	start: number;
+	end: number;
+} {
+	const start = text.indexOf('users:((');
 	const processes: ListenerProcess[] = [];
-	for (const match of text.matchAll(
-		/\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=\d+\)/g,
-	)) {
+	if (start === -1) {
+		return {processes, start: text.length, end: text.length};
+	}
+
+	let at = start + 'users:('.length;
+	for (;;) {
+		userEntry.lastIndex = at;
+		const match = userEntry.exec(text);
+		if (!match) {
+			break;
+		}
+
 		const pid = Number(match[2]);
 		if (!processes.some(p => p.pid === pid)) {
 			processes.push({name: match[1]!, pid});
 		}
+
+		at = userEntry.lastIndex + 1;
+		if (text[userEntry.lastIndex] === ')') {
+			break;
+		}
 	}
 
-	return processes.toSorted((a, b) => a.pid - b.pid);
+	return {
+		processes: processes.toSorted((a, b) => a.pid - b.pid),
+		start,
+		end: at,
+	};
+}
+
+/** "users:((\"nginx\",pid=5013,fd=4),(\"nginx\",pid=5010,fd=4))" → processes. */
+export function parseSsUsers(text: string): ListenerProcess[] {
+	return readSsUsers(text).processes;
 }
 
 /** Split "ADDRESS:PORT" as ss prints it into an address (brackets removed, scope kept) and a port. */
@@ -52,6 +87,73 @@ function familyOf(address: string): Family {
 	return address.replace(/%.*/, '').includes(':') ? 6 : 4;
 }
 
+/** "*" and "::" as ss prints them: which wildcard, and whether V6ONLY is set. */
+function wildcard(
+	address: string,
+	local: string,
+	peer: string,
+	v6only: boolean | undefined,
+): {address: string; v6only: boolean | undefined} {
+	if (address === '*') {
+		// Old iproute2: "*" was the IPv4 wildcard (the peer column tells).
+		return peer.startsWith('0.0.0.0:')
+			? {address: '0.0.0.0', v6only}
+			: {address: '::', v6only: v6only ?? false};
+	}
+
+	// New iproute2 brackets "::" only when the socket is V6ONLY.
+	return address === '::' && local.startsWith('[::]:')
+		? {address, v6only: v6only ?? true}
+		: {address, v6only};
+}
+
+/** One LISTEN line: State Recv-Q Send-Q Local Peer [extras]; a Netid column comes first with -a/-A. */
+function parseSsLine(line: string): Listener | undefined {
+	const fields = line.split(/\s+/);
+	const offset = fields[0] === 'tcp' ? 1 : 0;
+	const local = fields[offset + 3];
+	const peer = fields[offset + 4];
+	const split = local ? splitSsAddress(local) : undefined;
+	const port = Number(split?.port);
+	if (
+		fields[offset] !== 'LISTEN' ||
+		!peer ||
+		!split ||
+		!Number.isInteger(port)
+	) {
+		return undefined;
+	}
+
+	// The extras as printed (a process name may hold spaces): after the peer column.
+	const extras = line.slice(
+		line.indexOf(peer, line.indexOf(local!) + local!.length) + peer.length,
+	);
+	const users = readSsUsers(extras);
+	// Uid, inode and v6only are read outside the users list: a process name cannot fake them.
+	const rest = extras.slice(0, users.start) + ' ' + extras.slice(users.end);
+	const v6onlyMatch = /\bv6only:([01])\b/.exec(rest);
+	const {address, v6only} = wildcard(
+		split.address,
+		local!,
+		peer,
+		v6onlyMatch ? v6onlyMatch[1] === '1' : undefined,
+	);
+	const family = familyOf(address);
+	const {processes} = users;
+	const uid = /\buid:(\d+)\b/.exec(rest);
+	const inode = /\bino:(\d+)\b/.exec(rest);
+	return {
+		address,
+		port,
+		family,
+		...(family === 6 && v6only !== undefined ? {v6only} : {}),
+		...(processes[0] ? {process: processes[0], processes} : {}),
+		...(inode ? {inode: Number(inode[1])} : {}),
+		...(uid ? {uid: Number(uid[1])} : {}),
+		line: line.replace(/\s+<->$/, ''),
+	};
+}
+
 export function parseSsListeners(stdout: string): SsParse {
 	const listeners: Listener[] = [];
 	const unparsed: string[] = [];
@@ -61,61 +163,12 @@ export function parseSsListeners(stdout: string): SsParse {
 			continue;
 		}
 
-		// State Recv-Q Send-Q Local Peer [extras]; a Netid column comes first with -a/-A.
-		const fields = line.split(/\s+/);
-		const offset = fields[0] === 'tcp' ? 1 : 0;
-		const state = fields[offset];
-		const local = fields[offset + 3];
-		const peer = fields[offset + 4];
-		if (state !== 'LISTEN' || !local || !peer) {
-			if (state !== 'LISTEN') {
-				unparsed.push(raw);
-			}
-
-			continue;
-		}
-
-		const split = splitSsAddress(local);
-		const port = Number(split?.port);
-		if (!split || !Number.isInteger(port)) {
+		const listener = parseSsLine(line);
+		if (listener) {
+			listeners.push(listener);
+		} else {
 			unparsed.push(raw);
-			continue;
 		}
-
-		const extras = fields.slice(offset + 5).join(' ');
-		const v6onlyMatch = /\bv6only:([01])\b/.exec(extras);
-		let {address} = split;
-		let v6only: boolean | undefined = v6onlyMatch
-			? v6onlyMatch[1] === '1'
-			: undefined;
-		if (address === '*') {
-			if (peer.startsWith('0.0.0.0:')) {
-				// Old iproute2: "*" was the IPv4 wildcard.
-				address = '0.0.0.0';
-			} else {
-				address = '::';
-				v6only ??= false;
-			}
-		} else if (address === '::' && local.startsWith('[::]:')) {
-			// New iproute2 brackets "::" only when the socket is V6ONLY.
-			v6only ??= true;
-		}
-
-		const family = familyOf(address);
-		const processes = parseSsUsers(extras);
-		const uid = /\buid:(\d+)\b/.exec(extras);
-		const inode = /\bino:(\d+)\b/.exec(extras);
-		const listener: Listener = {
-			address,
-			port,
-			family,
-			...(family === 6 && v6only !== undefined ? {v6only} : {}),
-			...(processes[0] ? {process: processes[0], processes} : {}),
-			...(inode ? {inode: Number(inode[1])} : {}),
-			...(uid ? {uid: Number(uid[1])} : {}),
-			line: line.replace(/\s+<->$/, ''),
-		};
-		listeners.push(listener);
 	}
 
 	return {listeners, unparsed};

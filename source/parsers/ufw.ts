@@ -74,22 +74,3 @@ export function parseUfwStatus(text: string): UfwStatus {
 
 	return {active, ...(defaults ? {defaults} : {}), rules};
 }
-
-/** Does a ufw "To" column cover this TCP port? undefined when it names an application profile or anything else. */
-export function ufwCoversPort(to: string, port: number): boolean | undefined {
-	const spec = /^(?:(\S+) )?([\d,:]+)(?:\/(tcp|udp))?(?: \(v6\))?$/.exec(
-		to.trim(),
-	);
-	if (!spec) {
-		return /^Anywhere(?: \(v6\))?$/.test(to.trim()) ? true : undefined;
-	}
-
-	if (spec[3] === 'udp') {
-		return false;
-	}
-
-	return spec[2]!.split(',').some(part => {
-		const [low, high = low] = part.split(':');
-		return port >= Number(low) && port <= Number(high);
-	});
-}

@@ -192,3 +192,17 @@ export function renderMarkdown(report: Report): string {
 
 	return lines.join('\n').trimEnd();
 }
+
+/** The app's export: the report, then the decision tree with the path of this diagnosis marked (report/chart.ts). */
+export function renderMarkdownWithPath(
+	report: Report,
+	chart: readonly string[],
+): string {
+	return [
+		renderMarkdown(report),
+		'',
+		'## The path on the decision tree',
+		'',
+		codeBlock(chart.join('\n')),
+	].join('\n');
+}

@@ -5,23 +5,27 @@ is a public contract: schema/report.schema.json describes it and the tests valid
 import {factsOf, type Session} from '../engine/session.js';
 import {rankFindings} from '../engine/rank.js';
 import {causeNode} from '../tree/causes.js';
-import type {Family} from '../tree/facts.js';
+import type {AddressProbe, ProbeFacts} from '../tree/facts.js';
 import type {
-	Confidence,
-	Fix,
+	CauseNode,
+	Finding,
 	Outcome,
 	QuestionKey,
 	StepStatus,
 } from '../tree/types.js';
 
-export type ReportCause = {
-	readonly id: string;
-	readonly confidence: Confidence;
-	readonly title: string;
-	readonly summary: string;
-	readonly explanation: string;
-	readonly evidence: readonly string[];
-	readonly fixes: readonly Fix[];
+/** A ranked finding with its registry title and explanation (derived from the tree's types). */
+export type ReportCause = Pick<
+	Finding,
+	'id' | 'confidence' | 'summary' | 'evidence' | 'fixes'
+> &
+	Pick<CauseNode, 'title' | 'explanation'>;
+
+/** The probe as reported: the tree's probe facts, minus what is internal (errno code, close after accept). */
+export type ReportProbe = Pick<ProbeFacts, 'outcome' | 'address' | 'ms'> & {
+	readonly addresses: ReadonlyArray<
+		Pick<AddressProbe, 'address' | 'family' | 'source' | 'outcome' | 'ms'>
+	>;
 };
 
 export type ReportStep = {
@@ -60,18 +64,7 @@ export type Report = {
 		readonly now: Outcome | null;
 		readonly changed: boolean | null;
 	};
-	readonly probe: {
-		readonly outcome: Outcome;
-		readonly address: string;
-		readonly ms: number;
-		readonly addresses: ReadonlyArray<{
-			readonly address: string;
-			readonly family: Family;
-			readonly source: string;
-			readonly outcome: Outcome;
-			readonly ms: number;
-		}>;
-	};
+	readonly probe: ReportProbe;
 	readonly causes: readonly ReportCause[];
 	readonly steps: readonly ReportStep[];
 	readonly questions: readonly ReportQuestion[];

@@ -130,6 +130,8 @@ export type ListenerFacts = {
 	readonly processesVisible: boolean;
 	/** The sysctl net.ipv6.bindv6only: the default of IPV6_V6ONLY for new "::" sockets (undefined when unreadable). */
 	readonly bindv6only?: boolean;
+	/** Sources that could not be read (or only in part) on the way: "nothing listens" is then less certain. */
+	readonly unreadable?: readonly string[];
 };
 
 /** One line of a service's config file (or command line) that sets where it listens. */
@@ -149,10 +151,12 @@ export type ConfigLine = {
 };
 
 export type ServiceConfigFacts = {
-	/** Service id from source/tree/services.ts ("postgresql", "nginx", ...). */
+	/** Service id from source/services/ ("postgresql", "nginx", ...). */
 	readonly service: string;
 	/** The process it was read for, when one runs. */
 	readonly pid?: number;
+	/** That process's command line (/proc/PID/cmdline), for restart commands (postgres -D, nginx -c/-p). */
+	readonly argv?: readonly string[];
 	/** How the files were found: "/proc/123/cmdline: postgres -D /x" or "default path". */
 	readonly how: string;
 	readonly files: readonly string[];
@@ -184,6 +188,20 @@ export type FirewallFacts = {
 	readonly counterDelta?: number;
 	/** For unknown/uncertain: why (not root, tool missing, a match not understood). */
 	readonly reason?: string;
+	/** A DNAT or REDIRECT rule rewrote the destination: the rule, and where the connection really goes. */
+	readonly nat?: NatFacts;
+	/** The rule that decided was met on this host's output path (the client's own firewall). */
+	readonly outbound?: boolean;
+};
+
+export type NatFacts = {
+	readonly kind: 'dnat' | 'redirect';
+	/** The nat rule, named as in the evidence. */
+	readonly rule: string;
+	/** The real destination. */
+	readonly to: {readonly address: string; readonly port: number};
+	/** The real destination is an address of this host (its listeners and services apply). */
+	readonly local: boolean;
 };
 
 // --- containers, proxies, kubernetes --------------------------------------------------------------

@@ -6,18 +6,55 @@ import {containersChecks} from './nodes/containers.js';
 import {proxyChecks} from './nodes/proxy.js';
 import {kubernetesChecks} from './nodes/kubernetes.js';
 import {questions} from './questions.js';
-import {causeIds, type Tree} from './types.js';
+import {causeIds, type CheckNode, type Tree} from './types.js';
+
+/**
+The facts each check writes, where its node does not declare them itself.
+TODO(lead): move each line into its node (`writes:` in tree/nodes/*.ts) once the node files merge.
+*/
+export const factWrites: Readonly<Record<string, CheckNode['writes']>> = {
+	environment: ['environment'],
+	resolve: ['resolution'],
+	probe: ['probe'],
+	local: ['local'],
+	'proxy-env': ['proxyEnv'],
+	outcome: [],
+	families: [],
+	'hosts-file': [],
+	remote: [],
+	listeners: ['listeners'],
+	'service-config': ['services'],
+	bind: [],
+	'service-state': ['services'],
+	firewall: ['firewall'],
+	'container-engine': ['containers'],
+	'container-port': ['containers'],
+	'container-logs': ['containers'],
+	'container-by-hand': ['containers'],
+	'reverse-proxy': ['upstream'],
+	'proxy-upstream': ['upstream'],
+	'load-balancer': ['upstream'],
+	'kube-context': ['kubernetes'],
+	'kube-service': ['kubernetes'],
+	'kube-endpoints': ['kubernetes'],
+};
+
+const declared = (nodes: readonly CheckNode[]): CheckNode[] =>
+	nodes.map(node => {
+		const writes = node.writes ?? factWrites[node.id];
+		return writes ? {...node, writes} : node;
+	});
 
 /** THE decision tree: checks in screen order, questions, causes. */
 export const tree: Tree = {
-	checks: [
+	checks: declared([
 		...foundationChecks,
 		...serverChecks,
 		...firewallChecks,
 		...containersChecks,
 		...proxyChecks,
 		...kubernetesChecks,
-	],
+	]),
 	questions,
 	causes,
 };
@@ -63,6 +100,12 @@ export function validateTree(
 		}
 	}
 
+	return [...problems, ...causeProblems(candidate, ids)];
+}
+
+/** The registry against the tree: every id has a node, once, and at least one concluding check. */
+function causeProblems(candidate: Tree, ids: ReadonlySet<string>): string[] {
+	const problems: string[] = [];
 	const causeSet = new Set(candidate.causes.map(cause => cause.id));
 	for (const id of causeIds) {
 		if (!causeSet.has(id)) {
@@ -72,6 +115,25 @@ export function validateTree(
 
 	if (causeSet.size !== candidate.causes.length) {
 		problems.push('a cause is defined twice');
+	}
+
+	for (const cause of candidate.causes) {
+		const concluding = cause.concludedBy.filter(id => ids.has(id));
+		if (concluding.length === 0) {
+			problems.push(`cause ${cause.id} is concluded by no check of the tree`);
+		}
+
+		for (const id of cause.concludedBy) {
+			if (!ids.has(id)) {
+				problems.push(`cause ${cause.id} names ${id}, which is not a check`);
+			}
+		}
+	}
+
+	for (const node of candidate.checks) {
+		if (!node.writes) {
+			problems.push(`check ${node.id} does not declare the facts it writes`);
+		}
 	}
 
 	return problems;

@@ -2,30 +2,11 @@
 The decision tree's vocabulary. Everything here is data: adding a cause or a check edits the
 tables in this folder, not a component.
 */
+import type {CauseEntry, CauseId} from './causes.js';
 import type {Facts} from './facts.js';
 
-/** Public, stable cause ids (README "Cause ids"). Never rename one; add new ones with a README line. */
-export const causeIds = [
-	'no-listener',
-	'loopback-only',
-	'address-family-mismatch',
-	'wrong-port',
-	'bound-elsewhere',
-	'firewall-reject',
-	'filtered',
-	'host-unreachable',
-	'name-not-resolved',
-	'dns-mismatch',
-	'proxy-misroute',
-	'service-failed',
-	'upstream-refused',
-	'container-not-published',
-	'container-loopback-bind',
-	'container-exited',
-	'k8s-no-endpoints',
-	'k8s-port-mismatch',
-] as const;
-export type CauseId = (typeof causeIds)[number];
+/** Cause ids derive from the one registry in ./causes.ts. */
+export {causeIds, type CauseId} from './causes.js';
 
 export const outcomes = [
 	'open',
@@ -74,13 +55,8 @@ export type CheckResult = {
 	readonly findings?: readonly Finding[];
 };
 
-export type CauseNode = {
-	readonly id: CauseId;
-	/** The README line for this id. */
-	readonly title: string;
-	/** What it means, for a junior admin: a few sentences. */
-	readonly explanation: string;
-};
+/** A registry entry with its id (see ./causes.ts). */
+export type CauseNode = CauseEntry & {readonly id: CauseId};
 
 /** Keys of the clarifying questions; also the `--answer key=value` keys. */
 export const questionKeys = ['container', 'proxy', 'client'] as const;
@@ -123,8 +99,14 @@ export type CheckNode = {
 	readonly uses?: readonly QuestionKey[];
 	/** Run it (true) or skip it (a string saying why it does not apply). */
 	readonly when: (facts: Facts, answers: Answers) => true | string;
-	/** The check's own time limit, shown on screen. */
+	/**
+	The check's own part of its time limit. The driver enforces (and the screen shows)
+	`enforcedLimitMs(node, --timeout)` from engine/driver.ts: this plus the probe timeout it may
+	wait on, with room for its commands.
+	*/
 	readonly timeoutMs: number;
+	/** The facts it may write; the driver turns an undeclared one into an "unknown" step. */
+	readonly writes?: ReadonlyArray<Exclude<keyof Facts, 'target'>>;
 };
 
 export type Tree = {

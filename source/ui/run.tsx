@@ -1,21 +1,29 @@
 import process from 'node:process';
 import {render} from 'ink';
-import type {Io} from '../checks/types.js';
 import type {Target} from '../tree/facts.js';
 import type {Answers} from '../tree/types.js';
 import {App} from './app.js';
+import {finalText} from './print.js';
+import type {AppState} from './state.js';
 import {detectTheme} from './theme.js';
+import type {WalkOptions} from './use-walk.js';
 
 export type InteractiveOptions = {
 	readonly target?: Target;
-	readonly io: Io;
+	readonly io: WalkOptions['io'];
 	readonly timeoutMs: number;
 	readonly answers: Answers;
 	readonly color: boolean;
 };
 
-/** Put the terminal back as it was: cursor shown, raw mode off. Safe to call more than once. */
-function restoreTerminal() {
+const enterAlternate = '\u001B[?1049h';
+const leaveAlternate = '\u001B[?1049l';
+const showCursor = '\u001B[?25h';
+
+let inAlternate = false;
+
+/** Put the terminal back as it was: alternate screen left, cursor shown, raw mode off. Safe to call more than once. */
+export function restoreTerminal() {
 	try {
 		if (process.stdin.isTTY) {
 			process.stdin.setRawMode(false);
@@ -23,16 +31,22 @@ function restoreTerminal() {
 	} catch {}
 
 	if (process.stdout.isTTY) {
-		process.stdout.write('\u001B[?25h');
+		process.stdout.write((inAlternate ? leaveAlternate : '') + showCursor);
 	}
+
+	inAlternate = false;
 }
 
-/** Mount the Ink app; resolves with the exit code (0 nothing wrong, 1 a problem found, 3 a crash). */
+/** Mount the Ink app on the alternate screen; resolves with the exit code (0, 1, 130, 3 on a crash). */
 export async function runInteractive(
 	options: InteractiveOptions,
 ): Promise<number> {
 	let code = 0;
+	let last: AppState | undefined;
 	const theme = detectTheme(process.env, options.color);
+	process.stdout.write(enterAlternate);
+	inAlternate = true;
+	const crashAfter = process.env['REFUSED_TEST_CRASH_UI'];
 	const instance = render(
 		<App
 			target={options.target}
@@ -41,18 +55,24 @@ export async function runInteractive(
 			answers={options.answers}
 			theme={theme}
 			writeTerminal={data => process.stdout.write(data)}
-			onExit={exitCode => {
+			{...(crashAfter ? {crashAfter} : {})}
+			onExit={(exitCode, state) => {
 				code = exitCode;
+				last = state;
 			}}
 		/>,
 		{exitOnCtrlC: false, patchConsole: true},
 	);
-	const crash = (error: unknown) => {
-		instance.unmount();
+	const fail = (error: unknown) => {
 		restoreTerminal();
 		process.stderr.write(
 			`refused: internal error: ${(error as Error)?.message ?? String(error)}\n`,
 		);
+	};
+
+	const crash = (error: unknown) => {
+		instance.unmount();
+		fail(error);
 		process.exit(3);
 	};
 
@@ -70,10 +90,7 @@ export async function runInteractive(
 	try {
 		await instance.waitUntilExit();
 	} catch (error) {
-		restoreTerminal();
-		process.stderr.write(
-			`refused: internal error: ${(error as Error).message}\n`,
-		);
+		fail(error);
 		return 3;
 	} finally {
 		process.off('uncaughtException', crash);
@@ -82,6 +99,11 @@ export async function runInteractive(
 		process.off('SIGTERM', terminate);
 		process.off('SIGHUP', terminate);
 		restoreTerminal();
+	}
+
+	// Back on the normal screen: the final tree, the cause and the fixes stay in the scrollback.
+	if (last) {
+		process.stdout.write(finalText(last, theme.ascii));
 	}
 
 	return code;

@@ -1,135 +1,64 @@
 /**
-The app's state machine: the engine session plus what the screen needs (the log of finished
-steps, the selected choice and fix, learn mode, notices, requested side effects). Pure: every key
-goes through `appReducer`, so keys sent in one burst act on the state the user saw, in order.
-Side effects (copy, export, quit, the practice server) are queued as requests that the hook runs.
+The app's state machine: the engine session plus what the screen needs (selection, folds, focus,
+scroll, learn mode, notices, requested side effects). Pure: keys become intents (keymap.ts) and
+every intent goes through `appReducer`, so keys sent in one burst act on the state the user saw, in
+order. Side effects (copy, export, quit, parsing a typed target, the practice server) are queued as
+requests that the hook runs.
 */
 import {
-	answersOf,
-	factsOf,
 	plan,
 	reduce,
 	startSession,
-	type AnswerRecord,
 	type EngineEvent,
 	type Session,
 } from '../engine/session.js';
-import {buildReport, type Report} from '../report/model.js';
-import type {ProbeFacts, Target} from '../tree/facts.js';
-import type {
-	Answers,
-	CheckNode,
-	CheckResult,
-	Fix,
-	QuestionNode,
-	Tree,
-} from '../tree/types.js';
-import {targetOrMessage} from '../parsers/error-message.js';
+import {buildReport} from '../report/model.js';
+import type {Target} from '../tree/facts.js';
+import type {Answers, Fix, Tree} from '../tree/types.js';
+import {noKey, walkIntent, type Intent, type Key} from './keymap.js';
+import {request, type Request} from './requests.js';
+import {startScreenKey} from './start-keys.js';
+import {layout} from './layout.js';
+import {questionKey} from './select-tree.js';
 
-export type Key = {
-	readonly upArrow: boolean;
-	readonly downArrow: boolean;
-	readonly return: boolean;
-	readonly escape: boolean;
-	readonly tab: boolean;
-	readonly backspace: boolean;
-	readonly delete: boolean;
-	readonly ctrl: boolean;
-	readonly meta: boolean;
-};
-
-const noKey: Key = {
-	upArrow: false,
-	downArrow: false,
-	return: false,
-	escape: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	ctrl: false,
-	meta: false,
-};
-
-export type Request =
-	| {
-			readonly id: number;
-			readonly kind: 'copy';
-			readonly text: string;
-			readonly index: number;
-	  }
-	| {readonly id: number; readonly kind: 'export'}
-	| {readonly id: number; readonly kind: 'quit'}
-	| {readonly id: number; readonly kind: 'practice'};
-
-type RequestBody = Request extends infer R
-	? R extends {id: number}
-		? Omit<R, 'id'>
-		: never
-	: never;
-
-export type LogEntry = {readonly key: string} & (
-	| {
-			readonly kind: 'intro';
-			readonly target: Target;
-			readonly practice?: string;
-	  }
-	| {
-			readonly kind: 'step';
-			readonly node: CheckNode;
-			readonly result: CheckResult;
-			readonly learn: boolean;
-	  }
-	| {
-			readonly kind: 'answer';
-			readonly question: QuestionNode;
-			readonly record: AnswerRecord;
-	  }
-	| {
-			readonly kind: 'handshake';
-			readonly probe: ProbeFacts;
-			readonly port: number;
-	  }
-	| {
-			readonly kind: 'learn';
-			readonly steps: ReadonlyArray<{
-				readonly node: CheckNode;
-				readonly result: CheckResult;
-			}>;
-	  }
-	| {readonly kind: 'note'; readonly text: string}
-	| {readonly kind: 'conclusion'; readonly report: Report}
-);
-
-type LogBody = LogEntry extends infer E
-	? E extends {key: string}
-		? Omit<E, 'key'>
-		: never
-	: never;
+export type Focus = 'tree' | 'lower';
 
 export type AppState = {
 	readonly tree: Tree;
 	readonly preset: Answers;
+	readonly timeoutMs: number;
 	readonly screen: 'start' | 'starting' | 'walk';
 	/** Start screen: the target being typed, which line is selected (0 the field, 1 the practice case), an error. */
 	readonly text: string;
 	readonly field: 0 | 1;
 	readonly error?: string;
 	readonly session?: Session;
+	/** The session before the last rerun, and the steps that kept its results (their inputs did not change). */
+	readonly previous?: Session;
+	readonly kept: readonly string[];
 	/** The practice case's description, when one runs. */
 	readonly practice?: string;
-	/** Everything printed once and kept in the scrollback (Ink's <Static>). */
-	readonly log: readonly LogEntry[];
-	readonly nextKey: number;
-	/** Steps already in the log, as "generation:id". */
-	readonly logged: readonly string[];
-	readonly loggedAnswers: readonly string[];
+	/** When each running step started, the walk's start and end, and the clock (ms). */
+	readonly startedAt: Readonly<Record<string, number>>;
+	readonly walkStart: number;
+	readonly walkEnd?: number;
+	readonly now: number;
 	readonly concluded: boolean;
-	readonly handshakeShown: boolean;
-	/** Highlighted choice of the current question, and highlighted fix at the end. */
+	/** The selected tree node; undefined follows the walk (the question, the running step). */
+	readonly cursor?: string;
+	/** Tree nodes whose fold the user flipped, and other causes unfolded on the card. */
+	readonly toggled: readonly string[];
+	readonly unfolded: readonly string[];
+	readonly focus: Focus;
+	/** The lower pane shows the selected node's detail instead of the cause card. */
+	readonly detail: boolean;
+	readonly lowerTop: number;
+	/** Highlighted choice of the current question, and highlighted card item (fixes, then other causes). */
 	readonly choice: number;
 	readonly fix: number;
 	readonly learn: boolean;
 	readonly help: boolean;
+	readonly map: boolean;
 	readonly notice?: string;
 	readonly requests: readonly Request[];
 	readonly nextRequest: number;
@@ -139,78 +68,88 @@ export type AppState = {
 
 export type AppAction =
 	| {readonly type: 'key'; readonly input: string; readonly key: Key}
-	| {readonly type: 'engine'; readonly event: EngineEvent}
+	| {readonly type: 'intent'; readonly intent: Intent}
+	| {readonly type: 'engine'; readonly event: EngineEvent; readonly now: number}
 	| {
 			readonly type: 'start';
 			readonly target: Target;
 			readonly practice?: string;
+			readonly now: number;
 	  }
+	| {readonly type: 'start-failed'; readonly message: string}
 	| {readonly type: 'practice-failed'; readonly message: string}
 	| {readonly type: 'notice'; readonly text: string}
+	| {readonly type: 'tick'; readonly now: number}
+	| {readonly type: 'kept'; readonly id: string}
 	| {readonly type: 'resize'; readonly columns: number; readonly rows: number};
 
 export function initialState(options: {
 	readonly tree: Tree;
 	readonly answers?: Answers;
 	readonly target?: Target;
+	readonly timeoutMs?: number;
 	readonly columns?: number;
 	readonly rows?: number;
+	readonly now?: number;
+	readonly learn?: boolean;
 }): AppState {
+	const now = options.now ?? 0;
 	const state: AppState = {
 		tree: options.tree,
 		preset: options.answers ?? {},
+		timeoutMs: options.timeoutMs ?? 3000,
 		screen: 'start',
 		text: '',
 		field: 0,
-		log: [],
-		nextKey: 0,
-		logged: [],
-		loggedAnswers: [],
+		startedAt: {},
+		walkStart: now,
+		now,
+		kept: [],
 		concluded: false,
-		handshakeShown: false,
+		toggled: [],
+		unfolded: [],
+		focus: 'tree',
+		detail: false,
+		lowerTop: 0,
 		choice: 0,
 		fix: 0,
-		learn: false,
+		learn: options.learn ?? false,
 		help: false,
+		map: false,
 		requests: [],
 		nextRequest: 1,
 		columns: options.columns ?? 80,
 		rows: options.rows ?? 24,
 	};
-	return options.target ? start(state, options.target) : state;
+	return options.target ? start(state, options.target, undefined, now) : state;
 }
 
-function append(state: AppState, ...bodies: LogBody[]): AppState {
-	let {nextKey} = state;
-	const entries = bodies.map(body => ({...body, key: `log-${nextKey++}`}));
-	return {...state, log: [...state.log, ...entries], nextKey};
-}
-
-function request(state: AppState, body: RequestBody): AppState {
-	const entry: Request = {...body, id: state.nextRequest};
-	return {
-		...state,
-		requests: [...state.requests.slice(-19), entry],
-		nextRequest: state.nextRequest + 1,
-	};
-}
-
-function start(state: AppState, target: Target, practice?: string): AppState {
+function start(
+	state: AppState,
+	target: Target,
+	practice: string | undefined,
+	now: number,
+): AppState {
 	const session = startSession(state.tree, target, {
 		interactive: true,
 		answers: state.preset,
 	});
-	const begun: AppState = {
+	return conclude({
 		...state,
 		screen: 'walk',
 		session,
-		...(practice ? {practice} : {}),
+		practice,
 		error: undefined,
-		notice: undefined,
-	};
-	return sync(
-		append(begun, {kind: 'intro', target, ...(practice ? {practice} : {})}),
-	);
+		notice: practice,
+		startedAt: {},
+		walkStart: now,
+		walkEnd: undefined,
+		now,
+		cursor: undefined,
+		detail: false,
+		previous: undefined,
+		kept: [],
+	});
 }
 
 /** The fixes the user can select and copy: those of the most likely cause. */
@@ -222,354 +161,384 @@ export function fixesOf(state: AppState): readonly Fix[] {
 	return buildReport(state.session).causes[0]?.fixes ?? [];
 }
 
-/** Bring the log up to date with the session: finished steps, answers, handshake, conclusion. */
-function sync(state: AppState): AppState {
+/** How many items the card has: the fixes, then the other causes. */
+function cardItems(state: AppState): number {
+	if (!state.concluded || !state.session) {
+		return 0;
+	}
+
+	const {causes} = buildReport(state.session);
+	return (causes[0]?.fixes.length ?? 0) + Math.max(0, causes.length - 1);
+}
+
+function conclude(state: AppState): AppState {
 	const {session} = state;
 	if (!session) {
 		return state;
 	}
 
-	const bodies: LogBody[] = [];
-	const generation = String(session.generation);
-	const isLogged = (id: string) => state.logged.includes(`${generation}:${id}`);
-	// Steps that were cleared (back, rerun) are logged again when they finish again.
-	const logged = state.logged.filter(entry => {
-		const [gen, id] = entry.split(/:(.*)/s) as [string, string];
-		return gen === generation && session.steps[id]?.state === 'done';
-	});
-	let {handshakeShown} = state;
-	for (const node of session.tree.checks) {
-		const step = session.steps[node.id];
-		if (step?.state !== 'done' || !step.result || isLogged(node.id)) {
-			continue;
-		}
-
-		logged.push(`${generation}:${node.id}`);
-		bodies.push({kind: 'step', node, result: step.result, learn: state.learn});
-		const probe = step.result.facts?.probe;
-		if (state.learn && probe && !handshakeShown) {
-			bodies.push({kind: 'handshake', probe, port: session.target.port});
-			handshakeShown = true;
-		}
-	}
-
-	const loggedAnswers = state.loggedAnswers.filter(
-		key => session.answers[key as keyof Session['answers']],
-	);
-	for (const question of session.tree.questions) {
-		const record = session.answers[question.key];
-		if (
-			record &&
-			record.by !== 'unanswered' &&
-			!loggedAnswers.includes(question.key)
-		) {
-			loggedAnswers.push(question.key);
-			bodies.push({kind: 'answer', question, record});
-		}
-	}
-
 	const done = plan(session).done;
-	let {concluded, fix} = state;
-	if (done && !concluded) {
-		bodies.push({kind: 'conclusion', report: buildReport(session)});
-		concluded = true;
-		fix = 0;
-	} else if (!done) {
-		concluded = false;
+	if (done && !state.concluded) {
+		return {
+			...state,
+			concluded: true,
+			walkEnd: state.now,
+			fix: 0,
+			lowerTop: 0,
+			detail: false,
+		};
 	}
 
-	return append(
-		{...state, logged, loggedAnswers, handshakeShown, concluded, fix},
-		...bodies,
-	);
+	return done ? state : {...state, concluded: false, walkEnd: undefined};
 }
 
-function engine(state: AppState, event: EngineEvent): AppState {
+function engine(state: AppState, event: EngineEvent, now: number): AppState {
 	if (!state.session) {
 		return state;
 	}
 
-	return sync({...state, session: reduce(state.session, event)});
-}
-
-const isPrintable = (input: string, key: Key) =>
-	input.length > 0 &&
-	!key.ctrl &&
-	!key.meta &&
-	!key.escape &&
-	!key.return &&
-	!key.tab &&
-	!/[\u0000-\u001F\u007F]/.test(input);
-
-/** A pasted error message (several lines): decode it whole, and start where the client dialed. */
-function pastedMessage(state: AppState, input: string): AppState {
-	const found = targetOrMessage(input);
-	return 'error' in found
-		? {...state, field: 0, text: '', error: found.error}
-		: start(state, found);
-}
-
-function startScreenKey(state: AppState, input: string, key: Key): AppState {
-	if (state.screen === 'starting') {
-		return key.ctrl && input === 'c' ? request(state, {kind: 'quit'}) : state;
-	}
-
-	if ((key.ctrl && input === 'c') || key.escape) {
-		return request(state, {kind: 'quit'});
-	}
-
-	// A paste (or keys typed faster than a frame) arrives as one chunk: apply it a character at a time.
-	if (
-		input.length > 1 &&
-		!key.ctrl &&
-		!key.meta &&
-		!input.startsWith('\u001B')
-	) {
-		if (/\S[\r\n]+\S/.test(input)) {
-			return pastedMessage(state, input);
-		}
-
-		let next = state;
-		for (const char of input) {
-			const isEnter = char === '\r' || char === '\n';
-			const isBackspace = char === '\u007F' || char === '\b';
-			next =
-				next.screen === 'walk'
-					? next
-					: startScreenKey(next, isEnter || isBackspace ? '' : char, {
-							...noKey,
-							return: isEnter,
-							backspace: isBackspace,
-						});
-		}
-
-		return next;
-	}
-
-	if (key.upArrow || key.downArrow || key.tab) {
-		return {...state, field: state.field === 0 ? 1 : 0};
-	}
-
-	if (key.return) {
-		if (state.field === 1) {
-			return request(
-				{...state, screen: 'starting', error: undefined},
-				{kind: 'practice'},
-			);
-		}
-
-		if (state.text.trim() === '') {
-			return {
-				...state,
-				error:
-					'Type a target first (for example localhost:5432), or choose the practice case.',
-			};
-		}
-
-		const parsed = targetOrMessage(state.text);
-		if ('error' in parsed) {
-			return {...state, error: parsed.error};
-		}
-
-		return start(state, parsed);
-	}
-
-	if (key.backspace || key.delete) {
-		return {
-			...state,
-			field: 0,
-			text: state.text.slice(0, -1),
-			error: undefined,
-		};
-	}
-
-	if (isPrintable(input, key)) {
-		return {...state, field: 0, text: state.text + input, error: undefined};
-	}
-
-	return state;
-}
-
-function toggleLearn(state: AppState): AppState {
-	if (state.learn) {
-		return {...state, learn: false, notice: 'Learn mode off.'};
-	}
-
-	const on: AppState = {
+	const startedAt =
+		event.type === 'started'
+			? {...state.startedAt, [event.id]: now}
+			: state.startedAt;
+	return conclude({
 		...state,
-		learn: true,
-		notice: 'Learn mode on: each step says why it runs and how to read it.',
-	};
-	const session = state.session!;
-	const done = session.tree.checks.flatMap(node => {
-		const result = session.steps[node.id]?.result;
-		// Skipped steps did not run: their reason is on screen already.
-		return result &&
-			session.steps[node.id]?.state === 'done' &&
-			result.status !== 'skipped'
-			? [{node, result}]
-			: [];
+		now,
+		startedAt,
+		session: reduce(state.session, event),
 	});
-	const bodies: LogBody[] = [];
-	if (done.length > 0) {
-		bodies.push({kind: 'learn', steps: done});
-	}
-
-	const probe = factsOf(session).probe;
-	let {handshakeShown} = on;
-	if (probe && !handshakeShown) {
-		bodies.push({kind: 'handshake', probe, port: session.target.port});
-		handshakeShown = true;
-	}
-
-	return append({...on, handshakeShown}, ...bodies);
 }
 
-function walkKey(state: AppState, input: string, key: Key): AppState {
-	const session = state.session!;
-	if ((key.ctrl && input === 'c') || input === 'q') {
-		return request(state, {kind: 'quit'});
-	}
+const clamp = (value: number, low: number, high: number) =>
+	Math.max(low, Math.min(high, value));
 
-	if (key.ctrl || key.meta) {
+/** Move the tree selection by a number of nodes (from the followed node when none is selected). */
+function moveCursor(state: AppState, by: number | 'first' | 'last'): AppState {
+	const view = layout(state);
+	const nodes = view.treeNodes;
+	if (nodes.length === 0) {
 		return state;
 	}
 
-	const current = plan(session);
-	const {ask} = current;
-	if (ask) {
-		const count = ask.choices.length;
-		if (key.upArrow || input === 'k') {
-			return {...state, choice: (state.choice + count - 1) % count};
-		}
+	const current = Math.max(0, nodes.indexOf(view.cursor ?? 'root'));
+	const index =
+		by === 'first'
+			? 0
+			: by === 'last'
+				? nodes.length - 1
+				: clamp(current + by, 0, nodes.length - 1);
+	return {...state, cursor: nodes[index], lowerTop: 0};
+}
 
-		if (key.downArrow || input === 'j') {
-			return {...state, choice: (state.choice + 1) % count};
-		}
+function scrollLower(state: AppState, by: number | 'first' | 'last'): AppState {
+	const view = layout(state);
+	const max = Math.max(0, view.lowerTotal - view.lowerHeight);
+	const top =
+		by === 'first'
+			? 0
+			: by === 'last'
+				? max
+				: clamp(state.lowerTop + by, 0, max);
+	return {...state, lowerTop: top};
+}
 
-		const digit = /^[1-9]$/.test(input) ? Number(input) - 1 : undefined;
-		if (key.return || (digit !== undefined && digit < count)) {
-			const choice = ask.choices[digit ?? state.choice] ?? ask.choices[0]!;
-			return engine(
-				{...state, choice: 0, notice: undefined},
-				{type: 'answered', key: ask.key, value: choice.value},
-			);
-		}
+/** Select a card item and scroll it into view. */
+function selectItem(state: AppState, index: number): AppState {
+	const count = cardItems(state);
+	if (count === 0) {
+		return state;
 	}
 
-	const fixes = fixesOf(state);
-	if (!ask && fixes.length > 0) {
-		if (key.upArrow || input === 'k') {
-			return {...state, fix: (state.fix + fixes.length - 1) % fixes.length};
-		}
+	const fix = ((index % count) + count) % count;
+	const next = {...state, fix};
+	const view = layout(next);
+	const row = view.itemRows[fix] ?? 0;
+	// The whole item in view: from its first row to the row before the next item.
+	const end = view.itemRows[fix + 1] ?? view.lowerTotal;
+	const top =
+		row < state.lowerTop
+			? row
+			: end > state.lowerTop + view.lowerHeight
+				? Math.min(row, end - view.lowerHeight)
+				: state.lowerTop;
+	return {...next, lowerTop: Math.max(0, top)};
+}
 
-		if (key.downArrow || input === 'j') {
-			return {...state, fix: (state.fix + 1) % fixes.length};
-		}
+function toggle(list: readonly string[], key: string): string[] {
+	return list.includes(key) ? list.filter(k => k !== key) : [...list, key];
+}
 
-		if (/^[1-9]$/.test(input) && Number(input) <= fixes.length) {
-			return {...state, fix: Number(input) - 1};
-		}
+function answer(state: AppState, index: number): AppState {
+	const ask = plan(state.session!).ask!;
+	const choice = ask.choices[index] ?? ask.choices[0]!;
+	return engine(
+		{
+			...state,
+			choice: 0,
+			notice: undefined,
+			cursor: questionKey(ask.key),
+		},
+		{type: 'answered', key: ask.key, value: choice.value},
+		state.now,
+	);
+}
+
+/** Keys while a question waits: ↑↓ pick a choice, enter or a digit answers. */
+function askIntent(state: AppState, intent: Intent): AppState | undefined {
+	const ask = plan(state.session!).ask;
+	if (!ask || state.focus !== 'tree' || state.map || state.help) {
+		return undefined;
 	}
 
-	switch (input) {
-		case '?': {
-			return toggleLearn(state);
+	const count = ask.choices.length;
+	switch (intent.kind) {
+		case 'move': {
+			return {...state, choice: (state.choice + count + intent.by) % count};
 		}
 
-		case 'h': {
-			return {...state, help: !state.help};
+		case 'enter': {
+			return answer(state, state.choice);
 		}
 
-		case 'c': {
-			const selected = fixes[state.fix];
-			if (!selected) {
-				return {
-					...state,
-					notice: state.concluded
-						? 'There is no fix to copy.'
-						: 'Nothing to copy yet: the fixes appear when the walk ends.',
-				};
-			}
-
-			return request(state, {
-				kind: 'copy',
-				text: selected.command,
-				index: state.fix,
-			});
-		}
-
-		case 'e': {
-			return request(
-				{...state, notice: 'Writing the report...'},
-				{kind: 'export'},
-			);
-		}
-
-		case 'b': {
-			const last = session.userAnswers.at(-1);
-			if (last === undefined) {
-				return {
-					...state,
-					notice:
-						'Nothing to go back to: you have not answered a question yet.',
-				};
-			}
-
-			const question = session.tree.questions.find(q => q.key === last);
-			const previous = session.answers[last]?.value ?? '';
-			const label =
-				question?.choices.find(c => c.value === previous)?.label ?? previous;
-			const back = append(
-				{...state, choice: 0, notice: undefined},
-				{
-					kind: 'note',
-					text: `Back: your answer "${label}" to "${question?.prompt ?? last}" is undone; the walk recomputes from there.`,
-				},
-			);
-			return engine(back, {type: 'back'});
-		}
-
-		case 'r': {
-			const kept = Object.keys(answersOf(session)).length;
-			const rerun = append(
-				{...state, notice: undefined, choice: 0},
-				{
-					kind: 'note',
-					text: `Rerun: connecting to ${session.target.input} again, with every check after it, to verify a fix${
-						kept > 0 ? ' (your answers are kept)' : ''
-					}.`,
-				},
-			);
-			return engine(rerun, {type: 'rerun'});
+		case 'pick': {
+			return intent.index < count ? answer(state, intent.index) : state;
 		}
 
 		default: {
-			break;
+			return undefined;
 		}
 	}
+}
 
-	if (key.escape && state.help) {
-		return {...state, help: false};
+function enter(state: AppState): AppState {
+	if (state.focus === 'lower') {
+		const {session} = state;
+		const fixes = fixesOf(state).length;
+		if (!session || state.fix < fixes) {
+			return state;
+		}
+
+		const other = buildReport(session).causes[state.fix - fixes + 1];
+		return other
+			? {...state, unfolded: toggle(state.unfolded, other.id)}
+			: state;
 	}
 
-	return state;
+	const view = layout(state);
+	const key = view.cursor;
+	if (!key) {
+		return state;
+	}
+
+	if (view.foldable.includes(key)) {
+		return {...state, cursor: key, toggled: toggle(state.toggled, key)};
+	}
+
+	return {...state, cursor: key, detail: !state.detail, lowerTop: 0};
+}
+
+function back(state: AppState): AppState {
+	const session = state.session!;
+	const last = session.userAnswers.at(-1);
+	if (last === undefined) {
+		return {
+			...state,
+			notice: 'Nothing to go back to: you have not answered a question yet.',
+		};
+	}
+
+	const question = session.tree.questions.find(q => q.key === last);
+	const previous = session.answers[last]?.value ?? '';
+	const label =
+		question?.choices.find(c => c.value === previous)?.label ?? previous;
+	return engine(
+		{
+			...state,
+			choice: 0,
+			cursor: undefined,
+			focus: 'tree',
+			detail: false,
+			notice: `Back: your answer "${label}" to "${question?.prompt ?? last}" is undone; the tree regrows from there.`,
+		},
+		{type: 'back'},
+		state.now,
+	);
+}
+
+function copy(state: AppState): AppState {
+	const fixes = fixesOf(state);
+	const selected =
+		fixes[state.fix] ?? (state.fix >= fixes.length ? fixes[0] : undefined);
+	if (!selected) {
+		return {
+			...state,
+			notice: state.concluded
+				? 'There is no fix to copy.'
+				: 'Nothing to copy yet: the fixes appear when the walk ends.',
+		};
+	}
+
+	const index = fixes.indexOf(selected);
+	return request(state, {kind: 'copy', text: selected.command, index});
+}
+
+function rerun(state: AppState): AppState {
+	return engine(
+		{
+			...state,
+			choice: 0,
+			cursor: undefined,
+			detail: false,
+			focus: 'tree',
+			startedAt: {},
+			walkStart: state.now,
+			previous: state.session,
+			kept: [],
+			notice: `Rerun: connecting to ${state.session!.target.input} again; a step runs again only when what it depends on changed (your answers are kept).`,
+		},
+		{type: 'rerun'},
+		state.now,
+	);
+}
+
+function navigate(state: AppState, intent: Intent): AppState {
+	const lower = state.focus === 'lower' || state.map || state.help;
+	const page = Math.max(1, layout(state).lowerHeight - 1);
+	switch (intent.kind) {
+		case 'move': {
+			if (!lower) {
+				return moveCursor(state, intent.by);
+			}
+
+			return state.detail || state.map || state.help || cardItems(state) === 0
+				? scrollLower(state, intent.by)
+				: selectItem(state, state.fix + intent.by);
+		}
+
+		case 'page': {
+			return lower
+				? scrollLower(state, intent.by * page)
+				: moveCursor(
+						state,
+						intent.by * Math.max(1, layout(state).treeHeight - 1),
+					);
+		}
+
+		case 'edge': {
+			return lower
+				? scrollLower(state, intent.to)
+				: moveCursor(state, intent.to);
+		}
+
+		default: {
+			return state;
+		}
+	}
+}
+
+/** Intents that act the same wherever the focus is. */
+const commands: Partial<Record<Intent['kind'], (state: AppState) => AppState>> =
+	{
+		interrupt: state => request(state, {kind: 'quit', interrupted: true}),
+		quit: state => request(state, {kind: 'quit', interrupted: false}),
+		copy,
+		back,
+		rerun,
+		learn: state => ({
+			...state,
+			learn: !state.learn,
+			notice: state.learn
+				? 'Learn mode off.'
+				: 'Learn mode on: enter on a step says why it runs and how to read it.',
+		}),
+		help: state => ({...state, help: !state.help, map: false, lowerTop: 0}),
+		map: state => ({...state, map: !state.map, help: false, lowerTop: 0}),
+		export: state =>
+			request({...state, notice: 'Writing the report...'}, {kind: 'export'}),
+		focus: state => ({
+			...state,
+			focus: state.focus === 'tree' ? 'lower' : 'tree',
+			lowerTop: state.focus === 'tree' ? state.lowerTop : 0,
+		}),
+		close: state =>
+			state.help || state.map
+				? {...state, help: false, map: false, lowerTop: 0}
+				: {...state, detail: false, lowerTop: 0},
+		enter,
+	};
+
+function walkIntentReduce(state: AppState, intent: Intent): AppState {
+	const asked = askIntent(state, intent);
+	if (asked) {
+		return asked;
+	}
+
+	switch (intent.kind) {
+		case 'move':
+		case 'page':
+		case 'edge': {
+			return navigate(state, intent);
+		}
+
+		case 'pick': {
+			return intent.index < fixesOf(state).length
+				? selectItem({...state, focus: 'lower', detail: false}, intent.index)
+				: state;
+		}
+
+		default: {
+			return commands[intent.kind]?.(state) ?? state;
+		}
+	}
 }
 
 export function appReducer(state: AppState, action: AppAction): AppState {
 	switch (action.type) {
 		case 'key': {
+			if (state.screen !== 'walk') {
+				return startScreenKey(state, action.input, action.key);
+			}
+
+			// Keys typed faster than a frame arrive as one chunk: act on each, in order.
+			if (
+				action.input.length > 1 &&
+				!action.key.ctrl &&
+				!action.key.meta &&
+				!action.input.startsWith('\u001B')
+			) {
+				let next = state;
+				for (const char of action.input) {
+					next = walkIntentReduce(
+						next,
+						walkIntent(char === '\r' ? '' : char, {
+							...noKey,
+							return: char === '\r',
+						}),
+					);
+				}
+
+				return next;
+			}
+
+			return walkIntentReduce(state, walkIntent(action.input, action.key));
+		}
+
+		case 'intent': {
 			return state.screen === 'walk'
-				? walkKey(state, action.input, action.key)
-				: startScreenKey(state, action.input, action.key);
+				? walkIntentReduce(state, action.intent)
+				: state;
 		}
 
 		case 'engine': {
-			return engine(state, action.event);
+			return engine(state, action.event, action.now);
 		}
 
 		case 'start': {
-			return start(state, action.target, action.practice);
+			return start(state, action.target, action.practice, action.now);
+		}
+
+		case 'start-failed': {
+			return {...state, screen: 'start', error: action.message};
 		}
 
 		case 'practice-failed': {
@@ -582,6 +551,14 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'notice': {
 			return {...state, notice: action.text};
+		}
+
+		case 'tick': {
+			return {...state, now: action.now};
+		}
+
+		case 'kept': {
+			return {...state, kept: [...state.kept, action.id]};
 		}
 
 		case 'resize': {

@@ -4,26 +4,29 @@ that starts every check the plan names (concurrently, each with its own abort), 
 runs the side effects the user asked for (copy, export, quit, the practice case). Components only
 get props from here.
 */
-import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 import {useApp, useStdout} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
-import {startCheck} from '../checks/start.js';
+import {bindRuns, type BoundRun} from '../checks/start.js';
 import type {CheckRun, Io} from '../checks/types.js';
+import {createDriver, type Driver} from '../engine/driver.js';
 import {plan} from '../engine/session.js';
 import {buildReport} from '../report/model.js';
+import {targetOrMessage} from '../parsers/error-message.js';
 import type {Practice} from '../practice.js';
 import {tree as defaultTree} from '../tree/index.js';
 import type {Target} from '../tree/facts.js';
-import type {Answers, Tree} from '../tree/types.js';
+import type {Answers, CheckResult, Tree} from '../tree/types.js';
 import {clipboardHint, osc52} from './osc52.js';
+import {keptResult} from './rerun.js';
 import {
 	appReducer,
 	initialState,
 	type AppAction,
 	type AppState,
-	type Request,
 } from './state.js';
+import type {Request} from './requests.js';
 
 export type WalkOptions = {
 	readonly target?: Target;
@@ -33,8 +36,12 @@ export type WalkOptions = {
 	readonly tree?: Tree;
 	/** Check implementations by id (tests may replace some). */
 	readonly registry?: Readonly<Record<string, CheckRun>>;
-	/** Called once with the exit code when the user quits. */
-	readonly onExit?: (code: number) => void;
+	/** Called once when the user quits: the exit code, and the last state (printed to the scrollback). */
+	readonly onExit?: (code: number, state: AppState) => void;
+	/** Learn mode on from the start. */
+	readonly learn?: boolean;
+	/** The clock (ms), for elapsed times. */
+	readonly clock?: () => number;
 	/** Where the OSC 52 clipboard sequence goes (the terminal). */
 	readonly writeTerminal?: (data: string) => void;
 	/** Folder for exported reports (default: the current directory). */
@@ -46,12 +53,6 @@ export type WalkOptions = {
 /** A long text cut in the middle, for a one-line confirmation. */
 const shorten = (text: string, max: number) =>
 	text.length <= max ? text : `${text.slice(0, max - 12)}...${text.slice(-9)}`;
-
-type Launch = {
-	readonly token: symbol;
-	readonly controller: AbortController;
-	readonly generation: number;
-};
 
 const stamp = (date: Date) =>
 	date
@@ -66,22 +67,93 @@ export function reportFileName(target: Target, date: Date): string {
 	return `refused-${host}-${target.port}-${stamp(date)}.md`;
 }
 
+const systemClock = () => Date.now();
+
+/** The bound check implementations, each answering with a kept result when there is one. */
+function withKept(
+	runs: Readonly<Record<string, BoundRun>>,
+	kept: ReadonlyMap<string, CheckResult>,
+): Record<string, BoundRun> {
+	return Object.fromEntries(
+		Object.entries(runs).map(([id, run]) => [
+			id,
+			async context => kept.get(id) ?? run(context),
+		]),
+	);
+}
+
+/**
+`e`: the markdown report, with the path of this diagnosis marked on the decision tree, written to
+a new file (never over an existing one), through Io's one writing capability.
+*/
+async function exportReport(
+	snapshot: AppState['session'],
+	options: WalkOptions,
+	dispatch: (action: AppAction) => void,
+): Promise<void> {
+	if (!snapshot) {
+		dispatch({
+			type: 'notice',
+			text: 'Nothing to export yet: give a target first.',
+		});
+		return;
+	}
+
+	const {renderMarkdownWithPath} = await import('../report/markdown.js');
+	const {treeChart} = await import('../report/chart.js');
+	const report = buildReport(snapshot);
+	const chart = treeChart(snapshot.tree, {
+		session: snapshot,
+		concluded: report.causes[0]?.id,
+	});
+	const file = path.resolve(
+		options.exportDir ?? process.cwd(),
+		reportFileName(snapshot.target, (options.now ?? (() => new Date()))()),
+	);
+	try {
+		await options.io.writeReport(
+			file,
+			`${renderMarkdownWithPath(report, chart)}\n`,
+		);
+		dispatch({type: 'notice', text: `Report written to ${file}`});
+	} catch (error) {
+		dispatch({
+			type: 'notice',
+			text: `Could not write the report to ${file}: ${(error as Error).message}`,
+		});
+	}
+}
+
 export function useWalk(options: WalkOptions): {
 	readonly state: AppState;
 	readonly dispatch: (action: AppAction) => void;
 } {
 	const {stdout} = useStdout();
 	const {exit} = useApp();
+	const clock = options.clock ?? systemClock;
 	const [state, dispatch] = useReducer(appReducer, undefined, () =>
 		initialState({
 			tree: options.tree ?? defaultTree,
 			answers: options.answers,
 			target: options.target,
+			timeoutMs: options.timeoutMs,
+			learn: options.learn,
+			now: clock(),
 			columns: stdout.columns || 80,
 			rows: stdout.rows || 24,
 		}),
 	);
-	const launches = useRef(new Map<string, Launch>());
+	// After `r`: results kept from the last run for steps whose inputs did not change (ui/rerun.ts).
+	const kept = useRef(new Map<string, CheckResult>());
+	// The engine's one driver, bound to this app's Io and timeout once (tests may replace the registry).
+	const driver = useRef<Driver | undefined>(undefined);
+	driver.current ??= createDriver({
+		runs: withKept(
+			bindRuns(options.io, options.timeoutMs, options.registry),
+			kept.current,
+		),
+		timeoutMs: options.timeoutMs,
+	});
 	const practice = useRef<Practice | undefined>(undefined);
 	const handled = useRef(0);
 	const optionsRef = useRef(options);
@@ -108,50 +180,52 @@ export function useWalk(options: WalkOptions): {
 		};
 	}, [stdout]);
 
-	// Start every check the plan names, once per (generation, step); a cleared step starts again.
-	const {session} = state;
+	// While steps run, the clock ticks: elapsed times and the spinner move.
+	const {session, concluded} = state;
+	const running = Boolean(session) && !concluded;
+	useEffect(() => {
+		if (!running) {
+			return;
+		}
+
+		const timer = setInterval(() => {
+			dispatch({
+				type: 'tick',
+				now: (optionsRef.current.clock ?? systemClock)(),
+			});
+		}, 200);
+		return () => {
+			clearInterval(timer);
+		};
+	}, [running]);
+
+	// Start every check the plan names through the one driver; after `r`, a step whose inputs did
+	// not change keeps its last result (ui/rerun.ts) instead of running again.
 	useEffect(() => {
 		if (!session) {
 			return;
 		}
 
-		for (const [id, launch] of launches.current) {
-			if (launch.generation !== session.generation) {
-				launch.controller.abort();
-				launches.current.delete(id);
+		for (const node of plan(session).start) {
+			const result = keptResult(stateRef.current.previous, session, node);
+			if (result) {
+				kept.current.set(node.id, result);
+				dispatch({type: 'kept', id: node.id});
+			} else {
+				kept.current.delete(node.id);
 			}
 		}
 
-		const {io, timeoutMs, registry} = optionsRef.current;
-		for (const node of plan(session).start) {
-			launches.current.get(node.id)?.controller.abort();
-			const launch: Launch = {
-				token: Symbol(node.id),
-				controller: new AbortController(),
-				generation: session.generation,
-			};
-			launches.current.set(node.id, launch);
-			void startCheck(node, session, {
-				io,
-				timeoutMs,
-				signal: launch.controller.signal,
-				...(registry ? {registry} : {}),
-				dispatch(event) {
-					if (launches.current.get(node.id)?.token === launch.token) {
-						dispatch({type: 'engine', event});
-					}
-				},
-			});
-		}
+		driver.current?.sync(session, event => {
+			const now = (optionsRef.current.clock ?? systemClock)();
+			dispatch({type: 'engine', event, now});
+		});
 	}, [session]);
 
 	// Abort everything and close the practice server when the app goes away.
 	useEffect(
 		() => () => {
-			for (const launch of launches.current.values()) {
-				launch.controller.abort();
-			}
-
+			driver.current?.stop();
 			void practice.current?.close();
 		},
 		[],
@@ -177,36 +251,7 @@ export function useWalk(options: WalkOptions): {
 				}
 
 				case 'export': {
-					if (!snapshot) {
-						dispatch({
-							type: 'notice',
-							text: 'Nothing to export yet: give a target first.',
-						});
-						break;
-					}
-
-					const {renderMarkdown} = await import('../report/markdown.js');
-					const file = path.resolve(
-						current.exportDir ?? process.cwd(),
-						reportFileName(
-							snapshot.target,
-							(current.now ?? (() => new Date()))(),
-						),
-					);
-					try {
-						await writeFile(
-							file,
-							`${renderMarkdown(buildReport(snapshot))}\n`,
-							{flag: 'wx'},
-						);
-						dispatch({type: 'notice', text: `Report written to ${file}`});
-					} catch (error) {
-						dispatch({
-							type: 'notice',
-							text: `Could not write the report to ${file}: ${(error as Error).message}`,
-						});
-					}
-
+					await exportReport(snapshot, current, dispatch);
 					break;
 				}
 
@@ -221,6 +266,7 @@ export function useWalk(options: WalkOptions): {
 							type: 'start',
 							target: started.target,
 							practice: started.description,
+							now: (current.clock ?? systemClock)(),
 						});
 					} catch (error) {
 						dispatch({
@@ -232,14 +278,33 @@ export function useWalk(options: WalkOptions): {
 					break;
 				}
 
+				case 'parse': {
+					// A target, or a pasted error message (decoded: where the client dialed, what it saw).
+					const parsed = targetOrMessage(request.text);
+					dispatch(
+						'error' in parsed
+							? {type: 'start-failed', message: parsed.error}
+							: {
+									type: 'start',
+									target: parsed,
+									now: (current.clock ?? systemClock)(),
+								},
+					);
+					break;
+				}
+
 				case 'quit': {
-					for (const launch of launches.current.values()) {
-						launch.controller.abort();
-					}
+					driver.current?.stop();
 
 					await practice.current?.close();
 					practice.current = undefined;
-					current.onExit?.(snapshot ? buildReport(snapshot).exitCode : 0);
+					// Ctrl-C is an interrupt (130, like SIGTERM); q ends with the report's code.
+					const code = request.interrupted
+						? 130
+						: snapshot
+							? buildReport(snapshot).exitCode
+							: 0;
+					current.onExit?.(code, stateRef.current);
 					exit();
 					break;
 				}

@@ -159,11 +159,11 @@ test('firewalld: a port not opened in zone public, and a rich rule, named for a 
 	);
 	expect(cause?.summary).toContain('no route to host');
 	expect(cause?.fixes[0]).toMatchObject({
-		command: 'sudo firewall-cmd --zone=public --add-port=7301/tcp',
-		undo: 'sudo firewall-cmd --zone=public --remove-port=7301/tcp',
+		command: 'firewall-cmd --zone=public --add-port=7301/tcp',
+		undo: 'firewall-cmd --zone=public --remove-port=7301/tcp',
 	});
 	expect(cause?.fixes[1]?.command).toBe(
-		'sudo firewall-cmd --permanent --zone=public --add-port=7301/tcp && sudo firewall-cmd --reload',
+		'firewall-cmd --permanent --zone=public --add-port=7301/tcp && firewall-cmd --reload',
 	);
 
 	const richRule = await runJson(
@@ -181,6 +181,6 @@ test('firewalld: a port not opened in zone public, and a rich rule, named for a 
 		`firewalld rich rule in zone public: ${rich}`,
 	);
 	expect(richCause?.fixes[0]?.command).toBe(
-		`sudo firewall-cmd --zone=public --remove-rich-rule='${rich}'`,
+		`firewall-cmd --zone=public --remove-rich-rule='${rich}'`,
 	);
 });

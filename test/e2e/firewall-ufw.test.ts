@@ -62,10 +62,42 @@ test('ufw deny: loopback clients pass, a client elsewhere is dropped by the name
 		'iptables -t filter, chain ufw-user-input, rule 2: -A ufw-user-input -p tcp -m tcp --dport 7131 -j DROP',
 	);
 	expect(cause?.evidence).toContain('ufw rule [2]: 7131/tcp DENY IN Anywhere');
-	expect(cause?.fixes[0]?.command).toBe('sudo ufw insert 1 allow 7131/tcp');
+	expect(cause?.fixes[0]?.command).toBe('ufw insert 1 allow 7131/tcp');
 	expect(cause?.fixes[1]).toMatchObject({
-		command: 'sudo ufw delete 2',
-		undo: 'sudo ufw insert 2 deny 7131/tcp',
+		command: 'ufw delete 2',
+		undo: 'ufw insert 2 deny 7131/tcp',
 	});
 	expect(there.exitCode).toBe(1);
+});
+
+test('ufw reject out: a connection from this host to another is refused by the named outgoing ufw rule', async () => {
+	const ns = await createNetns({address: true});
+	spaces.push(ns);
+	cpSync('/etc/ufw', `/etc/netns/${ns.name}/ufw`, {recursive: true});
+	for (const args of [
+		['--force', 'enable'],
+		['reject', 'out', '7132/tcp'],
+	]) {
+		const result = await ns.exec('ufw', args);
+		expect(result.exitCode, String(result.stderr)).toBe(0);
+	}
+
+	await ns.listen('0.0.0.0', 7132, {inPeer: true});
+	const {report} = await runJson([`${ns.peer!.address}:7132`], {netns: ns});
+	expect(schemaErrors(report)).toEqual([]);
+	expect(report?.probe.outcome).toBe('refused');
+	const cause = report?.causes[0];
+	expect(cause?.id).toBe('firewall-reject');
+	expect(cause?.summary).toContain('on its way out of this host');
+	expect(cause?.evidence[0]).toMatch(
+		/^iptables -t filter, chain ufw-user-output, rule \d+: /,
+	);
+	expect(cause?.evidence).toContainEqual(
+		expect.stringMatching(/^ufw rule \[1]: 7132\/tcp REJECT OUT Anywhere/),
+	);
+	expect(cause?.fixes[0]?.command).toBe('ufw insert 1 allow out 7132/tcp');
+	expect(cause?.fixes[1]).toMatchObject({
+		command: 'ufw delete 1',
+		undo: 'ufw insert 1 reject out 7132/tcp',
+	});
 });

@@ -78,15 +78,12 @@ describe('iptables rules that decide a local connection', () => {
 		);
 		expect(cause?.evidence.some(line => counted.test(line))).toBe(true);
 		expect(cause?.fixes[0]).toEqual({
-			command:
-				'sudo iptables -t filter -I INPUT 1 -p tcp --dport 7101 -j ACCEPT',
+			command: 'iptables -t filter -I INPUT 1 -p tcp --dport 7101 -j ACCEPT',
 			why: expect.stringContaining('This changes the firewall') as string,
-			undo: 'sudo iptables -t filter -D INPUT -p tcp --dport 7101 -j ACCEPT',
+			undo: 'iptables -t filter -D INPUT -p tcp --dport 7101 -j ACCEPT',
 		});
 		expect(
-			cause?.fixes.some(
-				fix => fix.command === 'sudo netfilter-persistent save',
-			),
+			cause?.fixes.some(fix => fix.command === 'netfilter-persistent save'),
 		).toBe(true);
 		expect(step?.status).toBe('problem');
 	});
@@ -267,7 +264,7 @@ describe('iptables rules that decide a local connection', () => {
 			'path: iptables filter INPUT rule 2: jump app-guard',
 		);
 		expect(cause?.fixes[0]?.command).toBe(
-			'sudo iptables -t filter -I app-guard 2 -p tcp --dport 7107 -j ACCEPT',
+			'iptables -t filter -I app-guard 2 -p tcp --dport 7107 -j ACCEPT',
 		);
 	});
 
@@ -296,7 +293,7 @@ describe('iptables rules that decide a local connection', () => {
 			'iptables -t filter, chain INPUT: policy DROP',
 		);
 		expect(cause?.fixes[0]?.command).toBe(
-			'sudo iptables -t filter -A INPUT -p tcp --dport 7108 -j ACCEPT',
+			'iptables -t filter -A INPUT -p tcp --dport 7108 -j ACCEPT',
 		);
 	});
 });
@@ -331,7 +328,7 @@ describe('both iptables backends', () => {
 			'path: iptables filter INPUT rule 1: accept -> iptables-legacy filter INPUT rule 1: jump legacy-guard',
 		);
 		expect(cause?.fixes[0]?.command).toBe(
-			'sudo iptables-legacy -t filter -I legacy-guard 1 -p tcp --dport 7109 -j ACCEPT',
+			'iptables-legacy -t filter -I legacy-guard 1 -p tcp --dport 7109 -j ACCEPT',
 		);
 	});
 });
@@ -372,7 +369,7 @@ describe('nftables rules', () => {
 		);
 		expect(cause?.evidence.some(line => counted.test(line))).toBe(true);
 		expect(cause?.fixes[0]?.command).toMatch(
-			/^sudo nft insert rule inet guard input position \d+ tcp dport 7111 accept$/,
+			/^nft insert rule inet guard input position \d+ tcp dport 7111 accept$/,
 		);
 	});
 

@@ -96,16 +96,52 @@ describe('without a terminal, the CLI prints the report instead of the app', () 
 			},
 		);
 		let output = '';
-		shell.onData(data => {
-			output += data;
-		});
+		// Done when the shell printed the exit code: the pty may report its exit before the last bytes are read.
 		await new Promise<void>(resolve => {
-			shell.onExit(() => {
-				resolve();
+			shell.onData(data => {
+				output += data;
+				if (/EXIT=\d/.test(output)) {
+					resolve();
+				}
 			});
 		});
+		shell.kill();
 		expect(output).toContain(`# refused: 127.0.0.1:${port}`);
 		expect(output).toMatch(/EXIT=1/);
 		expect(output).not.toMatch(/raw mode/i);
+	});
+});
+
+describe('refused --tree', () => {
+	test('without a target: the whole decision tree as a chart within 80 columns, exit 0', async () => {
+		const result = await execa(process.execPath, [cliPath, '--tree'], {
+			reject: false,
+			env: env(),
+			extendEnv: false,
+		});
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout.startsWith('refused: the decision tree\n')).toBe(true);
+		expect(result.stdout).toContain('TARGET\n├─ environment: Where this runs');
+		expect(result.stdout).toContain('? proxy: Is there a reverse proxy');
+		for (const line of result.stdout.split('\n')) {
+			expect([...line].length, line).toBeLessThanOrEqual(80);
+		}
+	});
+
+	test('with a target: the path of this diagnosis marked on it, exit 1 for a refusal', async () => {
+		const port = await closedPort();
+		const result = await execa(
+			process.execPath,
+			[cliPath, '--tree', `127.0.0.1:${port}`],
+			{reject: false, timeout: 60_000, env: env(), extendEnv: false},
+		);
+		expect(result.exitCode).toBe(1);
+		expect(result.stdout).toContain(`» 127.0.0.1:${port}\n`);
+		expect(result.stdout).toContain('» ├─ probe: Connect to each address');
+		expect(result.stdout).toMatch(/» {4}│ {2}├─ bind: /);
+		expect(result.stdout).toMatch(/\(this diagnosis\)/);
+		for (const line of result.stdout.split('\n')) {
+			expect([...line].length, line).toBeLessThanOrEqual(80);
+		}
 	});
 });

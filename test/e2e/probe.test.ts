@@ -161,14 +161,14 @@ describe('probe outcomes on real sockets', () => {
 		);
 	});
 
-	test('a remote host refuses: possible causes and the command to run there', async () => {
+	test('a remote host refuses: possible causes, the most common first (issue 9: base rate breaks ties), and the command to run there', async () => {
 		const ns = await netns({address: true});
 		const {report} = await runJson([`${ns.peer!.address}:7009`], {netns: ns});
 		expect(report?.probe.outcome).toBe('refused');
 		expect(report?.causes.map(c => [c.id, c.confidence])).toEqual([
-			['firewall-reject', 'possible'],
-			['loopback-only', 'possible'],
 			['no-listener', 'possible'],
+			['loopback-only', 'possible'],
+			['firewall-reject', 'possible'],
 		]);
 		expect(report?.causes.flatMap(c => c.fixes.map(f => f.command))).toContain(
 			`refused ${ns.peer!.address}:7009`,

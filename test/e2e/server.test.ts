@@ -111,7 +111,8 @@ describe('server causes on a real host (namespace with its own address)', () => 
 				e.startsWith(`connect ${ns.address!}:5432: refused (ECONNREFUSED)`),
 			),
 		).toBe(true);
-		expect(cause.fixes.map(f => f.command)).toContain('sudo ss -ltnp');
+		// Run as root here: no sudo in front (issue 12 item 6; was 'sudo ss -ltnp').
+		expect(cause.fixes.map(f => f.command)).toContain('ss -ltnp');
 		// Without systemd the service step says so and looks at processes and log files.
 		expect(step('service-state')?.output?.join('\n')).toMatch(
 			/no systemd here/,
@@ -282,6 +283,68 @@ describe("why nothing listens, without systemd (this machine): the service's own
 		} finally {
 			failed.cleanup();
 			rmSync(logs, {recursive: true, force: true});
+		}
+	});
+
+	test('an unreadable log folder (as nobody): service-state could not tell, never "no error in its log files"', async () => {
+		const logs = mkdtempSync('/tmp/rft-pglog-');
+		try {
+			writeFileSync(
+				`${logs}/postgresql-15-main.log`,
+				'FATAL:  could not create any TCP/IP sockets\n',
+			);
+			// Mode 0700, owned by root (mkdtemp): nobody cannot list or read it. Seen at the Debian path
+			// through a private mount namespace, so the host's /var/log stays untouched.
+			const result = await ns.exec('unshare', [
+				'-m',
+				'--',
+				'sh',
+				'-c',
+				'mount --bind "$1" /var/log/postgresql && shift && exec runuser "$@"',
+				'sh',
+				logs,
+				...asNobody([`${ns.address!}:5432`, '--json']),
+			]);
+			const report = JSON.parse(String(result.stdout)) as Report;
+			const step = report.steps.find(s => s.id === 'service-state');
+			expect(step?.status, JSON.stringify(step, undefined, 2)).toBe('unknown');
+			expect(step?.detail).toMatch(
+				/^could not tell whether the service failed: \/var\/log\/postgresql cannot be read \(EACCES: not root\): run by hand: sudo tail -n 50 \/var\/log\/postgresql$/,
+			);
+			expect(step?.detail).not.toMatch(/no error in its log files/);
+			expect(report.causes[0]?.id).toBe('no-listener');
+		} finally {
+			rmSync(logs, {recursive: true, force: true});
+		}
+	});
+
+	test('ss prints binary junk (a broken ss first on PATH): /proc/net/tcp is read instead, and no-listener is likely, not confirmed', async () => {
+		const bin = mkdtempSync('/tmp/rft-junk-ss-');
+		try {
+			writeFileSync(
+				`${bin}/ss`,
+				"#!/bin/sh\nprintf '\\000\\001\\376 junk\\n\\211PNG\\r\\n\\032\\nLISTEN garbage\\n'\n",
+				{mode: 0o755},
+			);
+			const result = await runJson([`${ns.address!}:5432`], {
+				netns: ns,
+				env: {PATH: `${bin}:${process.env['PATH'] ?? ''}`},
+			});
+			const report = result.report!;
+			const listeners = report.steps.find(s => s.id === 'listeners');
+			expect(listeners?.output?.[0]).toMatch(
+				/^\(ss -Htlnpe: \d lines of its output could not be read: used proc instead\)$/,
+			);
+			expect(listeners?.detail).toMatch(/read in part only/);
+			const cause = report.causes.find(c => c.id === 'no-listener');
+			expect(cause?.confidence).toBe('likely');
+			expect(
+				cause?.evidence[0]?.startsWith(
+					'cat /proc/net/tcp /proc/net/tcp6: no socket listens on port 5432',
+				),
+			).toBe(true);
+		} finally {
+			rmSync(bin, {recursive: true, force: true});
 		}
 	});
 });

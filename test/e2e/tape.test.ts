@@ -50,12 +50,65 @@ describe('demo.tape', () => {
 		).toBe(true);
 		const commands = parseTape(await readFile(`${root}demo.tape`, 'utf8'));
 		const replay = await replayTape(commands, {cwd: root, cols: 80, rows: 24});
-		expect(replay.checked).toBeGreaterThanOrEqual(5);
+		expect(replay.checked).toBeGreaterThanOrEqual(10);
 		expect(replay.failures, replay.failures.join('\n\n')).toEqual([]);
-		// The app left the terminal usable: the shell prompt is back, below the fixes.
+		// The app left the terminal usable: the alternate screen left, the shell prompt back.
+		expect(replay.alternate).toBe(false);
 		expect(replay.screen).toMatch(/^> /m);
 		expect(replay.cursorHidden).toBe(false);
+		// After q, the scrollback holds the final tree, the cause and the fixes.
+		const after = replay.scrollback.slice(
+			replay.scrollback.lastIndexOf("node dist/cli.js '[::1]:47011'"),
+		);
+		expect(after).toMatch(/├─ ✖ connect +\[::1]:47011: refused/);
+		expect(after).toMatch(/├─ ✖ this host +taken:/);
+		expect(after).toMatch(
+			/│ {2}├─ ✖ bind +node \(pid \d+\) listens on 127\.0\.0\.1:47011/,
+		);
+		expect(after).toContain('── Cause: address-family-mismatch (confirmed) ──');
+		expect(after).toContain("1. server.listen(47011, '::')");
 	}, 120_000);
+
+	test('a crash mid-walk leaves the terminal as it was: alternate screen left, cursor shown, raw mode off; exit 3', async () => {
+		const commands = parseTape(
+			[
+				'Set TypingSpeed 10ms',
+				'Env REFUSED_TEST_CRASH_UI "probe"',
+				'Type "node dist/cli.js 127.0.0.1:1; echo exit=$?"',
+				'Enter',
+				'Wait+Screen@30s /exit=\\d/',
+				'# expect: refused: internal error: crash requested after probe',
+				'# expect: exit=3',
+				'Type "stty -a | grep -o -- -icanon || echo cooked"',
+				'Enter',
+				'Wait+Screen /\\ncooked/',
+				'# expect: cooked',
+			].join('\n'),
+		);
+		const replay = await replayTape(commands, {cwd: root});
+		expect(replay.failures, replay.failures.join('\n\n')).toEqual([]);
+		expect(replay.alternate).toBe(false);
+		expect(replay.cursorHidden).toBe(false);
+		expect(replay.screen.split('\n')).not.toContain('-icanon');
+	}, 60_000);
+
+	test('Ctrl-C mid-walk exits 130 and leaves the terminal as it was', async () => {
+		const commands = parseTape(
+			[
+				'Set TypingSpeed 10ms',
+				'Type "node dist/cli.js 127.0.0.1:1 --timeout 60s; echo exit=$?"',
+				'Enter',
+				'Wait+Screen@30s /walking/',
+				'Ctrl+C',
+				'Wait+Screen@30s /exit=\\d/',
+				'# expect: exit=130',
+			].join('\n'),
+		);
+		const replay = await replayTape(commands, {cwd: root});
+		expect(replay.failures, replay.failures.join('\n\n')).toEqual([]);
+		expect(replay.alternate).toBe(false);
+		expect(replay.cursorHidden).toBe(false);
+	}, 60_000);
 
 	test('Ctrl-C leaves the terminal as it was: cursor shown, raw mode off (the shell reads lines again)', async () => {
 		const commands = parseTape(
@@ -135,7 +188,7 @@ describe('plain terminals', () => {
 
 	test('TERM=dumb: no colours, ASCII symbols only', async () => {
 		const output = await rawRun(['127.0.0.1:1'], {TERM: 'dumb'});
-		expect(output).toContain('| q quit');
+		expect(output).toContain('q quit | up/down');
 		expect(output).not.toMatch(colour);
 		expect(output).not.toMatch(/[✔✖❯─│↑↓⠋⠙⠹]/);
 	}, 60_000);

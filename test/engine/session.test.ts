@@ -229,7 +229,7 @@ describe('engine', () => {
 		expect(factsOf(session).target).toEqual(target);
 	});
 
-	test("findings rank by confidence, then by the tree's priority; one id merges evidence", () => {
+	test("findings rank by confidence, then by the check's own order; one id merges evidence", () => {
 		let session = startSession(tree, target, {interactive: false});
 		session = finish(session, 'a', {
 			...refused,
@@ -271,14 +271,15 @@ describe('engine', () => {
 			],
 		});
 		const ranked = rankFindings(session);
+		// Check b listed no-listener before firewall-reject, both confirmed: its order stands.
 		expect(ranked.map(f => [f.id, f.confidence])).toEqual([
-			['firewall-reject', 'confirmed'],
 			['no-listener', 'confirmed'],
+			['firewall-reject', 'confirmed'],
 			['wrong-port', 'possible'],
 		]);
-		expect(ranked[1]?.summary).toBe('s3');
-		expect(ranked[1]?.evidence).toEqual(['e2', 'e1']);
-		expect(ranked[1]?.fixes.map(f => f.command)).toEqual(['z', 'x']);
+		expect(ranked[0]?.summary).toBe('s3');
+		expect(ranked[0]?.evidence).toEqual(['e2', 'e1']);
+		expect(ranked[0]?.fixes.map(f => f.command)).toEqual(['z', 'x']);
 	});
 
 	test('between findings of equal confidence, the later (closer) check speaks first', () => {

@@ -3,6 +3,7 @@ A table-driven fake of the I/O seam, for unit tests of checks and flows of the a
 commands behave like a missing program (notFound), unmatched files like ENOENT: a check under
 test has to cope with a bare host. `calls` records every command, for asserts.
 */
+import {writeFile} from 'node:fs/promises';
 import type {
 	CommandSpec,
 	ConnectResult,
@@ -44,7 +45,11 @@ export type FakeIoOptions = {
 	readonly hostname?: string;
 };
 
-export type FakeIo = Io & {readonly calls: string[]};
+export type FakeIo = Io & {
+	readonly calls: string[];
+	/** Reports written through `writeReport`, by path. */
+	readonly written: Map<string, string>;
+};
 
 export const loopbackInterfaces: readonly NetworkInterface[] = [
 	{
@@ -59,6 +64,7 @@ export const loopbackInterfaces: readonly NetworkInterface[] = [
 
 export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
 	const calls: string[] = [];
+	const written = new Map<string, string>();
 	const run = async (
 		spec: CommandSpec,
 		runOptions: {onLine?: (line: string) => void} = {},
@@ -137,5 +143,11 @@ export function createFakeIo(options: FakeIoOptions = {}): FakeIo {
 		env: options.env ?? {},
 		platform: options.platform ?? 'linux',
 		uid: options.uid ?? 0,
+		// A real write (the test picks the folder), recorded too: exports are checked on disk.
+		async writeReport(path, text) {
+			await writeFile(path, text, {flag: 'wx'});
+			written.set(path, text);
+		},
+		written,
 	};
 }

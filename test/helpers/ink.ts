@@ -15,6 +15,10 @@ export const keys = {
 	escape: '\u001B',
 	backspace: '\u007F',
 	tab: '\t',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
 	ctrlC: '\u0003',
 } as const;
 

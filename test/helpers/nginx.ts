@@ -5,20 +5,27 @@ foreground, on 127.0.0.1 ports. `stop()` kills the process by its pid and remove
 hook does the same if a test dies first.
 */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net, {type AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {shellQuote} from '../../source/text/sanitize.js';
 
 export const nginxBinary = '/usr/sbin/nginx';
 export const haproxyBinary = '/usr/sbin/haproxy';
-export const hasNginx = existsSync(nginxBinary);
-export const hasHaproxy = existsSync(haproxyBinary);
 
-const live = new Set<{child: ChildProcess; dir: string}>();
+const live = new Set<{child: ChildProcess; dir: string; pidFile?: string}>();
 process.on('exit', () => {
 	for (const entry of live) {
+		killFromPidFile(entry.pidFile);
 		entry.child.kill('SIGKILL');
 		rmSync(entry.dir, {recursive: true, force: true});
 	}
@@ -89,14 +96,32 @@ export type RunningProxy = {
 	readonly stop: () => Promise<void>;
 };
 
-async function start(
-	file: string,
-	args: readonly string[],
-	dir: string,
-	config: string,
-	port: number,
-): Promise<RunningProxy> {
-	const child = spawn(file, args, {stdio: ['ignore', 'pipe', 'pipe']});
+type Launch = {
+	readonly file: string;
+	readonly args: readonly string[];
+	readonly dir: string;
+	readonly config: string;
+	readonly port: number;
+	/** The proxy's pid file: under a wrapper, the proxy is not our child and is stopped by it. */
+	readonly pidFile?: string;
+};
+
+function killFromPidFile(pidFile: string | undefined): void {
+	if (!pidFile || !existsSync(pidFile)) {
+		return;
+	}
+
+	const pid = Number(readFileSync(pidFile, 'utf8').trim());
+	try {
+		process.kill(pid, 'SIGTERM');
+	} catch {}
+}
+
+async function start(launch: Launch): Promise<RunningProxy> {
+	const {dir, config, port, pidFile} = launch;
+	const child = spawn(launch.file, launch.args, {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => {
 		output += chunk.toString();
@@ -104,10 +129,11 @@ async function start(
 	child.stderr.on('data', (chunk: Buffer) => {
 		output += chunk.toString();
 	});
-	const entry = {child, dir};
+	const entry = {child, dir, pidFile};
 	live.add(entry);
 	const stop = async () => {
 		live.delete(entry);
+		killFromPidFile(pidFile);
 		if (child.exitCode === null && child.signalCode === null) {
 			const exited = new Promise(resolve => {
 				child.once('exit', resolve);
@@ -130,11 +156,70 @@ async function start(
 }
 
 /**
+How nginx is started: directly (`nginx -c ... -g 'daemon off;'`), under a shell wrapper whose
+arguments mention nginx (`sh DIR/run-nginx.sh`, the shell stays its parent), or under a small
+supervisor whose command line names an nginx config of its own (`sh DIR/supervisord
+-c DIR/supervisor/nginx.conf`), restarting it when it exits.
+*/
+export type NginxLauncher = 'direct' | 'shell-wrapper' | 'supervisor';
+
+function launcher(
+	kind: NginxLauncher,
+	dir: string,
+	nginxArgs: readonly string[],
+): {file: string; args: string[]} {
+	const command = shellQuote([nginxBinary, ...nginxArgs]);
+	if (kind === 'direct') {
+		return {file: nginxBinary, args: [...nginxArgs]};
+	}
+
+	if (kind === 'shell-wrapper') {
+		const script = path.join(dir, 'run-nginx.sh');
+		// The line after nginx keeps sh alive as its parent (no exec of the last command).
+		writeFileSync(
+			script,
+			`#!/bin/sh
+# run-nginx.sh: starts nginx for the app
+${command}
+echo "nginx exited with $?" >&2
+`,
+		);
+		return {file: '/bin/sh', args: [script]};
+	}
+
+	mkdirSync(path.join(dir, 'supervisor'));
+	const conf = path.join(dir, 'supervisor', 'nginx.conf');
+	writeFileSync(
+		conf,
+		`[program:nginx]
+command=${command}
+`,
+	);
+	const supervisor = path.join(dir, 'supervisord');
+	writeFileSync(
+		supervisor,
+		[
+			'#!/bin/sh',
+			'# A minimal supervisor: runs the command of [program:nginx] in -c CONF, restarts it when it exits.',
+			'command=$(sed -n "s/^command=//p" "$2")',
+			"trap 'exit 0' TERM",
+			'while :; do',
+			'\teval "$command"',
+			'\tsleep 1',
+			'done',
+			'',
+		].join('\n'),
+	);
+	return {file: '/bin/sh', args: [supervisor, '-c', conf]};
+}
+
+/**
 Nginx in the foreground with this http-block body (use PORT for its own port, DIR for its dir).
 Returns once it accepts on the port.
 */
 export async function startNginx(
 	httpBody: (ports: {port: number; dir: string}) => string,
+	how: NginxLauncher = 'direct',
 ): Promise<RunningProxy> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'refused-nginx-'));
 	const port = await freePort();
@@ -160,13 +245,22 @@ export async function startNginx(
 			'',
 		].join('\n'),
 	);
-	return start(
-		nginxBinary,
-		['-c', config, '-p', `${dir}/`, '-g', 'daemon off;'],
+	const {file, args} = launcher(how, dir, [
+		'-c',
+		config,
+		'-p',
+		`${dir}/`,
+		'-g',
+		'daemon off;',
+	]);
+	return start({
+		file,
+		args,
 		dir,
 		config,
 		port,
-	);
+		...(how === 'direct' ? {} : {pidFile: `${dir}/nginx.pid`}),
+	});
 }
 
 /** HAProxy in the foreground (-db) with these sections after a minimal global/defaults. */
@@ -192,7 +286,13 @@ export async function startHaproxy(
 			'',
 		].join('\n'),
 	);
-	return start(haproxyBinary, ['-f', config, '-db'], dir, config, port);
+	return start({
+		file: haproxyBinary,
+		args: ['-f', config, '-db'],
+		dir,
+		config,
+		port,
+	});
 }
 
 /** A live HTTP backend on 127.0.0.1 (answers 200 "ok"). */
@@ -223,4 +323,21 @@ export async function startBackend(): Promise<{
 /** The 1-based line of the first line containing `text` in a config. */
 export function lineOf(configText: string, text: string): number {
 	return configText.split('\n').findIndex(line => line.includes(text)) + 1;
+}
+
+/** Split `nginx -T` output into its files ("# configuration file PATH:" headers), keeping line numbers: fixtures for fake file systems. */
+export function splitNginxDump(
+	text: string,
+): Array<{readonly file: string; readonly text: string}> {
+	const files: Array<{file: string; lines: string[]}> = [];
+	for (const line of text.split('\n')) {
+		const header = /^# configuration file (.+):$/.exec(line);
+		if (header) {
+			files.push({file: header[1]!, lines: []});
+		} else {
+			files.at(-1)?.lines.push(line);
+		}
+	}
+
+	return files.map(f => ({file: f.file, text: f.lines.join('\n')}));
 }

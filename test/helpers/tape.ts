@@ -96,127 +96,120 @@ const unquote = (token: string) => token.slice(1, -1);
 const isQuoted = (token: string | undefined) =>
 	token !== undefined && /^["'`]/.test(token);
 
+type Word = {
+	readonly name: string;
+	readonly word: string;
+	readonly speedMs: number | undefined;
+	readonly tokens: string[];
+	readonly line: number;
+};
+
+const withSpeed = (speedMs: number | undefined) =>
+	speedMs === undefined ? {} : {speedMs};
+
+function waitCommand({name, tokens, speedMs, line}: Word): TapeCommand {
+	const pattern = tokens.shift() ?? '';
+	if (!pattern.startsWith('/')) {
+		throw new Error(`line ${line}: Wait needs a /regexp/`);
+	}
+
+	return {
+		kind: 'wait',
+		scope: name === 'Wait+Screen' ? 'screen' : 'line',
+		pattern: new RegExp(unquote(pattern)),
+		timeoutMs: speedMs ?? 15_000,
+	};
+}
+
+function keyCommand({name, word, tokens, speedMs, line}: Word): TapeCommand {
+	if (/^(Ctrl|Alt)\+.$/.test(name)) {
+		const letter = name.at(-1)!;
+		const key = name.startsWith('Ctrl')
+			? String.fromCodePoint(letter.toUpperCase().codePointAt(0)! - 64)
+			: `\u001B${letter}`;
+		return {kind: 'key', key, count: 1};
+	}
+
+	const key = keySequences[name];
+	if (key === undefined) {
+		throw new Error(`line ${line}: unknown tape command ${word}`);
+	}
+
+	const count =
+		tokens[0] !== undefined && /^\d+$/.test(tokens[0])
+			? Number(tokens.shift())
+			: 1;
+	return {kind: 'key', key, count, ...withSpeed(speedMs)};
+}
+
+/** A VHS command the replay ignores, with its one argument. */
+function skipArgument({tokens}: Word): undefined {
+	tokens.shift();
+	return undefined;
+}
+
+/** One command of a tape line (undefined for what the replay ignores). */
+const handlers: Readonly<
+	Record<string, (word: Word) => TapeCommand | undefined>
+> = {
+	Output: skipArgument,
+	Require: skipArgument,
+	Screenshot: skipArgument,
+	Source: skipArgument,
+	Set({tokens}) {
+		const setting = tokens.shift();
+		const value = tokens.shift() ?? '';
+		return setting === 'TypingSpeed'
+			? {kind: 'typing-speed', ms: parseDuration(value)}
+			: undefined;
+	},
+	Env: ({tokens}) => ({
+		kind: 'env',
+		name: tokens.shift() ?? '',
+		value: unquote(tokens.shift() ?? '""'),
+	}),
+	Hide: () => ({kind: 'hide'}),
+	Show: () => ({kind: 'show'}),
+	Type({tokens, speedMs, line}) {
+		const value = tokens.shift();
+		if (!isQuoted(value)) {
+			throw new Error(`line ${line}: Type needs a quoted string`);
+		}
+
+		return {kind: 'type', text: unquote(value!), ...withSpeed(speedMs)};
+	},
+	Sleep: ({tokens}) => ({
+		kind: 'sleep',
+		ms: parseDuration(tokens.shift() ?? ''),
+	}),
+};
+
 export function parseTape(text: string): TapeCommand[] {
 	const commands: TapeCommand[] = [];
 	for (const [index, raw] of text.split('\n').entries()) {
-		const lineNumber = index + 1;
-		const line = raw.trim();
-		const expect = /^#\s*expect:\s*(.+)$/.exec(line);
+		const line = index + 1;
+		const trimmed = raw.trim();
+		const expect = /^#\s*expect:\s*(.+)$/.exec(trimmed);
 		if (expect) {
-			commands.push({
-				kind: 'expect',
-				text: expect[1]!.trim(),
-				line: lineNumber,
-			});
+			commands.push({kind: 'expect', text: expect[1]!.trim(), line});
 			continue;
 		}
 
-		if (line === '' || line.startsWith('#')) {
+		if (trimmed === '' || trimmed.startsWith('#')) {
 			continue;
 		}
 
-		const tokens = tokenize(line, lineNumber);
+		const tokens = tokenize(trimmed, line);
 		while (tokens.length > 0) {
 			const word = tokens.shift()!;
 			const [name, speed] = word.split('@') as [string, string | undefined];
 			const speedMs = speed === undefined ? undefined : parseDuration(speed);
-			switch (name) {
-				case 'Output':
-				case 'Require':
-				case 'Screenshot':
-				case 'Source': {
-					tokens.shift();
-
-					break;
-				}
-
-				case 'Set': {
-					const setting = tokens.shift();
-					const value = tokens.shift() ?? '';
-					if (setting === 'TypingSpeed') {
-						commands.push({kind: 'typing-speed', ms: parseDuration(value)});
-					}
-
-					break;
-				}
-
-				case 'Env': {
-					const variable = tokens.shift() ?? '';
-					commands.push({
-						kind: 'env',
-						name: variable,
-						value: unquote(tokens.shift() ?? '""'),
-					});
-
-					break;
-				}
-
-				case 'Hide':
-				case 'Show': {
-					commands.push({kind: name === 'Hide' ? 'hide' : 'show'});
-
-					break;
-				}
-
-				case 'Type': {
-					const value = tokens.shift();
-					if (!isQuoted(value)) {
-						throw new Error(`line ${lineNumber}: Type needs a quoted string`);
-					}
-
-					commands.push({
-						kind: 'type',
-						text: unquote(value!),
-						...(speedMs === undefined ? {} : {speedMs}),
-					});
-
-					break;
-				}
-
-				case 'Sleep': {
-					commands.push({
-						kind: 'sleep',
-						ms: parseDuration(tokens.shift() ?? ''),
-					});
-
-					break;
-				}
-
-				default: {
-					if (name.startsWith('Wait')) {
-						const scope = name === 'Wait+Screen' ? 'screen' : 'line';
-						const pattern = tokens.shift() ?? '';
-						if (!pattern.startsWith('/')) {
-							throw new Error(`line ${lineNumber}: Wait needs a /regexp/`);
-						}
-
-						commands.push({
-							kind: 'wait',
-							scope,
-							pattern: new RegExp(unquote(pattern)),
-							timeoutMs: speedMs ?? 15_000,
-						});
-					} else if (/^(Ctrl|Alt)\+.$/.test(name)) {
-						const letter = name.at(-1)!;
-						const key = name.startsWith('Ctrl')
-							? String.fromCodePoint(letter.toUpperCase().codePointAt(0)! - 64)
-							: `\u001B${letter}`;
-						commands.push({kind: 'key', key, count: 1});
-					} else if (keySequences[name] === undefined) {
-						throw new Error(`line ${lineNumber}: unknown tape command ${word}`);
-					} else {
-						const count =
-							tokens[0] !== undefined && /^\d+$/.test(tokens[0])
-								? Number(tokens.shift())
-								: 1;
-						commands.push({
-							kind: 'key',
-							key: keySequences[name],
-							count,
-							...(speedMs === undefined ? {} : {speedMs}),
-						});
-					}
-				}
+			const parts: Word = {name, word, speedMs, tokens, line};
+			const handler =
+				handlers[name] ?? (name.startsWith('Wait') ? waitCommand : keyCommand);
+			const command = handler(parts);
+			if (command) {
+				commands.push(command);
 			}
 		}
 	}
@@ -231,6 +224,10 @@ export type Replay = {
 	readonly checked: number;
 	/** The visible screen at the end. */
 	readonly screen: string;
+	/** Every line of the normal screen's buffer at the end: the scrollback and the screen. */
+	readonly scrollback: string;
+	/** Whether the alternate screen is still active at the end (an app that forgot to leave it). */
+	readonly alternate: boolean;
 	/** Whether the terminal's cursor is hidden at the end (an app that forgot to show it again). */
 	readonly cursorHidden: boolean;
 };
@@ -314,81 +311,94 @@ export async function replayTape(
 	const failures: string[] = [];
 	let checked = 0;
 	let typingSpeed = 50;
+	const write = async (keys: string[], speedMs: number | undefined) => {
+		for (const key of keys) {
+			shell.write(key);
+			await sleep(speedMs ?? typingSpeed);
+		}
+	};
+
+	const wait = async (
+		command: Extract<TapeCommand, {kind: 'wait'}>,
+	): Promise<void> => {
+		const deadline = Date.now() + command.timeoutMs;
+		for (;;) {
+			const text =
+				command.scope === 'screen' ? await screen() : await lastLine();
+			if (command.pattern.test(text)) {
+				return;
+			}
+
+			if (Date.now() > deadline) {
+				throw new Error(
+					`Wait ${String(command.pattern)} timed out after ${command.timeoutMs} ms; the screen was:\n${await screen()}`,
+				);
+			}
+
+			await sleep(50);
+		}
+	};
+
+	const check = async (command: Extract<TapeCommand, {kind: 'expect'}>) => {
+		checked++;
+		const text = await screen();
+		if (!text.includes(command.text)) {
+			failures.push(
+				`line ${command.line}: "${command.text}" is not on the screen:\n${text}`,
+			);
+		}
+	};
+
+	const run = async (command: TapeCommand): Promise<void> => {
+		switch (command.kind) {
+			case 'typing-speed': {
+				typingSpeed = command.ms;
+				return;
+			}
+
+			case 'type': {
+				return write([...command.text], command.speedMs);
+			}
+
+			case 'key': {
+				return write(
+					Array.from({length: command.count}, () => command.key),
+					command.speedMs,
+				);
+			}
+
+			case 'sleep': {
+				return sleep(command.ms);
+			}
+
+			case 'wait': {
+				return wait(command);
+			}
+
+			case 'expect': {
+				return check(command);
+			}
+
+			default:
+		}
+	};
+
 	try {
 		for (const command of commands) {
-			switch (command.kind) {
-				case 'typing-speed': {
-					typingSpeed = command.ms;
-					break;
-				}
-
-				case 'type': {
-					for (const char of command.text) {
-						shell.write(char);
-						await sleep(command.speedMs ?? typingSpeed);
-					}
-
-					break;
-				}
-
-				case 'key': {
-					for (let index = 0; index < command.count; index++) {
-						shell.write(command.key);
-						await sleep(command.speedMs ?? typingSpeed);
-					}
-
-					break;
-				}
-
-				case 'sleep': {
-					await sleep(command.ms);
-					break;
-				}
-
-				case 'wait': {
-					const deadline = Date.now() + command.timeoutMs;
-					for (;;) {
-						const text =
-							command.scope === 'screen' ? await screen() : await lastLine();
-						if (command.pattern.test(text)) {
-							break;
-						}
-
-						if (Date.now() > deadline) {
-							throw new Error(
-								`Wait ${String(command.pattern)} timed out after ${command.timeoutMs} ms; the screen was:\n${await screen()}`,
-							);
-						}
-
-						await sleep(50);
-					}
-
-					break;
-				}
-
-				case 'expect': {
-					checked++;
-					const text = await screen();
-					if (!text.includes(command.text)) {
-						failures.push(
-							`line ${command.line}: "${command.text}" is not on the screen:\n${text}`,
-						);
-					}
-
-					break;
-				}
-
-				default: {
-					break;
-				}
-			}
+			await run(command);
 		}
 
 		const final = await screen();
+		const normal = terminal.buffer.normal;
 		return {
 			failures,
 			checked,
 			screen: final,
+			scrollback: Array.from(
+				{length: normal.length},
+				(_, row) => normal.getLine(row)?.translateToString(true) ?? '',
+			).join('\n'),
+			alternate: terminal.buffer.active.type === 'alternate',
 			cursorHidden: cursorHidden(terminal),
 		};
 	} finally {

@@ -1,7 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {expect, test} from 'vitest';
 import {
-	parseActiveZones,
 	parseFirewalldState,
 	parseWords,
 	parseZoneName,
@@ -19,12 +18,6 @@ test('firewall-cmd --state, running and not', () => {
 		'not running',
 	);
 	expect(parseFirewalldState('Authorization failed.')).toBeUndefined();
-});
-
-test('firewall-cmd --get-active-zones', () => {
-	expect(parseActiveZones(fixture('get-active-zones.txt'))).toEqual(
-		new Map([['public', {interfaces: ['fwdcapa'], sources: []}]]),
-	);
 });
 
 test('zones of interfaces: a zone, or "no zone" for lo', () => {

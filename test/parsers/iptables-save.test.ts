@@ -2,10 +2,15 @@ import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
 import {describe, expect, test} from 'vitest';
 import {
-	findChain,
 	parseIptablesSave,
 	splitWords,
+	type IptablesRuleset,
 } from '../../source/parsers/iptables-save.js';
+
+const findChain = (ruleset: IptablesRuleset, table: string, chain: string) =>
+	ruleset.tables
+		.find(t => t.name === table)
+		?.chains.find(c => c.name === chain);
 
 const fixture = (name: string) => {
 	const raw = readFileSync(

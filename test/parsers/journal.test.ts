@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {classifyLogLine, explainLog} from '../../source/parsers/journal.js';
 
@@ -54,5 +55,50 @@ describe('explainLog on real service output', () => {
 			),
 		).toBeUndefined();
 		expect(explainLog('').lines).toEqual([]);
+	});
+});
+
+const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
+const runs = Number(process.env['FC_RUNS'] ?? 4000);
+
+/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
+function damaged(text: string): fc.Arbitrary<string> {
+	return fc
+		.array(
+			fc.tuple(
+				fc.nat(),
+				fc.nat({max: 40}),
+				fc.string({unit: 'binary', maxLength: 12}),
+			),
+			{maxLength: 8},
+		)
+		.map(edits =>
+			edits.reduce((result, [at, cut, insert]) => {
+				const index = at % (result.length + 1);
+				return result.slice(0, index) + insert + result.slice(index + cut);
+			}, text),
+		);
+}
+
+/** Random text, or one of the captures damaged. */
+function inputs(captures: readonly string[]): fc.Arbitrary<string> {
+	return fc.oneof(
+		fc.string({unit: 'binary', maxLength: 400}),
+		...captures.map(capture => damaged(capture)),
+	);
+}
+
+describe('fuzz', () => {
+	test(`property: random and damaged log text never throws, at most 8 lines kept (${runs} cases, seed ${seed})`, () => {
+		const captures = [
+			fixture('nginx-address-in-use.txt'),
+			fixture('postgres-cannot-assign.txt'),
+		];
+		fc.assert(
+			fc.property(inputs(captures), text => {
+				expect(explainLog(text).lines.length).toBeLessThanOrEqual(8);
+			}),
+			{numRuns: runs, seed},
+		);
 	});
 });

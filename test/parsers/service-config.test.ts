@@ -1,11 +1,20 @@
 import {readFileSync} from 'node:fs';
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {
-	configFromCommandLine,
-	effectiveConfig,
-	parseCommandLineConfig,
-	parseServiceConfig,
-} from '../../source/parsers/service-config.js';
+import {effectiveConfig} from '../../source/parsers/service-config.js';
+import {serviceById, services} from '../../source/services/index.js';
+
+/** Each service module's syntax, by service id (the config readers live in source/services/). */
+const syntaxOf = (id: string) => serviceById(id)!.syntax!;
+const parseServiceConfig = (id: string, text: string, file: string) =>
+	syntaxOf(id).parse(text, file);
+const parseCommandLineConfig = (
+	id: string,
+	argv: readonly string[],
+	file: string,
+) => syntaxOf(id).commandLine(argv, file);
+const configFromCommandLine = (id: string, argv: readonly string[]) =>
+	syntaxOf(id).configFiles(argv);
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -222,5 +231,102 @@ describe('other services (stock config lines; the packages are not installed her
 			addresses: ['127.0.0.1'],
 			port: 2222,
 		});
+	});
+});
+
+const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
+const runs = Number(process.env['FC_RUNS'] ?? 4000);
+
+/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
+function damaged(text: string): fc.Arbitrary<string> {
+	return fc
+		.array(
+			fc.tuple(
+				fc.nat(),
+				fc.nat({max: 40}),
+				fc.string({unit: 'binary', maxLength: 12}),
+			),
+			{maxLength: 8},
+		)
+		.map(edits =>
+			edits.reduce((result, [at, cut, insert]) => {
+				const index = at % (result.length + 1);
+				return result.slice(0, index) + insert + result.slice(index + cut);
+			}, text),
+		);
+}
+
+/** Random text, or one of the captures damaged. */
+function inputs(captures: readonly string[]): fc.Arbitrary<string> {
+	return fc.oneof(
+		fc.string({unit: 'binary', maxLength: 400}),
+		...captures.map(capture => damaged(capture)),
+	);
+}
+
+describe('fuzz', () => {
+	const syntaxes = services.flatMap(service =>
+		service.syntax ? [[service.id, service.syntax] as const] : [],
+	);
+	const captures = [
+		readFileSync(
+			new URL(
+				'../fixtures/postgres/initdb-15-postgresql.conf',
+				import.meta.url,
+			),
+			'utf8',
+		),
+		'[mysqld]\nbind-address = 127.0.0.1\nport = 3307\n!includedir /etc/mysql/conf.d/\n',
+		'bind 127.0.0.1 -::1\nport 6390\ninclude /etc/redis/x.conf\n',
+		'net:\n  port: 27017\n  bindIp: 127.0.0.1\n',
+		'Listen 127.0.0.1:8089\nInclude ports.conf\n',
+		'Port 2223\nListenAddress 127.0.0.1\nMatch User x\n',
+		'http {\n server {\n  listen 127.0.0.1:8081;\n }\n}\n',
+	];
+
+	test(`property: every service's config reader takes random and damaged text without throwing (${runs} cases, seed ${seed})`, () => {
+		fc.assert(
+			fc.property(inputs(captures), text => {
+				for (const [, syntax] of syntaxes) {
+					const {lines, includes} = syntax.parse(text, '/f');
+					expect(Array.isArray(includes)).toBe(true);
+					for (const line of lines) {
+						expect(line.line).toBeGreaterThan(0);
+					}
+
+					effectiveConfig(lines);
+				}
+			}),
+			{numRuns: runs, seed},
+		);
+	});
+
+	test(`property: command lines of random words never throw (${runs} cases, seed ${seed})`, () => {
+		const word = fc.oneof(
+			fc.string({unit: 'binary', maxLength: 20}),
+			fc.constantFrom(
+				'-c',
+				'-p',
+				'-h',
+				'-D',
+				'--port',
+				'--bind',
+				'--bind_ip_all',
+				'-f',
+				'--defaults-file',
+			),
+		);
+		fc.assert(
+			fc.property(fc.array(word, {maxLength: 10}), argv => {
+				for (const [, syntax] of syntaxes) {
+					for (const line of syntax.commandLine(argv, '/proc/1/cmdline')) {
+						expect(line.line).toBe(0);
+					}
+
+					expect(Array.isArray(syntax.configFiles(argv).files)).toBe(true);
+				}
+			}),
+			{numRuns: runs, seed},
+		);
 	});
 });

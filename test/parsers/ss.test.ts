@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {parseSsListeners, splitSsAddress} from '../../source/parsers/ss.js';
 
@@ -154,5 +155,88 @@ describe('other real captures', () => {
 			address: '::ffff:127.0.0.1',
 			port: '9090',
 		});
+	});
+});
+
+describe('process names ss prints raw (fixtures/ss/hostile-names-htlnpe.txt, real ss output)', () => {
+	const {listeners, unparsed} = parseSsListeners(
+		fixture('hostile-names-htlnpe.txt'),
+	);
+	const at = (port: number) => listeners.find(l => l.port === port);
+
+	test('a name with a double quote keeps its owner (not "owner hidden")', () => {
+		expect(unparsed).toEqual([]);
+		expect(at(47_124)?.process).toEqual({name: 'na"me', pid: 1371});
+	});
+
+	test('a name that imitates a pid entry cannot fake the pid', () => {
+		expect(at(47_125)?.processes).toEqual([{name: 'x",pid=1,fd=1', pid: 1373}]);
+	});
+
+	test('a name with spaces and "ino:" cannot fake the inode', () => {
+		expect(at(47_126)?.process?.name).toBe('a b ino:7');
+		expect(at(47_126)?.inode).toBe(137_465);
+	});
+});
+
+describe('ss output that is not ss output', () => {
+	test('binary junk: every line is unparsed, none becomes a listener', () => {
+		const junk =
+			'\u0000\u0001LISTEN\u00FF\u00FE\n\u0089PNG\r\n\u001A\n%%%% ::: 0.0.0.0:*\n';
+		const {listeners, unparsed} = parseSsListeners(junk);
+		expect(listeners).toEqual([]);
+		expect(unparsed.length).toBeGreaterThan(0);
+	});
+});
+
+const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
+const runs = Number(process.env['FC_RUNS'] ?? 4000);
+
+/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
+function damaged(text: string): fc.Arbitrary<string> {
+	return fc
+		.array(
+			fc.tuple(
+				fc.nat(),
+				fc.nat({max: 40}),
+				fc.string({unit: 'binary', maxLength: 12}),
+			),
+			{maxLength: 8},
+		)
+		.map(edits =>
+			edits.reduce((result, [at, cut, insert]) => {
+				const index = at % (result.length + 1);
+				return result.slice(0, index) + insert + result.slice(index + cut);
+			}, text),
+		);
+}
+
+/** Random text, or one of the captures damaged. */
+function inputs(captures: readonly string[]): fc.Arbitrary<string> {
+	return fc.oneof(
+		fc.string({unit: 'binary', maxLength: 400}),
+		...captures.map(capture => damaged(capture)),
+	);
+}
+
+describe('fuzz', () => {
+	test(`property: random and damaged ss output never throws, every listener has a port (${runs} cases, seed ${seed})`, () => {
+		const captures = [
+			fixture('mixed-root-htlnpe.txt'),
+			fixture('mixed-nobody-htlnpe.txt'),
+			fixture('hostile-names-htlnpe.txt'),
+		];
+		fc.assert(
+			fc.property(inputs(captures), text => {
+				const {listeners, unparsed} = parseSsListeners(text);
+				expect(listeners.length + unparsed.length).toBeLessThanOrEqual(
+					text.split('\n').length,
+				);
+				for (const listener of listeners) {
+					expect(Number.isInteger(listener.port)).toBe(true);
+				}
+			}),
+			{numRuns: runs, seed},
+		);
 	});
 });

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {
 	describeUnit,
@@ -76,5 +77,55 @@ describe('parseSystemctlShow (recorded systemctl show output: no systemd on this
 				'postgresql.service loaded active exited PostgreSQL RDBMS\n● postgresql@15-main.service loaded failed failed PostgreSQL Cluster 15-main\n',
 			),
 		).toEqual(['postgresql.service', 'postgresql@15-main.service']);
+	});
+});
+
+const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
+const runs = Number(process.env['FC_RUNS'] ?? 4000);
+
+/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
+function damaged(text: string): fc.Arbitrary<string> {
+	return fc
+		.array(
+			fc.tuple(
+				fc.nat(),
+				fc.nat({max: 40}),
+				fc.string({unit: 'binary', maxLength: 12}),
+			),
+			{maxLength: 8},
+		)
+		.map(edits =>
+			edits.reduce((result, [at, cut, insert]) => {
+				const index = at % (result.length + 1);
+				return result.slice(0, index) + insert + result.slice(index + cut);
+			}, text),
+		);
+}
+
+/** Random text, or one of the captures damaged. */
+function inputs(captures: readonly string[]): fc.Arbitrary<string> {
+	return fc.oneof(
+		fc.string({unit: 'binary', maxLength: 400}),
+		...captures.map(capture => damaged(capture)),
+	);
+}
+
+describe('fuzz', () => {
+	test(`property: random and damaged systemctl output never throws (${runs} cases, seed ${seed})`, () => {
+		const captures = [
+			fixture('postgresql-failed-show.txt'),
+			fixture('nginx-auto-restart-show.txt'),
+		];
+		fc.assert(
+			fc.property(inputs(captures), text => {
+				for (const unit of parseSystemctlShow(text)) {
+					expect(typeof unitFailed(unit)).toBe('boolean');
+					expect(typeof describeUnit(unit)).toBe('string');
+				}
+
+				expect(Array.isArray(parseListUnits(text))).toBe(true);
+			}),
+			{numRuns: runs, seed},
+		);
 	});
 });

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {parseUfwStatus, ufwCoversPort} from '../../source/parsers/ufw.js';
+import {parseUfwStatus} from '../../source/parsers/ufw.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/ufw/${name}`, import.meta.url), 'utf8');
@@ -61,15 +61,4 @@ describe('parseUfwStatus', () => {
 			rules: [],
 		});
 	});
-});
-
-test('ufwCoversPort', () => {
-	expect(ufwCoversPort('8080/tcp', 8080)).toBe(true);
-	expect(ufwCoversPort('8080/tcp (v6)', 8080)).toBe(true);
-	expect(ufwCoversPort('8080/udp', 8080)).toBe(false);
-	expect(ufwCoversPort('6000:6007/tcp', 6003)).toBe(true);
-	expect(ufwCoversPort('80,443/tcp', 443)).toBe(true);
-	expect(ufwCoversPort('80,443/tcp', 8080)).toBe(false);
-	expect(ufwCoversPort('Anywhere', 1)).toBe(true);
-	expect(ufwCoversPort('OpenSSH', 22)).toBeUndefined();
 });

@@ -80,7 +80,12 @@ export const smallTree: Tree = {
 			auto: () => undefined,
 		},
 	],
-	causes,
+	// The small tree's own checks may conclude what they conclude here (the driver enforces it).
+	causes: causes.map(cause =>
+		cause.id === 'upstream-refused' || cause.id === 'no-listener'
+			? {...cause, concludedBy: [...cause.concludedBy, 'backend', 'listener']}
+			: cause,
+	),
 };
 
 export const smallRegistry: Readonly<Record<string, CheckRun>> = {

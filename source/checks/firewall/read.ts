@@ -3,33 +3,22 @@ Read the host firewall through the injected runner: iptables-save / ip6tables-sa
 backend where both are in use), nft -j list ruleset (+ nft -a list ruleset for the rule texts).
 Read-only: every command here only dumps what is loaded.
 */
-import {
-	parseIptablesSave,
-	type IptablesRuleset,
-} from '../../parsers/iptables-save.js';
-import {
-	parseNftJson,
-	parseNftRuleTexts,
-	type NftRuleset,
-} from '../../parsers/nft-json.js';
+import {parseIptablesSave} from '../../parsers/iptables-save.js';
+import {parseNftJson, parseNftRuleTexts} from '../../parsers/nft-json.js';
+import type {RuleSource} from '../../model/firewall/index.js';
+import type {IptablesRules, NftRules} from '../../model/firewall/rulesets.js';
 import type {CheckContext, RunResult} from '../types.js';
-import type {RuleSource} from './rules.js';
 
-export type IptablesReading = {
-	readonly source: RuleSource;
+export type IptablesReading = IptablesRules & {
 	readonly file: string;
 	readonly command: string;
-	readonly ruleset: IptablesRuleset;
-	/** Tables iptables-nft-save says it cannot show ("incompatible, use 'nft' tool"). */
-	readonly incompatible: readonly string[];
 };
 
-export type NftReading = {
+export type NftReading = NftRules & {
 	readonly command: string;
-	readonly ruleset: NftRuleset;
-	readonly texts: ReadonlyMap<string, string>;
 };
 
+/** What was read (a `Rulesets`), and what could not be. */
 export type Readings = {
 	readonly iptables: readonly IptablesReading[];
 	readonly nft?: NftReading;
@@ -203,28 +192,4 @@ export async function readFirewall(
 		failures: collected.failures,
 		commands: collected.commands,
 	};
-}
-
-/**
-Nft tables that iptables-nft manages (ip/ip6 tables that iptables-save showed): they are evaluated
-from iptables-save, which gives rule numbers and understands the xt matches nft JSON hides.
-*/
-export function iptablesNftTables(
-	readings: readonly IptablesReading[],
-): (family: string, table: string) => boolean {
-	const owned = new Set<string>();
-	for (const reading of readings) {
-		if (reading.source !== 'iptables' && reading.source !== 'ip6tables') {
-			continue;
-		}
-
-		const family = reading.source === 'iptables' ? 'ip' : 'ip6';
-		for (const table of reading.ruleset.tables) {
-			if (!reading.incompatible.includes(table.name)) {
-				owned.add(`${family} ${table.name}`);
-			}
-		}
-	}
-
-	return (family, table) => owned.has(`${family} ${table}`);
 }

@@ -1,8 +1,14 @@
-import type {CheckRun} from '../types.js';
+import type {CheckResult} from '../../tree/types.js';
+import {defineCheck} from '../define.js';
+import type {CheckContext, RunResult} from '../types.js';
 import {requestTimeout} from './kubectl.js';
 
-/** Is there a kubectl with a current context? Local only: reads the kubeconfig, asks no server. */
-export const kubeContext: CheckRun = async ({io, signal, onCommand}) => {
+/** `kubectl config current-context`: local only, reads the kubeconfig, asks no server. */
+async function measureContext({
+	io,
+	signal,
+	onCommand,
+}: CheckContext): Promise<RunResult> {
 	// The gcloud kubectl dispatcher asks the server's /version even here (to pick a client version):
 	// bound it, and keep its HTTP cache out of ~/.kube.
 	const args = [
@@ -12,10 +18,10 @@ export const kubeContext: CheckRun = async ({io, signal, onCommand}) => {
 		'--cache-dir=/dev/null',
 	];
 	onCommand(`kubectl ${args.join(' ')}`);
-	const result = await io.run(
-		{file: 'kubectl', args, timeoutMs: 8000},
-		{signal},
-	);
+	return io.run({file: 'kubectl', args, timeoutMs: 8000}, {signal});
+}
+
+export function judgeContext(result: RunResult): CheckResult {
 	if (result.notFound) {
 		return {
 			status: 'skipped',
@@ -43,4 +49,10 @@ export const kubeContext: CheckRun = async ({io, signal, onCommand}) => {
 		output: [context],
 		facts: {kubernetes: {context}},
 	};
-};
+}
+
+/** Is there a kubectl with a current context? */
+export const kubeContext = defineCheck({
+	measure: measureContext,
+	judge: judgeContext,
+});

@@ -1,3 +1,4 @@
+import type {Parsed} from '../../parsers/kubernetes.js';
 import type {CheckContext, RunResult} from '../types.js';
 
 /** The API server gets this long (kubectl's own limit); the runner kills kubectl a little later. */
@@ -52,4 +53,32 @@ export function kubectlFailure(result: RunResult): string {
 	const verdict =
 		lines.findLast(line => !/^[EIW]\d{4} /.test(line)) ?? lines.at(-1);
 	return verdict ?? `kubectl exited with ${result.exitCode ?? '?'}`;
+}
+
+/** A list read and parsed: the items, or why they could not be had. */
+export type Read<T> =
+	| {readonly ok: true; readonly items: readonly T[]}
+	| {readonly ok: false; readonly reason: string};
+
+/** `kubectlGet` and a parser: the objects, or why not (kubectl's error, or an answer that is not the list). */
+export async function kubectlList<T>(
+	context: CheckContext,
+	args: readonly string[],
+	parse: (text: string) => Parsed<T>,
+): Promise<{read: Read<T>; command: string}> {
+	const result = await kubectlGet(context, args);
+	if (!result.ok) {
+		return {read: {ok: false, reason: result.reason}, command: result.command};
+	}
+
+	const parsed = parse(result.stdout);
+	return {
+		read: parsed.ok
+			? {ok: true, items: parsed.items}
+			: {
+					ok: false,
+					reason: `kubectl's answer could not be read: ${parsed.error}`,
+				},
+		command: result.command,
+	};
 }

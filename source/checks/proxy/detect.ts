@@ -1,15 +1,15 @@
 import type {ProxyKind, UpstreamFacts} from '../../tree/facts.js';
+import type {CheckResult} from '../../tree/types.js';
 import {hostPort} from '../../net/address.js';
-import type {CheckContext, CheckRun} from '../types.js';
+import {defineCheck, type JudgeInput} from '../define.js';
+import type {CheckContext, HttpResult} from '../types.js';
 import {
 	isGatewayError,
-	proxyFromHttp,
 	proxyLabels,
-	proxyProcesses,
 	remoteKinds,
-	statusLine,
-} from './kinds.js';
-import {listenersOnPort} from './listening.js';
+} from '../../tree/nodes/proxy.js';
+import {proxyFromHttp, proxyProcesses, statusLine} from './kinds.js';
+import {listenersOnPort, type PortListeners} from './listening.js';
 
 const httpSchemes = new Set(['http', 'https', 'ws', 'wss']);
 
@@ -43,106 +43,203 @@ export function targetUrl(context: Pick<CheckContext, 'target'>): string {
 	return `${secure ? 'https' : 'http'}://${hostPort(target.host, target.port)}/`;
 }
 
+type Found = {
+	kind: ProxyKind;
+	evidence: string;
+	pid?: number;
+	local: boolean;
+	container?: string;
+};
+
+export type DetectObservations = {
+	/** What listens on the target's port, for a target on this host. */
+	readonly port?: PortListeners;
+	/** The plain HTTP GET to the target, when one was made. */
+	readonly http?: {readonly url: string; readonly answer: HttpResult};
+};
+
+/** The listener owners: a proxy among them, a plain program, or a container's port forwarder. */
+function byListeners(port: PortListeners | undefined): {
+	found?: Found;
+	plainProgram?: string;
+	forwarder?: string;
+} {
+	const listeners = port?.listeners ?? [];
+	const owners = listeners.flatMap(l => l.processes.map(p => p.name));
+	const plain =
+		owners.length > 0 &&
+		owners.every(
+			name => proxyProcesses[name] === undefined && !forwarders.has(name),
+		);
+	const forwarder = owners.find(name => forwarders.has(name));
+	let found: Found | undefined;
+	for (const listener of listeners) {
+		const owner = listener.processes.find(
+			p => proxyProcesses[p.name] !== undefined,
+		);
+		if (owner && !found) {
+			found = {
+				kind: proxyProcesses[owner.name]!,
+				evidence: `${owner.name} (pid ${owner.pid}) listens on ${hostPort(listener.address, listener.port)}`,
+				pid: owner.pid,
+				local: true,
+			};
+		}
+	}
+
+	return {
+		...(found ? {found} : {}),
+		...(plain ? {plainProgram: owners[0]} : {}),
+		...(forwarder ? {forwarder} : {}),
+	};
+}
+
+const isHttpTarget = (target: CheckContext['target']) =>
+	Boolean(target.scheme && httpSchemes.has(target.scheme));
+
+/** Ask over HTTP when a proxy listens here, or for an http(s) URL not served by a plain program. */
+async function measureDetect(
+	context: CheckContext,
+): Promise<DetectObservations> {
+	const {target, facts, io} = context;
+	const port = facts.local?.isLocal
+		? await listenersOnPort(context, target.port)
+		: undefined;
+	const seen = byListeners(port);
+	const ask =
+		seen.found !== undefined ||
+		(isHttpTarget(target) && seen.plainProgram === undefined);
+	if (!ask) {
+		return port ? {port} : {};
+	}
+
+	const url = targetUrl(context);
+	// HAProxy retries a refused server three times, a second apart, before it answers 503.
+	const timeout = Math.max(6000, context.timeoutMs);
+	context.onCommand(`GET ${url}`);
+	const answer = await io.httpGet(url, timeout);
+	return {...(port ? {port} : {}), http: {url, answer}};
+}
+
+function listenerLines(port: PortListeners | undefined): string[] {
+	if (!port) {
+		return [];
+	}
+
+	const lines = port.listeners.map(
+		listener =>
+			`listening: ${hostPort(listener.address, listener.port)}${listener.processes.length > 0 ? ` ${listener.processes.map(p => `${p.name} pid ${p.pid}`).join(', ')}` : ''}`,
+	);
+	if (port.error) {
+		lines.push(`listeners: ${port.error}`);
+	} else if (!port.processesVisible && port.listeners.length > 0) {
+		lines.push(
+			'the processes that own the sockets are hidden (not root): sudo ss -Htlnp',
+		);
+	}
+
+	return lines;
+}
+
+/** The HTTP answer: its lines, the facts, and a proxy it names (Server header or its own error page). */
+function byHttp(
+	observed: DetectObservations['http'],
+	seen: ReturnType<typeof byListeners>,
+	isLocal: boolean,
+): {lines: string[]; http?: UpstreamFacts['http']; found?: Found} {
+	if (!observed) {
+		return {lines: []};
+	}
+
+	const {url, answer} = observed;
+	if (!answer.ok) {
+		return {lines: [`GET ${url} → no HTTP answer (${answer.code})`]};
+	}
+
+	const server = answer.headers['server'];
+	const lines = [
+		`GET ${url} → ${statusLine(answer.status)}${server ? ` (Server: ${server})` : ''}`,
+	];
+	if (answer.body.includes('delayed connect error: 111')) {
+		lines.push(`the body says: ${answer.body.trim().split('\n')[0]}`);
+	}
+
+	const http = {url, status: answer.status, ...(server ? {server} : {})};
+	const named = proxyFromHttp(answer.headers, answer.body);
+	if (!named) {
+		return {lines, http};
+	}
+
+	const remote = remoteKinds.has(named.kind);
+	const {forwarder} = seen;
+	const container = forwarder && !remote ? forwarder : undefined;
+	return {
+		lines,
+		http,
+		found: {
+			kind: named.kind,
+			evidence: `${named.evidence}${container ? ` (in a container: ${container} listens on the port)` : ''}`,
+			local: !remote && !forwarder && isLocal,
+			...(container ? {container} : {}),
+		},
+	};
+}
+
+function verdict(
+	input: JudgeInput,
+	found: Found | undefined,
+	http: UpstreamFacts['http'],
+	plainProgram: string | undefined,
+): {status: 'passed' | 'problem' | 'unknown'; detail: string} {
+	const {target, facts} = input;
+	const status = http?.status;
+	if (found) {
+		const label = proxyLabels[found.kind];
+		return isGatewayError(status)
+			? {
+					status: 'problem',
+					detail: `${label} answers ${statusLine(status)}: its own connection to the backend failed (${found.evidence})`,
+				}
+			: {
+					status: 'passed',
+					detail: `${label} answers for ${hostPort(target.host, target.port)} (${found.evidence})${status === undefined ? '' : `: ${statusLine(status)}`}`,
+				};
+	}
+
+	if (isGatewayError(status)) {
+		return {
+			status: 'unknown',
+			detail: `something answers ${statusLine(status)}${http?.server ? ` (Server: ${http.server})` : ''} but it is not a proxy this tool knows: a gateway could not reach its backend`,
+		};
+	}
+
+	return {
+		status: 'passed',
+		detail: plainProgram
+			? `${plainProgram} listens on port ${target.port}: not a reverse proxy`
+			: facts.local?.isLocal
+				? `no reverse proxy answers on port ${target.port} of this host`
+				: `no reverse proxy or load balancer shows itself in the answer${status === undefined ? '' : ` (${statusLine(status)})`}`,
+	};
+}
+
 /**
 Who answers on the target: a reverse proxy found by the process that listens on the port (on
 this host), or by the HTTP answer (Server header, a proxy's own error page), and the status it
 gives. 502/503/504 from a proxy means its own connection to the backend failed.
 */
-export const reverseProxy: CheckRun = async context => {
-	const {target, facts, io} = context;
-	const output: string[] = [];
-	const commands: string[] = [];
-	let found:
-		| {
-				kind: ProxyKind;
-				evidence: string;
-				pid?: number;
-				local: boolean;
-				container?: string;
-		  }
-		| undefined;
-
-	/** A local listener whose program is known and is neither a proxy nor a container's port forwarder. */
-	let plainProgram: string | undefined;
-	/** Docker-proxy and the like: the proxy that answers runs in a container, behind it. */
-	let forwarder: string | undefined;
-	if (facts.local?.isLocal) {
-		const port = await listenersOnPort(context, target.port);
-		const owners = port.listeners.flatMap(l => l.processes.map(p => p.name));
-		if (
-			owners.length > 0 &&
-			owners.every(
-				name => proxyProcesses[name] === undefined && !forwarders.has(name),
-			)
-		) {
-			plainProgram = owners[0];
-		}
-
-		forwarder = owners.find(name => forwarders.has(name));
-
-		commands.push(port.source);
-		for (const listener of port.listeners) {
-			const owner = listener.processes.find(
-				p => proxyProcesses[p.name] !== undefined,
-			);
-			output.push(
-				`listening: ${hostPort(listener.address, listener.port)}${listener.processes.length > 0 ? ` ${listener.processes.map(p => `${p.name} pid ${p.pid}`).join(', ')}` : ''}`,
-			);
-			if (owner && !found) {
-				found = {
-					kind: proxyProcesses[owner.name]!,
-					evidence: `${owner.name} (pid ${owner.pid}) listens on ${hostPort(listener.address, listener.port)}`,
-					pid: owner.pid,
-					local: true,
-				};
-			}
-		}
-
-		if (port.error) {
-			output.push(`listeners: ${port.error}`);
-		} else if (!port.processesVisible && port.listeners.length > 0) {
-			output.push(
-				'the processes that own the sockets are hidden (not root): sudo ss -Htlnp',
-			);
-		}
-	}
-
-	let http: UpstreamFacts['http'];
-	const isHttp = Boolean(target.scheme && httpSchemes.has(target.scheme));
-	const ask = found !== undefined || (isHttp && plainProgram === undefined);
-	if (ask) {
-		const url = targetUrl(context);
-		// HAProxy retries a refused server three times, a second apart, before it answers 503.
-		const timeout = Math.max(6000, context.timeoutMs);
-		context.onCommand(`GET ${url}`);
-		commands.push(`GET ${url}`);
-		const answer = await io.httpGet(url, timeout);
-		if (answer.ok) {
-			const server = answer.headers['server'];
-			http = {url, status: answer.status, ...(server ? {server} : {})};
-			output.push(
-				`GET ${url} → ${statusLine(answer.status)}${server ? ` (Server: ${server})` : ''}`,
-			);
-			const byHttp = proxyFromHttp(answer.headers, answer.body);
-			if (byHttp && !found) {
-				const remote = remoteKinds.has(byHttp.kind);
-				found = {
-					kind: byHttp.kind,
-					evidence: `${byHttp.evidence}${forwarder && !remote ? ` (in a container: ${forwarder} listens on the port)` : ''}`,
-					local: !remote && !forwarder && facts.local?.isLocal === true,
-					...(forwarder && !remote ? {container: forwarder} : {}),
-				};
-			}
-
-			const envoyRefused = /delayed connect error: 111/.exec(answer.body);
-			if (envoyRefused) {
-				output.push(`the body says: ${answer.body.trim().split('\n')[0]}`);
-			}
-		} else {
-			output.push(`GET ${url} → no HTTP answer (${answer.code})`);
-		}
-	}
-
+export function judgeDetect(
+	observations: DetectObservations,
+	input: JudgeInput,
+): CheckResult {
+	const seen = byListeners(observations.port);
+	const answered = byHttp(
+		observations.http,
+		seen,
+		input.facts.local?.isLocal === true,
+	);
+	const found = seen.found ?? answered.found;
+	const {http} = answered;
 	const upstream: UpstreamFacts = {
 		...(found
 			? {
@@ -155,31 +252,19 @@ export const reverseProxy: CheckRun = async context => {
 			: {}),
 		...(http ? {http} : {}),
 	};
-	const label = found ? proxyLabels[found.kind] : undefined;
-	const status = http?.status;
-	let detail: string;
-	let verdict: 'passed' | 'problem' | 'unknown' = 'passed';
-	if (found && isGatewayError(status)) {
-		verdict = 'problem';
-		detail = `${label} answers ${statusLine(status)}: its own connection to the backend failed (${found.evidence})`;
-	} else if (found) {
-		detail = `${label} answers for ${hostPort(target.host, target.port)} (${found.evidence})${status === undefined ? '' : `: ${statusLine(status)}`}`;
-	} else if (isGatewayError(status)) {
-		verdict = 'unknown';
-		detail = `something answers ${statusLine(status)}${http?.server ? ` (Server: ${http.server})` : ''} but it is not a proxy this tool knows: a gateway could not reach its backend`;
-	} else {
-		detail = plainProgram
-			? `${plainProgram} listens on port ${target.port}: not a reverse proxy`
-			: facts.local?.isLocal
-				? `no reverse proxy answers on port ${target.port} of this host`
-				: `no reverse proxy or load balancer shows itself in the answer${status === undefined ? '' : ` (${statusLine(status)})`}`;
-	}
-
+	const commands = [
+		...(observations.port ? [observations.port.source] : []),
+		...(observations.http ? [`GET ${observations.http.url}`] : []),
+	];
 	return {
-		status: verdict,
-		detail,
+		...verdict(input, found, http, seen.plainProgram),
 		...(commands.length > 0 ? {command: commands.join('; ')} : {}),
-		output,
+		output: [...listenerLines(observations.port), ...answered.lines],
 		facts: {upstream},
 	};
-};
+}
+
+export const reverseProxy = defineCheck({
+	measure: measureDetect,
+	judge: judgeDetect,
+});

@@ -12,27 +12,6 @@ export const proxyProcesses: Readonly<Record<string, ProxyKind>> = {
 	httpd: 'apache',
 };
 
-export const proxyLabels: Readonly<Record<ProxyKind, string>> = {
-	nginx: 'nginx',
-	haproxy: 'HAProxy',
-	caddy: 'Caddy',
-	envoy: 'Envoy',
-	traefik: 'Traefik',
-	apache: 'Apache httpd',
-	'aws-elb': 'an AWS load balancer (ELB/ALB)',
-	'gcp-lb': 'a Google Cloud load balancer',
-	'azure-lb': 'an Azure Application Gateway',
-	cloudflare: 'Cloudflare',
-};
-
-/** Load balancers that never run on this host. */
-export const remoteKinds: ReadonlySet<ProxyKind> = new Set([
-	'aws-elb',
-	'gcp-lb',
-	'azure-lb',
-	'cloudflare',
-]);
-
 /** Identify a proxy from an HTTP answer: the Server/Via headers, or a body only one proxy writes. */
 export function proxyFromHttp(
 	headers: Readonly<Record<string, string>>,
@@ -100,7 +79,3 @@ export const statusTexts: Readonly<Record<number, string>> = {
 
 export const statusLine = (status: number) =>
 	`${status}${statusTexts[status] ? ` ${statusTexts[status]}` : ''}`;
-
-/** 502, 503, 504: a gateway could not get an answer from its backend. */
-export const isGatewayError = (status: number | undefined) =>
-	status === 502 || status === 503 || status === 504;

@@ -1,8 +1,9 @@
 import type {ProxyKind} from '../../tree/facts.js';
-import type {Finding, Fix} from '../../tree/types.js';
+import type {CheckResult, Finding, Fix} from '../../tree/types.js';
 import {hostPort} from '../../net/address.js';
-import type {CheckRun} from '../types.js';
-import {isGatewayError, proxyLabels, statusLine} from './kinds.js';
+import {defineCheck, type JudgeInput} from '../define.js';
+import {isGatewayError, proxyLabels} from '../../tree/nodes/proxy.js';
+import {statusLine} from './kinds.js';
 
 /** The commands that show, on each kind of balancer, what its listener and health checks see. */
 export function balancerCommands(
@@ -147,8 +148,11 @@ const explanation = [
 	'What to check on it: the listener (port and protocol), the target port it forwards to, the health check (path, port, expected code), and the security groups or firewalls between it and the backends.',
 ];
 
-/** The balancer is not on this host: say what its health checks see and how to read them there. */
-export const loadBalancer: CheckRun = async ({target, facts}) => {
+/** The balancer is not on this host: say what its health checks see and how to read them there. Pure: nothing to measure here. */
+export function judgeLoadBalancer(
+	_observations: Record<string, never>,
+	{target, facts}: JudgeInput,
+): CheckResult {
 	const upstream = facts.upstream;
 	const kind = upstream?.proxy;
 	const label = kind ? proxyLabels[kind] : 'the load balancer';
@@ -180,4 +184,9 @@ export const loadBalancer: CheckRun = async ({target, facts}) => {
 		detail: `${label} is not on this host: what its listener and health checks see can only be read on it (commands below)`,
 		output,
 	};
-};
+}
+
+export const loadBalancer = defineCheck({
+	measure: async () => ({}),
+	judge: judgeLoadBalancer,
+});

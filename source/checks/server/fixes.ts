@@ -1,141 +1,64 @@
-import type {ConfigLine, Facts, ServiceConfigFacts} from '../../tree/facts.js';
-import type {ServiceDef} from '../../tree/services.js';
+/**
+Fix builders shared by the server checks (pure). Text from the system (paths, argv, config values)
+reaches a command only through `shellQuote` (or, for config values written back into an edit, only
+when it is an address-like token); `sudo` is added only when not root.
+*/
+import type {ConfigLine, ServiceConfigFacts} from '../../tree/facts.js';
 import type {Fix} from '../../tree/types.js';
-import {hostPort} from '../../net/address.js';
+import {safeTokens} from '../../services/command.js';
+import type {ServiceModule} from '../../services/index.js';
+import {shellQuote} from '../../text/sanitize.js';
 
-const findConfig: Readonly<Record<string, string>> = {
-	postgresql:
-		"postgresql.conf (where: sudo -u postgres psql -tAc 'SHOW config_file')",
-	nginx: 'the nginx config (where: sudo nginx -T | grep -n listen)',
-	mysql:
-		'the [mysqld] section (where: mysqld --verbose --help | grep -A1 "Default options")',
-};
+/** Where this host is: systemd or not, root or not (what restart commands depend on). */
+export type HostKind = {readonly systemd: boolean; readonly root: boolean};
+
+/** "FILE:LINE" of a config line (the file quoted for the shell). */
+export function placeOf(line: ConfigLine): string {
+	const file = shellQuote([line.file]);
+	return line.line === 0 ? file : `${file}:${line.line}`;
+}
 
 function where(
 	line: ConfigLine | undefined,
 	config: ServiceConfigFacts | undefined,
-	service: ServiceDef,
+	service: ServiceModule,
 ): string {
 	if (line && line.line > 0) {
-		return `${line.file}:${line.line}`;
+		return placeOf(line);
 	}
 
-	return (
-		config?.files[0] ??
-		findConfig[service.id] ??
-		service.configPaths[0] ??
-		'its config file'
-	);
+	const file = config?.files[0];
+	return file
+		? shellQuote([file])
+		: (service.syntax?.findConfig ??
+				service.configPaths[0] ??
+				'its config file');
 }
 
-/** The data or config folder the restart command needs (postgres -D DIR, nginx -p PREFIX). */
-function commandLineValue(
-	config: ServiceConfigFacts | undefined,
-	flag: string,
-): string | undefined {
-	const how = config?.how ?? '';
-	const match = new RegExp(`(?:^|\\s)${flag}\\s+(\\S+)`).exec(
-		how.replace(/^[^:]*:\s*/, ' '),
-	);
-	return match?.[1];
-}
-
-/** How to restart (or reload) the service on this host: systemctl where systemd runs, its own command otherwise. */
+/** How to restart (or reload) the service on this host. */
 export function restartCommand(
-	service: ServiceDef,
+	service: ServiceModule,
 	config: ServiceConfigFacts | undefined,
-	facts: Facts,
+	host: HostKind,
 ): string {
-	if (facts.environment?.systemd) {
-		return service.restartSystemd;
-	}
-
-	if (service.id === 'postgresql') {
-		const dir =
-			commandLineValue(config, '-D') ??
-			(config?.files[0]
-				? config.files[0].replace(/\/[^/]+$/, '')
-				: '/var/lib/postgresql/DATA');
-		return `sudo -u postgres pg_ctl -D ${dir} restart`;
-	}
-
-	if (service.id === 'nginx') {
-		const options = [
-			...(commandLineValue(config, '-c')
-				? ['-c', commandLineValue(config, '-c')!]
-				: []),
-			...(commandLineValue(config, '-p')
-				? ['-p', commandLineValue(config, '-p')!]
-				: []),
-		].join(' ');
-		const nginx = options ? `nginx ${options}` : 'nginx';
-		return `${nginx} -t && ${nginx} -s reload`;
-	}
-
-	const file = config?.files[0] ?? service.configPaths[0] ?? '';
-	return service.restartOther
-		.replaceAll('{dir}', file.replace(/\/[^/]+$/, ''))
-		.replaceAll('{file}', file);
-}
-
-/** The config line to write so the service also listens on `address` (keeping loopback where the syntax allows). */
-export function bindEdit(
-	service: ServiceDef,
-	address: string,
-	port: number,
-	current: ConfigLine | undefined,
-): string {
-	const kept = (current?.addresses ?? service.defaultAddresses).filter(
-		a => a !== address,
-	);
-	switch (service.id) {
-		case 'postgresql': {
-			return `listen_addresses = '${[...kept, address].join(',')}'`;
-		}
-
-		case 'nginx': {
-			return `listen ${hostPort(address, port)};`;
-		}
-
-		case 'apache': {
-			return `Listen ${hostPort(address, port)}`;
-		}
-
-		case 'redis': {
-			return `bind ${[...kept, address].join(' ')}`;
-		}
-
-		case 'mysql': {
-			return 'bind-address = 0.0.0.0';
-		}
-
-		case 'mongodb': {
-			return `bindIp: ${[...kept, address].join(',')}`;
-		}
-
-		case 'elasticsearch': {
-			return `network.host: [${[...kept.map(a => (a === 'localhost' ? '_local_' : a)), address].join(', ')}]`;
-		}
-
-		case 'sshd': {
-			return `ListenAddress ${address}`;
-		}
-
-		default: {
-			return service.bindAll.replaceAll('PORT', String(port));
-		}
-	}
+	return service.restart({...host, ...(config ? {config} : {})});
 }
 
 /** Fixes that make the service listen on the dialed address: the config edit, then the restart. */
 export function bindFixes(
-	service: ServiceDef,
-	config: ServiceConfigFacts | undefined,
-	bindLine: ConfigLine | undefined,
-	address: string,
-	port: number,
-	facts: Facts,
+	service: ServiceModule,
+	read: {
+		readonly config: ServiceConfigFacts | undefined;
+		/** The line that sets where it listens now. */
+		readonly bindLine: ConfigLine | undefined;
+		/** Where it listens now, when no config line can say (its config file is not known). */
+		readonly listening?: readonly string[];
+	},
+	to: {readonly address: string; readonly port: number},
+	host: HostKind,
 ): Fix[] {
+	const {config, bindLine} = read;
+	const {address, port} = to;
 	if (!service.syntax) {
 		return [
 			{
@@ -145,23 +68,25 @@ export function bindFixes(
 		];
 	}
 
-	const edit = bindEdit(service, address, port, bindLine);
+	const kept = safeTokens(
+		bindLine?.addresses ?? read.listening ?? service.defaultAddresses,
+	).filter(a => a !== address);
+	const edit = service.syntax.bindEdit(address, port, kept);
+	const restart = {
+		command: restartCommand(service, config, host),
+		why: `${service.name} reads its listen addresses only at start: restart (or reload) it for the change to apply.`,
+	};
 	if (bindLine?.line === 0) {
 		return [
 			{
-				command: `${edit}  (on ${service.name}'s command line: ${bindLine.text})`,
-				why: `The address is set on the command line (${bindLine.file}), which wins over the config file: change it where ${service.name} is started. ${service.exposure}`,
+				command: `${edit}  (on ${service.name}'s command line)`,
+				why: `The address is set on the command line (${bindLine.text}), which wins over the config file: change it where ${service.name} is started. ${service.exposure}`,
 			},
-			{
-				command: restartCommand(service, config, facts),
-				why: `${service.name} reads its listen addresses only at start.`,
-			},
+			restart,
 		];
 	}
 
-	const was = bindLine
-		? ` (now: ${bindLine.line === 0 ? `${bindLine.key} on the command line` : bindLine.text})`
-		: '';
+	const was = bindLine ? ` (now: ${bindLine.text})` : '';
 	const all =
 		service.id === 'postgresql' ? " ('*' listens on every address)" : '';
 	return [
@@ -169,9 +94,6 @@ export function bindFixes(
 			command: `${where(bindLine, config, service)}: ${edit}`,
 			why: `Listen on ${address} as well${all}${was}. ${service.exposure}`,
 		},
-		{
-			command: restartCommand(service, config, facts),
-			why: `${service.name} reads its listen addresses only at start: restart (or reload) it for the change to apply.`,
-		},
+		restart,
 	];
 }

@@ -1,8 +1,8 @@
 import type {CheckRun} from '../types.js';
-import {bind} from './bind.js';
-import {serviceConfig} from './config.js';
-import {listeners} from './listeners.js';
-import {serviceState} from './service.js';
+import {bind} from './bind/index.js';
+import {serviceConfig} from './config/index.js';
+import {listeners} from './listeners/index.js';
+import {serviceState} from './service/index.js';
 
 /** Implementations of the server checks, by tree node id. */
 export const serverRuns: Readonly<Record<string, CheckRun>> = {

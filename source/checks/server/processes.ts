@@ -1,5 +1,5 @@
 import {parseProcNetTcp} from '../../parsers/proc-net-tcp.js';
-import type {ServiceDef} from '../../tree/services.js';
+import type {ServiceModule} from '../../services/index.js';
 import type {CheckContext, Io} from '../types.js';
 
 export type Running = {pid: number; name: string};
@@ -46,7 +46,7 @@ container (another namespace) cannot listen here. `find -printf %l` reads the /p
 export async function sameNetns(
 	context: CheckContext,
 	processes: readonly Running[],
-	expected: readonly ServiceDef[],
+	expected: ReadonlyArray<Pick<ServiceModule, 'processes'>>,
 ): Promise<Running[]> {
 	const wanted = processes
 		.filter(p => expected.some(s => s.processes.includes(p.name)))

@@ -80,6 +80,7 @@ export const foundationChecks: readonly CheckNode[] = [
 		when: facts =>
 			facts.target?.reported ? true : 'no error message was given (--error)',
 		timeoutMs: 1000,
+		writes: ['reported'],
 	},
 	{
 		kind: 'check',

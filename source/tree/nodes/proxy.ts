@@ -1,13 +1,33 @@
-import {
-	isGatewayError,
-	proxyLabels,
-	remoteKinds,
-} from '../../checks/proxy/kinds.js';
-import type {Facts} from '../facts.js';
+import type {Facts, ProxyKind} from '../facts.js';
 import type {AutoAnswer, CheckNode} from '../types.js';
 import {serverChecks} from './server.js';
 
 const httpSchemes = new Set(['http', 'https', 'ws', 'wss']);
+
+export const proxyLabels: Readonly<Record<ProxyKind, string>> = {
+	nginx: 'nginx',
+	haproxy: 'HAProxy',
+	caddy: 'Caddy',
+	envoy: 'Envoy',
+	traefik: 'Traefik',
+	apache: 'Apache httpd',
+	'aws-elb': 'an AWS load balancer (ELB/ALB)',
+	'gcp-lb': 'a Google Cloud load balancer',
+	'azure-lb': 'an Azure Application Gateway',
+	cloudflare: 'Cloudflare',
+};
+
+/** Load balancers that never run on this host. */
+export const remoteKinds: ReadonlySet<ProxyKind> = new Set([
+	'aws-elb',
+	'gcp-lb',
+	'azure-lb',
+	'cloudflare',
+]);
+
+/** 502, 503, 504: a gateway could not get an answer from its backend. */
+export const isGatewayError = (status: number | undefined) =>
+	status === 502 || status === 503 || status === 504;
 
 /** The process names of the listeners step are used when that step exists. */
 const detectAfter = serverChecks.some(node => node.id === 'listeners')

@@ -166,7 +166,7 @@ describe('cannot read the rules', () => {
 		);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toMatch(
-			/^neither iptables-save nor nft is installed.*sudo ip6tables-save -c; sudo nft -a list ruleset/,
+			/^neither iptables-save nor nft is installed.*: run ip6tables-save -c; nft -a list ruleset to see them$/,
 		);
 		expect(io.calls).toEqual(['ip6tables-save -c', 'nft -j list ruleset']);
 	});
@@ -232,7 +232,7 @@ describe('a decision, confirmed by the counters or not', () => {
 		);
 	});
 
-	test('a match the tool does not understand decides: unknown, the rule named, the sudo command given', async () => {
+	test('a match the tool does not understand decides: unknown, the rule named, the command given (root: no sudo)', async () => {
 		const io = withDumps({}, [mixed]);
 		const result = await firewallRules(
 			context(io, {address: '127.0.0.1', port: 7000, outcome: 'refused'}),
@@ -242,7 +242,7 @@ describe('a decision, confirmed by the counters or not', () => {
 		expect(result.detail).toContain(
 			'iptables -t filter, chain INPUT, rule 12: -A INPUT -p tcp -m tcp --dport 7000 -m limit --limit 5/min -j ACCEPT',
 		);
-		expect(result.detail).toContain('sudo iptables-save -c');
+		expect(result.detail).toContain('iptables-save -c');
 		expect(result.facts?.firewall).toMatchObject({verdict: 'uncertain'});
 	});
 
@@ -275,7 +275,7 @@ describe('nft missing', () => {
 		);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toMatch(
-			/firewalld is running .*sudo nft -a list ruleset$/,
+			/firewalld is running .*nft -a list ruleset$/,
 		);
 		expect(result.output).toContain('not installed: nft');
 	});
@@ -330,14 +330,14 @@ describe('ufw and a remote client (--answer client=ADDRESS)', () => {
 		).toBe(true);
 		expect(finding?.fixes.slice(0, 2)).toEqual([
 			{
-				command: 'sudo ufw insert 1 allow 8080/tcp',
+				command: 'ufw insert 1 allow 8080/tcp',
 				why: expect.stringContaining('This changes the firewall') as string,
-				undo: 'sudo ufw delete allow 8080/tcp',
+				undo: 'ufw delete allow 8080/tcp',
 			},
 			{
-				command: 'sudo ufw delete 2',
+				command: 'ufw delete 2',
 				why: expect.stringContaining('ufw rule [2]') as string,
-				undo: 'sudo ufw insert 2 deny 8080/tcp',
+				undo: 'ufw insert 2 deny 8080/tcp',
 			},
 		]);
 		expect(result.facts?.firewall).toMatchObject({
@@ -365,7 +365,7 @@ describe('ufw and a remote client (--answer client=ADDRESS)', () => {
 			"ufw is active; no numbered ufw rule denies port 9999 from 192.168.1.5: ufw's default policy decides (ufw status verbose)",
 		);
 		expect(result.findings?.[0]?.fixes[0]?.command).toBe(
-			'sudo ufw insert 1 allow 9999/tcp',
+			'ufw insert 1 allow 9999/tcp',
 		);
 	});
 
@@ -409,7 +409,7 @@ describe('both iptables backends', () => {
 			'path: iptables filter INPUT rule 1: accept -> iptables-legacy filter INPUT rule 1: jump legacy-guard',
 		]);
 		expect(result.findings?.[0]?.fixes[0]?.command).toBe(
-			'sudo iptables-legacy -t filter -I legacy-guard 1 -p tcp --dport 8080 -j ACCEPT',
+			'iptables-legacy -t filter -I legacy-guard 1 -p tcp --dport 8080 -j ACCEPT',
 		);
 	});
 

@@ -2,10 +2,9 @@ import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {reverseProxy} from '../../../source/checks/proxy/detect.js';
 import {loadBalancer} from '../../../source/checks/proxy/load-balancer.js';
-import {nginxOptions} from '../../../source/checks/proxy/nginx-config.js';
 import {proxyUpstream} from '../../../source/checks/proxy/upstream.js';
 import type {CheckContext} from '../../../source/checks/types.js';
-import {splitNginxDump} from '../../../source/parsers/nginx.js';
+import {nginxOptions} from '../../../source/proxies/nginx.js';
 import type {Facts, Target} from '../../../source/tree/facts.js';
 import {
 	proxyAnswer,
@@ -14,6 +13,7 @@ import {
 } from '../../../source/tree/nodes/proxy.js';
 import type {Answers} from '../../../source/tree/types.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
+import {splitNginxDump} from '../../helpers/nginx.js';
 
 const fixture = (path: string) =>
 	readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
@@ -88,7 +88,8 @@ function context(
 	options: FakeIoOptions,
 	overrides: {target?: Target; answers?: Answers} = {},
 ) {
-	const io = createFakeIo(options);
+	// Not root unless a test says so: fixes needing root carry `sudo`.
+	const io = createFakeIo({uid: 1000, ...options});
 	const commands: string[] = [];
 	const ctx: CheckContext = {
 		target: overrides.target ?? target,
@@ -288,8 +289,10 @@ describe('proxy-upstream: nginx', () => {
 				local: true,
 			},
 		]);
-		// Read-only: files and the log's tail, nothing else.
+		// Read-only: the executables of worker and master, files and the log's tail, nothing else.
 		expect(io.calls).toEqual([
+			'readlink -- /proc/8389/exe',
+			'readlink -- /proc/8388/exe',
 			'tail -n 200 -- /tmp/ngx1/logs/error.log',
 			'ss -Htlnp sport = :39182',
 		]);
@@ -351,7 +354,7 @@ describe('proxy-upstream: nginx', () => {
 		expect(io.calls.some(call => call.includes('nginx -T'))).toBe(false);
 		expect(result.status).toBe('unknown');
 		expect(result.detail).toMatch(
-			/^cannot read the nginx config: .*; run by hand: sudo nginx -T/,
+			/^cannot read the nginx config: .*; run by hand: sudo \/usr\/sbin\/nginx -T -p \/tmp\/ngx1\/ -c \/tmp\/ngx1\/nginx.conf \| grep/,
 		);
 	});
 

@@ -4,7 +4,7 @@ import {
 	digitDistance,
 	sameAddress,
 } from '../../../source/checks/server/address.js';
-import {bind} from '../../../source/checks/server/bind.js';
+import {bind} from '../../../source/checks/server/bind/index.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import type {Facts, Listener} from '../../../source/tree/facts.js';
 import {createFakeIo} from '../../helpers/fake-io.js';

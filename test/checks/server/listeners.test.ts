@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {listeners} from '../../../source/checks/server/listeners.js';
+import {listeners} from '../../../source/checks/server/listeners/index.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {createFakeIo, type FakeIoOptions} from '../../helpers/fake-io.js';
 
@@ -108,9 +108,10 @@ describe('listeners', () => {
 		const {status, detail, command} = await result;
 		expect(status).toBe('unknown');
 		expect(detail).toBe(
-			'the listeners could not be read: ss is not installed (package iproute2); /proc/net/tcp cannot be read (ENOENT); lsof is not installed. Check by hand: sudo ss -ltnp',
+			'the listeners could not be read: ss is not installed (package iproute2); /proc/net/tcp cannot be read (ENOENT); lsof is not installed. Check by hand: ss -ltnp',
 		);
-		expect(command).toBe('sudo ss -ltnp');
+		// Root (the fake Io's uid 0): no sudo in front.
+		expect(command).toBe('ss -ltnp');
 	});
 
 	test("not root: other users' owners hidden, and the output says how to see them", async () => {
@@ -134,5 +135,35 @@ describe('listeners', () => {
 			status: 'unknown',
 			command: 'lsof -nP -iTCP -sTCP:LISTEN',
 		});
+	});
+});
+
+describe('listeners: unreadable ss output (issue 15 item 8)', () => {
+	test('binary junk from ss: /proc/net/tcp is read instead, and the inventory says it was read in part', async () => {
+		const {result} = run({
+			commands: [
+				{
+					match: 'ss -Htlnpe',
+					stdout:
+						'\u0000\u0001\u00FE junk\n\u0089PNG\r\n\u001A\nLISTEN garbage\n',
+				},
+				{match: /^find \/proc -mindepth 3/, stdout: ''},
+			],
+			files: {
+				'/proc/net/tcp': fixture('proc/mixed-net-tcp.txt'),
+				'/proc/net/tcp6': fixture('proc/mixed-net-tcp6.txt'),
+			},
+		});
+		const {status, facts, detail, output} = await result;
+		expect(status).toBe('passed');
+		expect(facts?.listeners?.source).toBe('proc');
+		expect(facts?.listeners?.listeners.length).toBeGreaterThan(0);
+		expect(facts?.listeners?.unreadable).toEqual([
+			'ss -Htlnpe: 4 lines of its output could not be read',
+		]);
+		expect(detail).toMatch(/read in part only .*less certain/);
+		expect(output?.[0]).toBe(
+			'(ss -Htlnpe: 4 lines of its output could not be read: used proc instead)',
+		);
 	});
 });

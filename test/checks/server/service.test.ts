@@ -5,7 +5,7 @@ Service-failed needs systemd, and no systemd runs on this machine: these tests f
 */
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
-import {serviceState} from '../../../source/checks/server/service.js';
+import {serviceState} from '../../../source/checks/server/service/index.js';
 import type {CheckContext} from '../../../source/checks/types.js';
 import {diagnose} from '../../../source/diagnose.js';
 import {buildReport} from '../../../source/report/model.js';
@@ -95,8 +95,9 @@ describe('service-state with systemd (recorded systemctl show + real PostgreSQL 
 		);
 		expect(finding?.fixes.map(f => f.command)).toEqual([
 			'journalctl -u postgresql@15-main.service -n 50 --no-pager',
-			"sudo ss -ltnp 'sport = :5432'",
-			'sudo systemctl restart postgresql@15-main.service',
+			// Root (the fake Io's uid 0): no sudo in front.
+			"ss -ltnp 'sport = :5432'",
+			'systemctl restart postgresql@15-main.service',
 		]);
 	});
 
@@ -157,7 +158,7 @@ describe('service-state with systemd (recorded systemctl show + real PostgreSQL 
 		});
 		expect(result.findings).toEqual([]);
 		expect(result.output).toContain(
-			'redis-server.service is stopped (not failed): start it with sudo systemctl start redis-server.service',
+			'redis-server.service is stopped (not failed): start it with systemctl start redis-server.service',
 		);
 	});
 

@@ -1,0 +1,34 @@
+/** Compare the listeners on the target port with the addresses dialed: name why the kernel refused (pure). */
+import type {CheckResult} from '../../../tree/types.js';
+import type {JudgeInput} from '../../define.js';
+import {dialedAddresses} from './common.js';
+import type {BindObservations} from './measure.js';
+import {judgeListenersOnPort} from './mismatch.js';
+import {judgeNothingOnPort} from './nothing.js';
+
+export function judgeBind(
+	observations: BindObservations,
+	input: JudgeInput,
+): CheckResult {
+	const inventory = input.facts.listeners;
+	if (!inventory) {
+		const command = input.uid === 0 ? 'ss -ltnp' : 'sudo ss -ltnp';
+		return {
+			status: 'unknown',
+			detail: `the listeners could not be read, so the bind cannot be compared. Check by hand: ${command}`,
+			command,
+		};
+	}
+
+	const probes = dialedAddresses(input.facts);
+	if (!inventory.listeners.some(l => l.port === input.target.port)) {
+		return judgeNothingOnPort(input, inventory, probes.dialed);
+	}
+
+	return judgeListenersOnPort(
+		input,
+		inventory,
+		probes,
+		observations.argv ?? [],
+	);
+}

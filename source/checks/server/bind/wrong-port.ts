@@ -1,0 +1,155 @@
+/** Who probably meant to serve the port: the service known for it, ports a digit or two away, the port in its config. */
+import type {
+	ConfigLine,
+	Facts,
+	Listener,
+	ServiceConfigFacts,
+} from '../../../tree/facts.js';
+import type {Confidence} from '../../../tree/types.js';
+import {
+	portName,
+	serviceForProcess,
+	servicesForPort,
+	type ServiceModule,
+} from '../../../services/index.js';
+import {describeListener, digitDistance} from '../address.js';
+import {quote} from './common.js';
+
+export type Candidate = {
+	readonly listener: Listener;
+	readonly confidence: Confidence;
+	readonly reasons: readonly string[];
+	readonly evidence: readonly string[];
+	readonly score: number;
+};
+
+function portLineOf(
+	config: ServiceConfigFacts | undefined,
+	port: number,
+): ConfigLine | undefined {
+	return config?.lines.findLast(l => !l.commented && l.port === port);
+}
+
+type Draft = {
+	reasons: string[];
+	evidence: string[];
+	confidence?: Confidence;
+	score: number;
+};
+
+/** The owner is the service the port is known for (dev servers run anything: they do not count). */
+function knownOwner(
+	group: readonly Listener[],
+	known: readonly ServiceModule[],
+	port: number,
+	draft: Draft,
+): ServiceModule | undefined {
+	const ownerService = group
+		.map(l => (l.process ? serviceForProcess(l.process.name) : undefined))
+		.find(Boolean);
+	const service =
+		ownerService?.syntax && known.some(s => s.id === ownerService.id)
+			? ownerService
+			: undefined;
+	if (service) {
+		draft.reasons.push(
+			`${service.name} is what port ${portName(port)} is known for`,
+		);
+		draft.confidence = 'likely';
+		draft.score += 10;
+	}
+
+	return service;
+}
+
+function nearby(port: number, otherPort: number, draft: Draft): void {
+	const distance = digitDistance(port, otherPort);
+	if (distance <= 2) {
+		draft.reasons.push(
+			`port ${otherPort} is ${distance === 1 ? 'one digit' : 'two digits'} away from ${port}`,
+		);
+		draft.confidence ??= 'possible';
+		draft.score += 3 - distance;
+	}
+}
+
+function configured(
+	group: readonly Listener[],
+	context: {
+		readonly known: readonly ServiceModule[];
+		readonly owner: ServiceModule | undefined;
+		readonly facts: Facts;
+		readonly otherPort: number;
+	},
+	draft: Draft,
+): void {
+	const {known, owner, facts, otherPort} = context;
+	for (const service of known) {
+		const line = portLineOf(
+			facts.services?.configs.find(c => c.service === service.id),
+			otherPort,
+		);
+		if (line && (owner?.id === service.id || !group.some(l => l.process))) {
+			draft.reasons.push(`${service.name}'s config says port ${otherPort}`);
+			draft.evidence.push(quote(line));
+			draft.confidence = owner?.id === service.id ? 'confirmed' : 'likely';
+			draft.score += 20;
+		}
+	}
+}
+
+function candidateFor(
+	group: readonly Listener[],
+	port: number,
+	facts: Facts,
+): Candidate | undefined {
+	const listener = group[0]!;
+	const known = servicesForPort(port);
+	const draft: Draft = {reasons: [], evidence: [], score: 0};
+	const owner = knownOwner(group, known, port, draft);
+	nearby(port, listener.port, draft);
+	configured(group, {known, owner, facts, otherPort: listener.port}, draft);
+	if (!draft.confidence) {
+		return undefined;
+	}
+
+	return {
+		listener,
+		confidence: draft.confidence,
+		reasons: draft.reasons,
+		evidence: [
+			`listening: ${group.map(l => describeListener(l)).join('; ')}`,
+			...draft.evidence,
+		],
+		score: draft.score,
+	};
+}
+
+/** At most three candidates, best first; with a strong one, ports merely a digit or two away are noise. */
+export function wrongPortCandidates(
+	port: number,
+	listeners: readonly Listener[],
+	facts: Facts,
+): Candidate[] {
+	const byPort = new Map<number, Listener[]>();
+	for (const listener of listeners) {
+		if (listener.port !== port) {
+			byPort.set(listener.port, [
+				...(byPort.get(listener.port) ?? []),
+				listener,
+			]);
+		}
+	}
+
+	const sorted = [...byPort.values()]
+		.map(group => candidateFor(group, port, facts))
+		.filter(c => c !== undefined)
+		.toSorted(
+			(a, b) =>
+				b.score - a.score ||
+				Math.abs(a.listener.port - port) - Math.abs(b.listener.port - port),
+		);
+	return sorted[0] && sorted[0].confidence !== 'possible'
+		? sorted.filter(c => c.confidence !== 'possible').slice(0, 3)
+		: sorted.slice(0, 3);
+}

@@ -1,0 +1,58 @@
+/**
+What stays in the scrollback after the app leaves the alternate screen: the final tree, the cause
+card with every fix, as plain text (the same selectors as the screen, nothing windowed or cut).
+*/
+import {buildReport} from '../report/model.js';
+import {rowText, type Row} from './rows.js';
+import {causeCard} from './select-detail.js';
+import {walkTree} from './select-tree.js';
+import type {AppState} from './state.js';
+import {asciiGlyphs, treeRows, unicodeGlyphs} from './tree-rows.js';
+
+const asciiText = (text: string) =>
+	text
+		.replaceAll('─', '-')
+		.replaceAll('│', '|')
+		.replaceAll('❯', '>')
+		.replaceAll('…', '~')
+		.replaceAll('•', '*')
+		.replaceAll('▸', '+')
+		.replaceAll('▾', '-');
+
+export function finalText(state: AppState, ascii = false): string {
+	const {session} = state;
+	if (!session) {
+		return '';
+	}
+
+	const width = Math.max(40, state.columns);
+	const root = walkTree({
+		session,
+		timeoutMs: state.timeoutMs,
+		startedAt: state.startedAt,
+		now: state.now,
+		choice: state.choice,
+		kept: state.kept,
+	});
+	const tree = treeRows(root, {
+		width,
+		glyphs: ascii ? asciiGlyphs : unicodeGlyphs,
+		spinner: ascii ? '-' : '⠿',
+		toggled: new Set(state.toggled),
+	});
+	const rows: Row[] = [...tree.rows];
+	if (state.concluded) {
+		rows.push(
+			...causeCard(buildReport(session), {
+				width,
+				unfolded: new Set(buildReport(session).causes.map(cause => cause.id)),
+				ascii,
+			}).rows,
+		);
+	} else {
+		rows.push([{text: 'The walk did not finish: no cause yet.'}]);
+	}
+
+	const text = rows.map(row => rowText(row).trimEnd()).join('\n');
+	return `${ascii ? asciiText(text) : text}\n`;
+}
