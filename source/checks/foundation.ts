@@ -7,6 +7,7 @@ import {pasted} from './pasted.js';
 import {probe} from './probe.js';
 import {proxyEnv} from './proxy-env.js';
 import {remote} from './remote.js';
+import {resetOrIcmp} from './answer/index.js';
 import {resolve} from './resolve.js';
 import type {CheckRun} from './types.js';
 
@@ -21,5 +22,6 @@ export const foundationRuns: Readonly<Record<string, CheckRun>> = {
 	pasted,
 	families,
 	'hosts-file': hostsFile,
+	'reset-or-icmp': resetOrIcmp,
 	remote,
 };

@@ -10,7 +10,7 @@ const describe = (probe: AddressProbe) => {
 				? 'accepted, then closed at once by the other side'
 				: 'accepted (SYN, SYN-ACK)'
 			: probe.outcome === 'refused'
-				? 'refused (a reset came back)'
+				? 'refused (a reset or an ICMP port-unreachable came back)'
 				: probe.outcome === 'timeout'
 					? 'no answer (SYN dropped?)'
 					: `unreachable (${probe.code})`;

@@ -65,6 +65,18 @@ export type ProbeFacts = {
 	readonly addresses: readonly AddressProbe[];
 };
 
+/** What came back for a refused connect: a TCP reset or an ICMP destination-unreachable (issue 12). */
+export type RefusalFacts = {
+	/** The refused address that was probed again. */
+	readonly address: string;
+	/** Icmp: an ICMP error came back (a firewall's REJECT); reset: a TCP reset; unknown: could not tell. */
+	readonly answer: 'reset' | 'icmp' | 'unknown';
+	/** How sure (host-wide counters: other traffic can add to them). */
+	readonly confidence?: 'confirmed' | 'likely';
+	/** The repeats and counter deltas, as evidence lines. */
+	readonly evidence: readonly string[];
+};
+
 export type LocalFacts = {
 	/** Addresses of this host's interfaces (loopback included). */
 	readonly addresses: readonly string[];
@@ -118,6 +130,10 @@ export type Listener = {
 	readonly inode?: number;
 	/** Owner uid of the socket, where shown. */
 	readonly uid?: number;
+	/** Recv-Q (ss) of a listener: connections completed and waiting for accept() (the accept queue). */
+	readonly acceptQueue?: number;
+	/** Send-Q (ss) of a listener: its backlog (listen()'s argument, capped at net.core.somaxconn). */
+	readonly backlog?: number;
 	/** The raw line it came from, for evidence. */
 	readonly line?: string;
 };
@@ -379,6 +395,7 @@ export type Facts = {
 	readonly environment?: EnvironmentFacts;
 	readonly resolution?: Resolution;
 	readonly probe?: ProbeFacts;
+	readonly refusal?: RefusalFacts;
 	readonly local?: LocalFacts;
 	readonly proxyEnv?: ProxyEnvFacts;
 	readonly listeners?: ListenerFacts;

@@ -65,7 +65,7 @@ export const foundationChecks: readonly CheckNode[] = [
 		id: 'outcome',
 		title: 'What the answer means',
 		why: 'Refused, timed out and unreachable are three different stories: a host answered "no", nothing answered, or the packet could not be delivered.',
-		read: 'refused sends you to the listener and the firewall; timeout to something that drops packets; unreachable to routing and addresses.',
+		read: 'refused sends you to the listener and the firewall; timeout to something that drops packets (or, with a listener on this host, a full accept queue); unreachable to routing and addresses.',
 		after: ['probe', 'local'],
 		when: () => true,
 		timeoutMs: 1000,
@@ -110,11 +110,31 @@ export const foundationChecks: readonly CheckNode[] = [
 	},
 	{
 		kind: 'check',
+		id: 'reset-or-icmp',
+		title: 'A reset or an ICMP error?',
+		why: 'Linux reports a TCP reset and an ICMP port-unreachable both as "connection refused", but they mean different things: a reset comes from a kernel with nothing listening (or a REJECT with tcp-reset); an ICMP port-unreachable from a firewall\'s REJECT.',
+		read: "Connects a few more times and reads the kernel's ICMP counters (/proc/net/snmp, snmp6) around each: one more ICMP destination-unreachable per connect is a firewall's REJECT, none is a reset. The counters are host-wide, so other traffic can add to them.",
+		after: ['environment', 'probe', 'local'],
+		writes: ['refusal'],
+		when(facts) {
+			if (!facts.probe?.addresses.some(a => a.outcome === 'refused')) {
+				return 'no address refused';
+			}
+
+			// Here, as root, the firewall step reads the rule itself.
+			return facts.local?.isLocal && facts.environment?.isRoot
+				? 'the target is this host and the firewall step can read its rules'
+				: true;
+		},
+		timeoutMs: 8000,
+	},
+	{
+		kind: 'check',
 		id: 'remote',
 		title: 'Refused by another host',
 		why: 'The address is not on this machine, so its listeners and firewall cannot be read from here. The tool says what is possible and what to run there.',
-		read: 'A quick refusal from a remote host means the packet reached it (or a firewall that rejects on its behalf): the server side decides.',
-		after: ['probe', 'local'],
+		read: 'A quick refusal from a remote host means the packet reached it (or a firewall that rejects on its behalf): the server side decides. Whether a reset or an ICMP error came back orders the possible causes.',
+		after: ['probe', 'local', 'reset-or-icmp'],
 		when: facts =>
 			facts.probe?.outcome === 'refused' && facts.local && !facts.local.isLocal
 				? true

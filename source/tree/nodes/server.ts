@@ -75,4 +75,29 @@ export const serverChecks: readonly CheckNode[] = [
 		},
 		timeoutMs: 15_000,
 	},
+	{
+		kind: 'check',
+		id: 'accept-queue',
+		title: 'Does the listener accept connections?',
+		why: 'A program that listens but does not call accept() fast enough (stuck, overloaded) lets its accept queue fill up; then the kernel drops every new SYN and clients time out, exactly as behind a DROP rule, with no firewall involved. With no listener at all, the kernel would have answered with a reset: a timeout then means the SYN was dropped.',
+		read: "ss shows a listener's accept queue as Recv-Q and its backlog as Send-Q: Recv-Q above Send-Q is a full queue. TcpExt ListenOverflows and ListenDrops (/proc/net/netstat) count the SYNs dropped for it; they are read around one more connect (host-wide counters).",
+		after: ['listeners'],
+		writes: [],
+		when(facts) {
+			if (facts.local?.isLocal !== true) {
+				return 'the target is not this host: its listeners cannot be read from here';
+			}
+
+			const local = new Set(facts.local.localTargets);
+			const timedOut = facts.probe?.addresses.find(
+				a => a.outcome === 'timeout' && local.has(a.address),
+			);
+			if (!timedOut) {
+				return 'no address of this host timed out';
+			}
+
+			return facts.listeners ? true : 'the listeners could not be read';
+		},
+		timeoutMs: 8000,
+	},
 ];
