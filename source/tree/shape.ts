@@ -74,6 +74,7 @@ export const shape: TreeShape = {
 			when: 'the target is this host and it did not accept',
 			items: [
 				check('listeners'),
+				check('accept-queue'),
 				check('service-config'),
 				check('bind'),
 				check('service-state'),
@@ -84,6 +85,12 @@ export const shape: TreeShape = {
 			label: 'firewall',
 			when: "the connection was refused or timed out: this host's rules, on the way in when it is the target, on the way out for another host",
 			items: [check('firewall')],
+		},
+		{
+			id: 'reset-or-icmp',
+			label: 'reset or ICMP',
+			when: "an address refused and this host's rules for it cannot be read: the kernel's counters tell a reset from an ICMP error",
+			items: [check('reset-or-icmp')],
 		},
 		{
 			id: 'another-host',
