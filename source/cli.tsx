@@ -11,9 +11,14 @@ import {renderMarkdown} from './report/markdown.js';
 import {helpText} from './help.js';
 import {questions} from './tree/questions.js';
 import {questionKeys, type Answers, type QuestionKey} from './tree/types.js';
+import {redactSecrets} from './text/redact.js';
+import {visible} from './text/sanitize.js';
 
+/** Bad input: one line on stderr (secrets redacted, control characters shown visibly), exit 2. */
 function usageError(message: string): never {
-	process.stderr.write(`refused: ${message}\n`);
+	process.stderr.write(
+		`refused: ${visible(redactSecrets(message), {oneLine: true})}\n`,
+	);
 	process.exit(2);
 }
 
@@ -39,39 +44,53 @@ function parseTimeout(text: string | undefined): number {
 	return Math.round(ms);
 }
 
+function parseClient(item: string, value: string | undefined): string {
+	if (value === undefined || isIP(value.replaceAll(/^\[|]$/g, '')) === 0) {
+		usageError(
+			`--answer ${item}: client takes the client's IP address (e.g. --answer client=192.0.2.10)`,
+		);
+	}
+
+	return value;
+}
+
+function parseChoice(item: string, key: string, value: string | undefined) {
+	const question = questions.find(q => q.key === key);
+	const choices = question?.choices.map(c => c.value) ?? [];
+	if (value === undefined || (choices.length > 0 && !choices.includes(value))) {
+		usageError(
+			`--answer ${item}: the value must be one of ${choices.join(', ') || 'a value'} (e.g. --answer ${key}=${choices[0] ?? 'yes'})`,
+		);
+	}
+
+	return value;
+}
+
+/** `--answer KEY=VALUE`, each key once; the value is everything after the first `=` and must be valid whole. */
 function parseAnswers(items: readonly string[]): Answers {
 	const answers: Answers = {};
+	const seen = new Set<string>();
 	for (const item of items) {
-		const [key, value] = item.split('=', 2) as [string, string | undefined];
+		const equals = item.indexOf('=');
+		const key = equals === -1 ? item : item.slice(0, equals);
+		const value = equals === -1 ? undefined : item.slice(equals + 1);
 		if (!questionKeys.includes(key as QuestionKey)) {
 			usageError(
 				`--answer ${item}: unknown key "${key}" (known: ${questionKeys.join(', ')}; e.g. --answer proxy=no)`,
 			);
 		}
 
-		if (key === 'client') {
-			if (value === undefined || isIP(value.replaceAll(/^\[|]$/g, '')) === 0) {
-				usageError(
-					`--answer ${item}: client takes the client's IP address (e.g. --answer client=192.0.2.10)`,
-				);
-			}
-
-			answers.client = value;
-			continue;
-		}
-
-		const question = questions.find(q => q.key === key);
-		const choices = question?.choices.map(c => c.value) ?? [];
-		if (
-			value === undefined ||
-			(choices.length > 0 && !choices.includes(value))
-		) {
+		if (seen.has(key)) {
 			usageError(
-				`--answer ${item}: the value must be one of ${choices.join(', ') || 'a value'} (e.g. --answer ${key}=${choices[0] ?? 'yes'})`,
+				`--answer ${item}: ${key} is answered twice; give each --answer key once`,
 			);
 		}
 
-		answers[key as QuestionKey] = value;
+		seen.add(key);
+		answers[key as QuestionKey] =
+			key === 'client'
+				? parseClient(item, value)
+				: parseChoice(item, key, value);
 	}
 
 	return answers;
@@ -229,21 +248,39 @@ async function main(): Promise<number> {
 
 	process.stdout.write(
 		cli.flags.json
-			? `${JSON.stringify(report, undefined, 2)}\n`
+			? `${JSON.stringify(report, shownInJson, 2)}\n`
 			: `${renderMarkdown(report)}\n`,
 	);
 	return report.exitCode;
 }
 
+/**
+Every string of the JSON report as the markdown shows it: secrets redacted, control characters as
+visible `\x1b` text (so `jq -r` cannot print a raw escape), whatever the layers before did.
+*/
+function shownInJson(_key: string, value: unknown): unknown {
+	return typeof value === 'string' ? visible(redactSecrets(value)) : value;
+}
+
+/** End the process once the report is out: a stray timer, socket or child must not keep it alive. */
+async function exitWhenFlushed(code: number): Promise<never> {
+	await new Promise<void>(resolve => {
+		process.stdout.write('', () => {
+			resolve();
+		});
+	});
+	process.exit(code);
+}
+
 try {
-	process.exitCode = await main();
+	await exitWhenFlushed(await main());
 } catch (error) {
 	process.stderr.write(
-		`refused: internal error: ${(error as Error).message}\n`,
+		`refused: internal error: ${visible(redactSecrets((error as Error).message), {oneLine: true})}\n`,
 	);
 	if (process.env['REFUSED_DEBUG']) {
 		process.stderr.write(`${(error as Error).stack ?? ''}\n`);
 	}
 
-	process.exitCode = 3;
+	process.exit(3);
 }

@@ -1,4 +1,5 @@
 import {hostPort} from '../net/address.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {RefusalFacts} from '../tree/facts.js';
 import type {Finding} from '../tree/types.js';
 import type {CheckRun} from './types.js';
@@ -25,13 +26,16 @@ export const remote: CheckRun = async ({target, facts}) => {
 	const probe = facts.probe!;
 	const {refusal} = facts;
 	const dialed = hostPort(probe.address, target.port);
-	const onServer = `refused ${hostPort(probe.address, target.port)}`;
+	const onServer = shellQuote([
+		'refused',
+		hostPort(probe.address, target.port),
+	]);
 	const evidence = [
 		`connect ${dialed}: refused in ${probe.ms} ms: ${cameBack(refusal)}, so the packet reached ${probe.address} or a firewall rejecting for it`,
 		`${probe.address} is not an address of this host (${facts.local?.hostname ?? 'here'}): its listeners and firewall cannot be read from here`,
 		...(refusal?.address === probe.address ? refusal.evidence : []),
 	];
-	const ss = `sudo ss -Htlnp 'sport = :${target.port}'`;
+	const ss = shellQuote(['sudo', 'ss', '-Htlnp', `sport = :${target.port}`]);
 	const icmp = refusal?.answer === 'icmp' && refusal.address === probe.address;
 	const reset =
 		refusal?.answer === 'reset' && refusal.address === probe.address;

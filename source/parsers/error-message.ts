@@ -8,7 +8,8 @@ import {hostPort} from '../net/address.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Reported, Target} from '../tree/facts.js';
 import type {Outcome} from '../tree/types.js';
-import {parseTarget, redactUrl} from './target.js';
+import {redactSecrets} from '../text/redact.js';
+import {parseTarget} from './target.js';
 import {
 	decoders,
 	defaultPorts,
@@ -70,23 +71,9 @@ export function seenOutcome(text: string): SeenOutcome | undefined {
 	return outcomeWords.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
-/** Remove credentials from every URL in the text, and credential query parameters. */
+/** Remove credentials from every URL in the text, and credential parameters (the one redaction, text/redact.ts). */
 export function redactText(text: string): string {
-	return text
-		.replaceAll(/[a-z][a-z\d+.-]*:\/\/[^\s"'<>]+/gi, url => {
-			const scheme = url.indexOf('://') + 3;
-			const end = url.slice(scheme).search(/[/?#]/);
-			const authority =
-				end === -1 ? url.slice(scheme) : url.slice(scheme, scheme + end);
-			const at = authority.lastIndexOf('@');
-			const cut =
-				at === -1 ? url : `${url.slice(0, scheme)}***${url.slice(scheme + at)}`;
-			return redactUrl(cut);
-		})
-		.replaceAll(
-			/([?&;](?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?token|auth)=)[^&\s'")#]*/gi,
-			'$1***',
-		);
+	return redactSecrets(text);
 }
 
 function finish(client: string, text: string, found: Found): DecodedError {

@@ -1,3 +1,5 @@
+import {redactSecrets} from '../text/redact.js';
+import {visible} from '../text/sanitize.js';
 import type {Report, ReportCause, ReportStep} from './model.js';
 
 const statusMarks: Readonly<Record<ReportStep['status'], string>> = {
@@ -14,43 +16,65 @@ const answeredBy: Readonly<Record<string, string>> = {
 	unanswered: 'not answered',
 };
 
+/**
+Text from the report as it may be shown: secrets redacted and control characters visible (`\x1b`),
+whatever the layers before did; `oneLine` also shows line breaks as `\n`.
+*/
+function shown(text: string, oneLine: boolean): string {
+	return visible(redactSecrets(text), {oneLine});
+}
+
+/**
+Prose: one line, with every character that could start markdown structure or an embed escaped
+(headings, fences, HTML, links and images, emphasis, block quotes and list markers at the start).
+*/
+export function prose(text: string): string {
+	return shown(text, true)
+		.trim()
+		.replaceAll(/[\\`*[\]<>#]/g, character => `\\${character}`)
+		.replace(/^([-+=~|]|\d{1,9}[.)](?=\s|$))/, String.raw`\$1`);
+}
+
 /** A fenced code block whose fence is longer than any backtick run inside. */
 export function codeBlock(text: string, language = ''): string {
+	const content = shown(text, false);
 	const longest = Math.max(
 		2,
-		...[...text.matchAll(/`+/g)].map(match => match[0].length),
+		...[...content.matchAll(/`+/g)].map(match => match[0].length),
 	);
 	const fence = '`'.repeat(longest + 1);
-	return `${fence}${language}\n${text}\n${fence}`;
+	return `${fence}${language}\n${content}\n${fence}`;
 }
 
-/** Inline code, safe for any content. */
-function code(text: string): string {
+/** Inline code, safe for any content (one line; in a table, pipes escaped as GFM wants them). */
+function code(text: string, inTable = false): string {
+	const one = shown(text, true);
+	const content = inTable ? one.replaceAll('|', String.raw`\|`) : one;
 	const longest = Math.max(
 		0,
-		...[...text.matchAll(/`+/g)].map(match => match[0].length),
+		...[...content.matchAll(/`+/g)].map(match => match[0].length),
 	);
 	const ticks = '`'.repeat(longest + 1);
-	const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-	return `${ticks}${pad}${text}${pad}${ticks}`;
+	const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
+	return `${ticks}${pad}${content}${pad}${ticks}`;
 }
 
-/** A table cell: no line breaks, pipes escaped. */
+/** A table cell: prose on one line, pipes escaped. */
 function cell(text: string): string {
-	return text.replaceAll('\n', ' ').replaceAll('|', String.raw`\|`);
+	return prose(text).replaceAll('|', String.raw`\|`);
 }
 
 function causeSection(cause: ReportCause, heading: string): string[] {
 	const lines = [
-		`${heading} ${cause.title}`,
+		`${heading} ${prose(cause.title)}`,
 		'',
-		`**${cause.summary}**`,
+		`**${prose(cause.summary)}**`,
 		'',
 		`Cause id ${code(cause.id)}, confidence: ${cause.confidence}.`,
 		'',
 	];
 	if (cause.explanation) {
-		lines.push(cause.explanation, '');
+		lines.push(prose(cause.explanation), '');
 	}
 
 	if (cause.evidence.length > 0) {
@@ -66,7 +90,7 @@ function causeSection(cause: ReportCause, heading: string): string[] {
 		lines.push('Fixes (shown, never run by the tool):', '');
 		for (const [index, fix] of cause.fixes.entries()) {
 			lines.push(
-				`${index + 1}. ${fix.why}`,
+				`${index + 1}. ${prose(fix.why)}`,
 				'',
 				...codeBlock(fix.command, 'sh')
 					.split('\n')
@@ -101,9 +125,9 @@ function reportedLines(report: Report): string[] {
 export function renderMarkdown(report: Report): string {
 	const {target, probe} = report;
 	const lines: string[] = [
-		`# refused: ${target.input}`,
+		`# refused: ${prose(target.input)}`,
 		'',
-		`- Target: ${code(target.input)} (host ${code(target.host)}, port ${target.port}${target.scheme ? `, scheme ${target.scheme}` : ''})`,
+		`- Target: ${code(target.input)} (host ${code(target.host)}, port ${target.port}${target.scheme ? `, scheme ${prose(target.scheme)}` : ''})`,
 		`- Outcome: **${probe.outcome}**${probe.address ? ` (first address ${code(probe.address)}, ${probe.ms} ms)` : ''}`,
 		...reportedLines(report),
 		`- Exit code: ${report.exitCode} (${report.exitCode === 0 ? 'no problem found' : 'a problem was found'})`,
@@ -119,7 +143,7 @@ export function renderMarkdown(report: Report): string {
 			'| --- | --- | --- | --- | --- |',
 			...probe.addresses.map(
 				a =>
-					`| ${code(a.address)} | IPv${a.family} | ${cell(a.source)} | ${a.outcome} | ${a.ms} ms |`,
+					`| ${code(a.address, true)} | IPv${a.family} | ${cell(a.source)} | ${a.outcome} | ${a.ms} ms |`,
 			),
 			'',
 		);
@@ -175,9 +199,9 @@ export function renderMarkdown(report: Report): string {
 		lines.push('## Steps', '');
 		for (const [index, step] of report.steps.entries()) {
 			lines.push(
-				`### ${index + 1}. ${step.title}: ${statusMarks[step.status]}`,
+				`### ${index + 1}. ${prose(step.title)}: ${statusMarks[step.status]}`,
 				'',
-				step.detail,
+				prose(step.detail),
 				'',
 			);
 			if (step.command) {

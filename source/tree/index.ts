@@ -49,8 +49,11 @@ const declared = (nodes: readonly CheckNode[]): CheckNode[] =>
 export const tree: Tree = {
 	checks: declared([
 		...foundationChecks,
-		...serverChecks,
+		// The firewall step reads the listeners (is anything at a NAT rule's real destination?), and the
+		// bind step waits for it (a port a NAT rule sends elsewhere is not "nothing listens here").
+		...serverChecks.filter(node => node.id === 'listeners'),
 		...firewallChecks,
+		...serverChecks.filter(node => node.id !== 'listeners'),
 		...containersChecks,
 		...proxyChecks,
 		...kubernetesChecks,

@@ -44,7 +44,11 @@ export type EngineRead = {
 };
 
 /** The candidates in the order tried; reading stops at the first engine that answered. */
-export type EngineObservations = {readonly reads: readonly EngineRead[]};
+export type EngineObservations = {
+	readonly reads: readonly EngineRead[];
+	/** CLIs not started, and why (no socket, context or storage for them to read). */
+	readonly skipped?: readonly string[];
+};
 
 type Problem = NonNullable<ContainerFacts['problem']>;
 
@@ -259,7 +263,7 @@ export function judgeEngine(
 	const seen = {
 		commands: [] as string[],
 		unread: [] as string[],
-		notes: [] as string[],
+		notes: [...(observations.skipped ?? [])],
 	};
 	for (const read of observations.reads) {
 		const {candidate, display} = read;

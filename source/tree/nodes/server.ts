@@ -58,7 +58,7 @@ export const serverChecks: readonly CheckNode[] = [
 		title: 'Does a listener take this address and port?',
 		why: 'The kernel hands a connection to a socket only when its address matches (or is a wildcard of the same family) and its port matches. Otherwise it answers with a reset: "connection refused".',
 		read: 'Compares each listener on the port with the address you dialed: loopback only, another address, the other IP family, or nothing at all (then: is the service on another port?).',
-		after: ['service-config'],
+		after: ['service-config', 'firewall'],
 		when: facts => serverApplies(facts),
 		timeoutMs: 2000,
 	},
