@@ -3,6 +3,7 @@ import process from 'node:process';
 import meow from 'meow';
 import {createIo} from './checks/io.js';
 import {diagnose} from './diagnose.js';
+import {decodeError, reportedTarget} from './parsers/error-message.js';
 import {parseTarget} from './parsers/target.js';
 import {buildReport, version, type Report} from './report/model.js';
 import {renderMarkdown} from './report/markdown.js';
@@ -117,6 +118,59 @@ function answersAndVia(
 	return {answers, via: parsed.destination};
 }
 
+/** All of stdin (a pipe), as text. */
+async function readStdin(): Promise<string> {
+	const chunks: Uint8Array[] = [];
+	for await (const chunk of process.stdin) {
+		chunks.push(chunk as Uint8Array);
+	}
+
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+The target from the words typed and the pasted error (--error TEXT, or - for stdin). Exits 2 when
+there is none; in the app, an error that cannot be decoded falls back to asking for the target.
+*/
+async function targetFrom(
+	words: readonly string[],
+	errorText: string | undefined,
+	interactive: boolean,
+): Promise<Target | undefined> {
+	let typed: Target | undefined;
+	if (words.length > 0 || (!interactive && errorText === undefined)) {
+		const parsed = parseTarget(words);
+		if ('error' in parsed) {
+			usageError(parsed.error);
+		}
+
+		typed = parsed;
+	}
+
+	if (errorText === undefined) {
+		return typed;
+	}
+
+	if (errorText === '-' && process.stdin.isTTY) {
+		usageError(
+			"--error - reads the message from a pipe (e.g. node app.js 2>&1 | refused --error -); in a terminal, run refused and paste it at the prompt, or give it as --error 'TEXT'",
+		);
+	}
+
+	const text = errorText === '-' ? await readStdin() : errorText;
+	const found = reportedTarget(decodeError(text), typed);
+	if (!('error' in found)) {
+		return found;
+	}
+
+	if (found.missing === 'unix' || !interactive) {
+		usageError(found.error);
+	}
+
+	process.stderr.write(`refused: ${found.error}\n`);
+	return undefined;
+}
+
 /** The chart in ASCII on TERM=dumb, the Linux console or a non-UTF-8 locale (as the app). */
 function asciiChart(): boolean {
 	const term = process.env['TERM'] ?? '';
@@ -181,6 +235,7 @@ async function main(): Promise<number> {
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
 			via: {type: 'string'},
+			error: {type: 'string'},
 			tree: {type: 'boolean', default: false},
 		},
 	});
@@ -191,7 +246,11 @@ async function main(): Promise<number> {
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);
 	const {answers, via} = answersAndVia(cli.flags.answer, cli.flags.via);
-	if (cli.flags.tree && cli.input.length === 0) {
+	if (
+		cli.flags.tree &&
+		cli.input.length === 0 &&
+		cli.flags.error === undefined
+	) {
 		const {renderChart} = await import('./report/chart.js');
 		const {tree} = await import('./tree/index.js');
 		process.stdout.write(`${renderChart(tree, {ascii: asciiChart()})}\n`);
@@ -204,16 +263,13 @@ async function main(): Promise<number> {
 		!cli.flags.markdown &&
 		Boolean(process.stdin.isTTY) &&
 		Boolean(process.stdout.isTTY);
-	let target;
-	if (cli.input.length > 0 || !interactive) {
-		const parsed = parseTarget(cli.input);
-		if ('error' in parsed) {
-			usageError(parsed.error);
-		}
-
-		target = parsed;
-	}
-
+	// The argument parser takes "--error -" as an empty value followed by a word "-".
+	const stdinError = cli.flags.error === '' && cli.input.includes('-');
+	const target = await targetFrom(
+		stdinError ? cli.input.filter(word => word !== '-') : cli.input,
+		stdinError ? '-' : cli.flags.error,
+		interactive,
+	);
 	const io = createIo();
 	// With --via in a terminal: ssh may ask for a passphrase or a new host key on it (as it always
 	// does), so the two-sided walk runs before any screen and prints its markdown report.

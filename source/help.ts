@@ -14,6 +14,11 @@ export const helpText = `
     URL                  https://example.org, postgres://user@db/app,
                          redis://cache, mysql://, mongodb://, amqp://, ssh://
                          (the scheme gives the default port)
+    --error TEXT         the error message a client printed, as you got it
+                         (curl, wget, Node, Python, Go, Java, psql, mysql,
+                         redis-cli, ssh, nc, kubectl, docker); "-" reads it
+                         from stdin. The walk starts where the client dialed,
+                         and says when a connection now gets something else
 
   Options
     --json               Print the diagnosis as one JSON document (never asks)
@@ -57,5 +62,7 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
     $ refused https://intranet.example.org --json
     $ refused 10.0.0.5:8080 --answer proxy=no --markdown > ticket.md
     $ refused db.internal:5432 --via admin@db.internal --json
+    $ refused --error 'connect ECONNREFUSED ::1:5432'
+    $ node app.js 2>&1 | refused --error -
     $ refused --tree
 `;

@@ -3,6 +3,7 @@ import {families} from './families.js';
 import {hostsFile} from './hosts-file.js';
 import {local} from './local.js';
 import {outcome} from './outcome.js';
+import {pasted} from './pasted.js';
 import {probe} from './probe.js';
 import {proxyEnv} from './proxy-env.js';
 import {remote} from './remote.js';
@@ -18,6 +19,7 @@ export const foundationRuns: Readonly<Record<string, CheckRun>> = {
 	local,
 	'proxy-env': proxyEnv,
 	outcome,
+	pasted,
 	families,
 	'hosts-file': hostsFile,
 	'reset-or-icmp': resetOrIcmp,

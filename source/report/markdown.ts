@@ -204,6 +204,21 @@ function resultLines(report: Report): string[] {
 	return lines;
 }
 
+/** The pasted error (--error): what the client saw, against the probe now. */
+function reportedLines(report: Report): string[] {
+	const reported = report.reported;
+	if (!reported) {
+		return [];
+	}
+
+	const changed =
+		reported.changed === true ? ': **the situation changed**' : '';
+	return [
+		`- Pasted error (${cell(reported.client)}): ${code(reported.line)}`,
+		`- The client saw: **${reported.outcome ?? 'not said'}**; now: **${reported.now ?? 'not probed'}**${changed}`,
+	];
+}
+
 /** The report as markdown (for tickets, `echo | refused`, and the app's export), without a final newline. */
 export function renderMarkdown(report: Report): string {
 	const {target, probe} = report;
@@ -212,6 +227,7 @@ export function renderMarkdown(report: Report): string {
 		'',
 		`- Target: ${code(target.input)} (host ${code(target.host)}, port ${target.port}${target.scheme ? `, scheme ${prose(target.scheme)}` : ''})`,
 		`- Outcome: **${probe.outcome}**${probe.address ? ` (first address ${code(probe.address)}, ${probe.ms} ms)` : ''}`,
+		...reportedLines(report),
 		`- Exit code: ${report.exitCode} (${report.exitCode === 0 ? 'no problem found' : 'a problem was found'})`,
 		`- Tool: ${report.tool.name} ${report.tool.version}; every result below was measured on this host${report.server?.host ? ` and on ${prose(report.server.host)} over SSH` : ''}.`,
 		'',

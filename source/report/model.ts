@@ -87,6 +87,16 @@ export type Report = {
 		readonly port: number;
 		readonly scheme?: string;
 	};
+	/** The pasted error message (--error), when the target came from one. */
+	readonly reported?: {
+		readonly client: string;
+		readonly outcome: Outcome | null;
+		readonly addresses: readonly string[];
+		readonly line: string;
+		readonly portFrom: 'message' | 'default' | 'typed';
+		readonly now: Outcome | null;
+		readonly changed: boolean | null;
+	};
 	readonly probe: ReportProbe;
 	readonly causes: readonly ReportCause[];
 	readonly steps: readonly ReportStep[];
@@ -100,6 +110,28 @@ export type Report = {
 declare const __REFUSED_VERSION__: string | undefined;
 export const version =
 	typeof __REFUSED_VERSION__ === 'string' ? __REFUSED_VERSION__ : '0.0.0-dev';
+
+function reportedOf(
+	target: Session['target'],
+	facts: ReturnType<typeof factsOf>,
+): Pick<Report, 'reported'> {
+	const reported = target.reported;
+	if (!reported) {
+		return {};
+	}
+
+	return {
+		reported: {
+			client: reported.client,
+			outcome: reported.outcome ?? null,
+			addresses: reported.addresses,
+			line: reported.line,
+			portFrom: reported.portFrom,
+			now: facts.reported?.now ?? null,
+			changed: facts.reported?.changed ?? null,
+		},
+	};
+}
 
 export function buildReport(session: Session): Report {
 	const facts = factsOf(session);
@@ -160,6 +192,7 @@ export function buildReport(session: Session): Report {
 			port: session.target.port,
 			...(session.target.scheme ? {scheme: session.target.scheme} : {}),
 		},
+		...reportedOf(session.target, facts),
 		probe: {
 			outcome,
 			address: probe?.address ?? '',

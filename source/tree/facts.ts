@@ -14,6 +14,22 @@ export type Target = {
 	readonly port: number;
 	/** URL scheme, lower case, when the input was a URL. */
 	readonly scheme?: string;
+	/** What a pasted error message said (refused --error): the client, what it saw, where it dialed. */
+	readonly reported?: Reported;
+};
+
+/** A client's error message, decoded (source/parsers/error-message.ts). */
+export type Reported = {
+	/** "curl", "node", "psql"... */
+	readonly client: string;
+	/** What the client saw; undefined when its message does not say. */
+	readonly outcome?: Exclude<Outcome, 'open'>;
+	/** Addresses the client dialed, in its order, when the message lists them. */
+	readonly addresses: readonly string[];
+	/** The line of the message that told (credentials redacted). */
+	readonly line: string;
+	/** Where the port came from: the message, the client's default port, or the target typed with it. */
+	readonly portFrom: 'message' | 'default' | 'typed';
 };
 
 export type Family = 4 | 6;
@@ -363,8 +379,19 @@ export type KubernetesFacts = {
 	readonly readyEndpoints?: number;
 };
 
+/** The pasted error compared with the probe now (checks/pasted.ts). */
+export type ReportedFacts = {
+	/** What the probe gets now for the address the client dialed (undefined: nothing was probed). */
+	readonly now?: Outcome;
+	/** The address compared. */
+	readonly address?: string;
+	/** True when the client saw something else than the probe gets now; undefined when not comparable. */
+	readonly changed?: boolean;
+};
+
 export type Facts = {
 	readonly target?: Target;
+	readonly reported?: ReportedFacts;
 	readonly environment?: EnvironmentFacts;
 	readonly resolution?: Resolution;
 	readonly probe?: ProbeFacts;

@@ -23,6 +23,8 @@ export type Branch = {
 	/** When the walk takes it, in words (the chart says this at the fork). */
 	readonly when: string;
 	readonly items: readonly BranchItem[];
+	/** Shown on screen only when taken: a branch that applies only on request (--error) costs no line otherwise. */
+	readonly onlyWhenTaken?: boolean;
 };
 
 export type TreeShape = {
@@ -50,6 +52,13 @@ export const shape: TreeShape = {
 	fork: 'whose answer is it, and what does it mean?',
 	rerun: ['resolve', 'probe'],
 	branches: [
+		{
+			id: 'pasted-error',
+			label: 'the pasted error',
+			when: 'an error message was given (--error, or pasted at the prompt): what the client saw against what a connection gets now',
+			items: [check('pasted')],
+			onlyWhenTaken: true,
+		},
 		{
 			id: 'addresses',
 			label: 'addresses',

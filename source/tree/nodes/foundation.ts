@@ -78,6 +78,18 @@ export const foundationChecks: readonly CheckNode[] = [
 	},
 	{
 		kind: 'check',
+		id: 'pasted',
+		title: 'What the client saw, and now',
+		why: 'The error message says what the client saw when it failed. If a connection now gets the same, the walk explains the error; if not, the situation changed (or the client runs elsewhere) and that is the first thing to know.',
+		read: 'Compares the outcome in the message (refused, timeout, unreachable, name not resolved) with the probe of the address the client dialed.',
+		after: ['resolve', 'probe'],
+		when: facts =>
+			facts.target?.reported ? true : 'no error message was given (--error)',
+		timeoutMs: 1000,
+		writes: ['reported'],
+	},
+	{
+		kind: 'check',
 		id: 'families',
 		writes: [],
 		title: 'Do all addresses agree?',
