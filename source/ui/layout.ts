@@ -19,6 +19,7 @@ import {
 	walkTree,
 } from './select-tree.js';
 import {
+	serverDetail,
 	serverExtras,
 	serverFollowed,
 	serverPending,
@@ -227,7 +228,8 @@ function lowerContent(state: AppState, input: LowerInput): Lower {
 		return {
 			rows: [
 				[{text: cut(`── detail ${'─'.repeat(width)}`, width), tone: 'accent'}],
-				...detailRows(session, cursor, {width, learn: state.learn}),
+				...(serverDetail(state, cursor, width) ??
+					detailRows(session, cursor, {width, learn: state.learn})),
 			],
 			items: [],
 			essential: 0,

@@ -5,7 +5,6 @@ import {request} from './requests.js';
 import {
 	destinationOf,
 	serverPending,
-	viaCommand,
 	viaKey,
 	viaPrompt,
 } from './server-view.js';
@@ -113,7 +112,7 @@ export function serverDone(
 		fix: 0,
 		lowerTop: 0,
 		notice: failure
-			? `ssh ${server.destination}: ${failure.message}. To let ssh ask for a password, a passphrase or a new host key, run in the terminal: ${viaCommand(state.session!, server.destination)}`
+			? `ssh ${server.destination}: ${failure.message}`
 			: undefined,
 	};
 }

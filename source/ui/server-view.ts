@@ -9,6 +9,7 @@ import type {Session} from '../engine/session.js';
 import {buildReport, type Report} from '../report/model.js';
 import {shellQuote} from '../text/sanitize.js';
 import {seconds} from './select-tree.js';
+import {wrapRows, type Row} from './rows.js';
 import type {TreeNode} from './tree-rows.js';
 
 export type ServerView =
@@ -76,7 +77,7 @@ export const viaCommand = (session: Session, destination: string) =>
 	shellQuote(['refused', session.target.input, '--via', destination]);
 
 const retry = (session: Session, destination: string) =>
-	`In a terminal, where ssh may ask (password, passphrase, host key): ${viaCommand(session, destination)}`;
+	`In a terminal: ${viaCommand(session, destination)} (ssh can ask there for a password or passphrase)`;
 
 function doneNodes(
 	session: Session,
@@ -204,4 +205,62 @@ export function serverFollowed(state: OfferState): string | undefined {
 			return undefined;
 		}
 	}
+}
+
+/** The detail pane for the fork's nodes (undefined: not one of them). */
+export function serverDetail(
+	state: OfferState,
+	key: string,
+	width: number,
+): Row[] | undefined {
+	const {session, server} = state;
+	if (!session || (key !== viaKey && !key.startsWith('server:'))) {
+		return undefined;
+	}
+
+	const destination = server?.destination ?? destinationOf(session);
+	const command = viaCommand(session, destination);
+	if (key === viaKey || server?.phase !== 'done' || !server.report.server) {
+		return [
+			[{text: viaPrompt, bold: true}],
+			...wrapRows(`Why I ask: ${viaWhy}.`, width, {tone: 'learn'}),
+			...wrapRows(
+				`Yes runs the server's steps there through your ssh (${destination}), in BatchMode: no password or passphrase prompt here. The same from a terminal: ${command}`,
+				width,
+			),
+		];
+	}
+
+	const report = server.report.server;
+	const step = report.steps.find(s => `server:${s.id}` === key);
+	if (step) {
+		return [
+			[{text: `${step.title} (on ${report.host ?? destination})`, bold: true}],
+			...(step.command ? wrapRows(`$ ${step.command}`, width) : []),
+			...(step.output ?? []).map((line): Row => [{text: line, tone: 'muted'}]),
+			...wrapRows(step.detail, width),
+		];
+	}
+
+	return connectionDetail(report, destination, command, width);
+}
+
+function connectionDetail(
+	report: NonNullable<Report['server']>,
+	destination: string,
+	command: string,
+	width: number,
+): Row[] {
+	return [
+		[{text: `ssh ${destination}`, bold: true}],
+		...wrapRows(report.error?.message ?? report.verdict, width),
+		...(report.user
+			? wrapRows(
+					`As ${report.user} (${report.privilege ?? 'user'}) on ${report.host ?? destination}; ${report.commands} commands over one connection.`,
+					width,
+				)
+			: []),
+		...(report.sudo ? wrapRows(`sudo: ${report.sudo}`, width) : []),
+		...(report.error ? wrapRows(`In a terminal: ${command}`, width) : []),
+	];
 }

@@ -138,6 +138,12 @@ describe('the fork "look at the server over SSH?"', () => {
 		expect(done).toMatch(/server +on root@db1: the server names the cause/);
 		expect(done).toContain('on db1: postgres (pid 812) listens');
 
+		// The server's steps open in the detail pane like this host's.
+		await press(app, keys.down, keys.enter);
+		const detail = await waitFor(app, /Listening sockets \(on db1\)/);
+		expect(detail).toContain('postgres listens on 127.0.0.1:5432 only');
+		await press(app, keys.escape);
+
 		await press(app, 'b');
 		const back = await waitFor(app, /❯ 1\. Yes: ssh 192\.0\.2\.10/);
 		expect(back).toContain(`Cause: ${before[1]!} (${before[2]!})`);
