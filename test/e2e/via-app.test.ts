@@ -8,6 +8,7 @@ the user's own ssh (BatchMode) and the card shows the joined cause with the serv
 */
 import process from 'node:process';
 import * as pty from '@lydell/node-pty';
+import {execa} from 'execa';
 import xterm from '@xterm/headless';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cliPath} from '../helpers/cli.js';
@@ -182,5 +183,38 @@ describe('the app offers to look at the server over SSH', () => {
 		expect(failed).not.toContain('(confirmed)');
 		app.press('q');
 		expect(await app.exited).toBe(1);
+	}, 120_000);
+	test('q while the server side runs: the app exits and leaves no ssh behind', async () => {
+		const listener = await lab.ns.listen('127.0.0.1', port);
+		stops.push(() => listener.kill());
+		const app = startApp([
+			`${lab.server}:${port}`,
+			'--timeout',
+			'1s',
+			'--answer',
+			'proxy=no',
+		]);
+		await app.waitFor(/Look at the server over SSH\?/);
+		app.press('\r');
+		await app.waitFor(/BatchMode/);
+		app.press('q');
+		expect(await app.exited).toBe(1);
+		const sshLeft = async () => {
+			const {stdout} = await execa('ps', ['-eo', 'args'], {reject: false});
+			return String(stdout)
+				.split('\n')
+				.filter(line => /^\S*ssh /.test(line) && line.includes(lab.server));
+		};
+
+		const deadline = Date.now() + 10_000;
+		let left = await sshLeft();
+		while (left.length > 0 && Date.now() < deadline) {
+			await new Promise(resolve => {
+				setTimeout(resolve, 100);
+			});
+			left = await sshLeft();
+		}
+
+		expect(left).toEqual([]);
 	}, 120_000);
 });
