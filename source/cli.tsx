@@ -104,11 +104,18 @@ async function main(): Promise<number> {
 			answer: {type: 'string', isMultiple: true, default: []},
 			color: {type: 'boolean', default: true},
 			tree: {type: 'boolean', default: false},
+			list: {type: 'boolean', default: false},
+			reset: {type: 'boolean', default: false},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
 		// Lets the tests prove that an internal error exits 3 with one line and no stack trace.
 		throw new Error('crash requested by REFUSED_TEST_CRASH');
+	}
+
+	if (cli.input[0] === 'lab') {
+		const {labCommand} = await import('./lab.js');
+		return labCommand(cli.input.slice(1), cli.flags);
 	}
 
 	const timeoutMs = parseTimeout(cli.flags.timeout);

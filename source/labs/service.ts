@@ -1,0 +1,126 @@
+/**
+The labs as the lab screens use them (structurally the screens' LabServices): one running lab at
+a time, its diagnosis read from this CLI's --json report, progress recorded.
+*/
+import {causeRegistry} from '../tree/causes.js';
+import {catalogue, labById} from './catalogue.js';
+import {
+	checkVictory,
+	diagnoseLab,
+	isRoot,
+	startLab,
+	stopLab,
+	type RunningLab,
+} from './lifecycle.js';
+import {labState} from './command.js';
+import {loadProgress, recordTry} from './progress.js';
+
+type Json = Record<string, unknown>;
+const list = (value: unknown): Json[] =>
+	Array.isArray(value) ? (value as Json[]) : [];
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The report's path and causes (the --json contract), as the screens show them. */
+export function viewOfReport(report: unknown) {
+	if (typeof report !== 'object' || report === null) {
+		return undefined;
+	}
+
+	const data = report as Json;
+	return {
+		probe: text((data['probe'] as Json | undefined)?.['outcome']),
+		steps: list(data['steps'])
+			.filter(step => step['status'] !== 'skipped')
+			.map(step => ({
+				title: text(step['title']),
+				status: text(step['status']),
+				detail: text(step['detail']),
+			})),
+		causes: list(data['causes']).map(cause => ({
+			id: text(cause['id']),
+			title: text(cause['title']),
+			summary: text(cause['summary']),
+			explanation: text(cause['explanation']),
+			fixes: list(cause['fixes']).map(fix => text(fix['command'])),
+		})),
+	};
+}
+
+const titleOf = (id: string) =>
+	(causeRegistry as Record<string, {title: string} | undefined>)[id]?.title ??
+	id;
+
+export function labServices(cliPath: string) {
+	const state = labState();
+	let running: RunningLab | undefined;
+	return {
+		list() {
+			const progress = loadProgress(state);
+			const root = isRoot();
+			return catalogue.map(lab => {
+				const done = progress[lab.id];
+				const note =
+					lab.root && !root
+						? 'needs root'
+						: done
+							? `best ${done.best}/${done.max}`
+							: undefined;
+				return {
+					id: lab.id,
+					title: lab.title,
+					mode: lab.mode,
+					available: !lab.root || root,
+					...(note ? {note} : {}),
+				};
+			});
+		},
+		async start(id: string) {
+			const lab = labById(id);
+			if (!lab) {
+				throw new Error(`no lab ${id}`);
+			}
+
+			running = await startLab(state, lab, catalogue.indexOf(lab));
+			return {
+				id,
+				title: lab.title,
+				goal: running.situation.goal,
+				target: running.situation.target,
+				shell: running.situation.shell,
+				fix: running.situation.fix,
+				lesson: lab.lesson,
+				folder: running.folder,
+			};
+		},
+		async diagnose() {
+			return running
+				? viewOfReport(await diagnoseLab(running, cliPath))
+				: undefined;
+		},
+		async victory() {
+			return running
+				? checkVictory(running)
+				: {ok: false, output: 'no lab is running'};
+		},
+		async stop() {
+			const current = running;
+			running = undefined;
+			if (current) {
+				await stopLab(current);
+			}
+		},
+		causeChoices(id: string) {
+			const own = labById(id)?.cause ?? 'no-listener';
+			const others = ['no-listener', 'firewall-reject', 'filtered', 'loopback-only', 'address-family-mismatch', 'proxy-misroute'].filter(
+				cause => cause !== own,
+			);
+			return [own, ...others.slice(0, 3)].map(value => ({
+				value,
+				label: titleOf(value),
+			}));
+		},
+		record(id: string, result: {score: number; max: number; solved: boolean}) {
+			recordTry(state, id, result);
+		},
+	};
+}
