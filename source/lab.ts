@@ -28,7 +28,10 @@ export async function labCommand(
 	}
 
 	if (input[0] !== undefined && !interactive) {
-		return command.scriptLab(input[0]);
+		const code = await command.scriptLab(input[0]);
+		// The lines on stdin are done with: an open pipe must not keep the process alive.
+		process.stdin.destroy();
+		return code;
 	}
 
 	if (flags.list || !interactive) {

@@ -25,13 +25,19 @@ if (config.dataDir && !fs.existsSync(config.dataDir)) {
 let server;
 if (config.mode === 'http') {
 	server = http.createServer((request, response) => {
+		response.writeHead(200, {'content-type': 'text/plain', 'connection': 'close'});
 		response.end(config.token + '\\n');
 	});
 } else if (config.mode === 'proxy') {
 	server = http.createServer((request, response) => {
-		const upstream = http.request({host: config.upstream.host, port: config.upstream.port, path: request.url, method: request.method}, reply => {
-			response.writeHead(reply.statusCode || 502, reply.headers);
-			reply.pipe(response);
+		const upstream = http.request({host: config.upstream.host, port: config.upstream.port, path: request.url, method: request.method, agent: false}, reply => {
+			let body = '';
+			reply.setEncoding('utf8');
+			reply.on('data', chunk => { body += chunk; });
+			reply.on('end', () => {
+				response.writeHead(reply.statusCode || 502, {'content-type': 'text/plain', 'connection': 'close'});
+				response.end(body);
+			});
 		});
 		upstream.on('error', error => {
 			log('upstream ' + config.upstream.host + ':' + config.upstream.port + ' failed: ' + error.code);
@@ -107,7 +113,8 @@ export function startScript(node: string): string {
 # Restart a lab service: sh start.sh NAME
 cd "$(dirname "$0")" || exit 1
 [ -n "$1" ] || { echo "usage: sh start.sh NAME" >&2; exit 2; }
-if [ -f "$1.pid" ]; then kill "$(cat "$1.pid")" 2>/dev/null; sleep 0.2; fi
+# A stuck service never runs its SIGTERM handler: KILL what is still there after a moment.
+if [ -f "$1.pid" ]; then old="$(cat "$1.pid")"; kill "$old" 2>/dev/null; sleep 0.3; kill -9 "$old" 2>/dev/null; fi
 nohup '${node.replaceAll("'", `'\\''`)}' service.js "$1" >/dev/null 2>&1 &
 sleep 0.5
 if [ -f "$1.pid" ] && kill -0 "$(cat "$1.pid")" 2>/dev/null; then echo "$1 started"; else echo "$1 did not start: see $1.log" >&2; exit 1; fi

@@ -14,6 +14,7 @@ import {
 } from './lifecycle.js';
 import {labState} from './command.js';
 import {loadProgress, recordTry} from './progress.js';
+import {learned, maxScore, scorePlay, type Play} from './score.js';
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] =>
@@ -119,8 +120,19 @@ export function labServices(cliPath: string) {
 				label: titleOf(value),
 			}));
 		},
-		record(id: string, result: {score: number; max: number; solved: boolean}) {
-			recordTry(state, id, result);
+		/** Score a finished play, record it in the progress, and say what was learned. */
+		finish(
+			id: string,
+			play: Play,
+			steps: ReadonlyArray<{title: string; detail: string}>,
+		) {
+			const score = scorePlay(play);
+			recordTry(state, id, {score, max: maxScore, solved: play.solved});
+			return {
+				score,
+				max: maxScore,
+				learned: learned(steps, labById(id)?.lesson ?? ''),
+			};
 		},
 	};
 }

@@ -56,8 +56,17 @@ export type LabServices = {
 	readonly stop: () => Promise<void>;
 	/** The choices for "which cause?": the lab's own among others (shuffled by the caller's seed). */
 	readonly causeChoices: (id: string) => readonly Choice[];
-	readonly record: (
+	/** Score a finished play, record the progress, and say what was learned (one line per node of the path). */
+	readonly finish: (
 		id: string,
-		result: {readonly score: number; readonly max: number; readonly solved: boolean},
-	) => void;
+		play:
+			| {
+					readonly mode: 'guided';
+					readonly probeRight: boolean;
+					readonly causeRight: boolean;
+					readonly solved: boolean;
+			  }
+			| {readonly mode: 'hands-on'; readonly hints: number; readonly solved: boolean},
+		steps: readonly ViewStep[],
+	) => {readonly score: number; readonly max: number; readonly learned: readonly string[]};
 };
