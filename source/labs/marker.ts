@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
+import {setTimeout as delay} from 'node:timers/promises';
 import {run} from './exec.js';
 import {markerDir, markerFile, namespacePrefix} from './paths.js';
 
@@ -117,12 +118,20 @@ export async function tearDown(state: string, marker: Marker): Promise<void> {
 	}
 
 	const pids = new Set([...marker.pids, ...processesIn(marker.folder)]);
+	const killed: number[] = [];
 	for (const pid of pids) {
 		if (pid !== process.pid && cwdOf(pid) === marker.folder) {
 			try {
 				process.kill(pid, 'SIGKILL');
+				killed.push(pid);
 			} catch {}
 		}
+	}
+
+	// Torn down means gone: wait (briefly) until the kernel has closed their sockets.
+	for (let tries = 0; tries < 100 && killed.some(pid => alive(pid)); tries++) {
+		// eslint-disable-next-line no-await-in-loop
+		await delay(20);
 	}
 
 	if (marker.folder.includes(`${path.sep}lab${path.sep}`)) {

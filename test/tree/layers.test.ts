@@ -25,7 +25,19 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 	checks: ['tree', 'parsers', 'model', 'services', 'proxies', 'net', 'text'],
 	report: ['engine', 'tree', 'text', 'net'],
 	ui: ['engine', 'tree', 'report', 'text', 'net'],
-	root: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net', 'ui'],
+	// Labs (source/labs/) build real broken situations and read the cause registry's titles.
+	labs: ['tree', 'text', 'net'],
+	root: [
+		'checks',
+		'engine',
+		'parsers',
+		'report',
+		'tree',
+		'text',
+		'net',
+		'ui',
+		'labs',
+	],
 };
 
 /** The one hook reaches checks/ (to bind them to Io) and the composition root (practice). */

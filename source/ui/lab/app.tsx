@@ -1,0 +1,334 @@
+/**
+The lab screens: the catalogue, the goal, guided predictions with their reveal, the work (hands-on
+hints one node at a time, `d` when done: a real connection checks the fix), and the score with one
+line learned per node of the path. Every side effect goes through `services` (the labs); the
+screens render props and state only.
+*/
+import {Box, Text, useApp, useInput} from 'ink';
+import {useCallback, useEffect, useReducer, useRef} from 'react';
+import {visible} from '../../text/sanitize.js';
+import {
+	hintLines,
+	initialLabState,
+	labReducer,
+	type LabState,
+} from './state.js';
+import type {LabServices} from './types.js';
+
+type Props = {
+	readonly services: LabServices;
+	readonly first?: string;
+	readonly color: boolean;
+	readonly onExit?: () => void;
+};
+
+const mark = (right: boolean) => (right ? '✓ right' : '✗ not this time');
+
+function Catalogue({state}: {readonly state: LabState}) {
+	return (
+		<Box flexDirection="column">
+			<Text bold>Labs: real broken services on this machine. Pick one.</Text>
+			{state.entries.map((entry, index) => (
+				<Text
+					key={entry.id}
+					inverse={index === state.selected}
+					dimColor={!entry.available}
+				>
+					{index === state.selected ? '›' : ' '} {String(index + 1).padStart(2)}.{' '}
+					{entry.title} ({entry.mode}){entry.note ? ` · ${entry.note}` : ''}
+				</Text>
+			))}
+			{state.message ? <Text color="red">{visible(state.message)}</Text> : null}
+			<Text dimColor>↑↓ choose · enter start · q quit</Text>
+		</Box>
+	);
+}
+
+function Goal({state}: {readonly state: LabState}) {
+	const lab = state.lab!;
+	return (
+		<Box flexDirection="column">
+			<Text bold>{lab.title}</Text>
+			<Text>Goal: {visible(lab.goal)}</Text>
+			<Text>The lab's files: {visible(lab.folder)}</Text>
+			<Text>
+				Mode: {state.mode}
+				{state.mode === 'guided'
+					? ': predict, then watch the tree explain.'
+					: ': investigate in a shell; h gives a hint, d when fixed.'}
+			</Text>
+			<Text dimColor>enter begin · q quit (the lab is torn down)</Text>
+		</Box>
+	);
+}
+
+function Predict({state}: {readonly state: LabState}) {
+	const question =
+		state.screen === 'predict-probe'
+			? `What will the probe of ${state.lab!.target} say?`
+			: 'Which cause will the tree end on?';
+	return (
+		<Box flexDirection="column">
+			<Text bold>Predict: {question}</Text>
+			{state.choices.map((choice, index) => (
+				<Text key={choice.value} inverse={index === state.choice}>
+					{index === state.choice ? '›' : ' '} {choice.label}
+				</Text>
+			))}
+			<Text dimColor>↑↓ choose · enter commit</Text>
+		</Box>
+	);
+}
+
+function Waiting({state}: {readonly state: LabState}) {
+	return state.diagnosisFailed ? (
+		<Text color="red">
+			The diagnosis gave no report: could not tell. Run it by hand: refused{' '}
+			{state.lab!.target}
+		</Text>
+	) : (
+		<Text>The tree is walking {state.lab!.target}…</Text>
+	);
+}
+
+function RevealProbe({state}: {readonly state: LabState}) {
+	const {diagnosis} = state;
+	if (!diagnosis) {
+		return <Waiting state={state} />;
+	}
+
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				The probe: {diagnosis.probe} · you said {state.predictions.probe}:{' '}
+				{mark(state.predictions.probe === diagnosis.probe)}
+			</Text>
+			<Text>The path the tree took:</Text>
+			{diagnosis.steps.map(step => (
+				<Text key={step.title} wrap="truncate-end">
+					{step.status === 'problem' ? ' ✗ ' : step.status === 'passed' ? ' ✓ ' : ' ? '}
+					{visible(step.title)}: {visible(step.detail.split('\n')[0] ?? '')}
+				</Text>
+			))}
+			<Text dimColor>enter: the next fork</Text>
+		</Box>
+	);
+}
+
+function RevealCause({state}: {readonly state: LabState}) {
+	const cause = state.diagnosis?.causes[0];
+	const expected = cause?.id ?? state.choices[0]?.value;
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				{cause ? visible(cause.title) : 'The tree names no cause here.'} · you
+				said: {mark(state.predictions.cause === expected)}
+			</Text>
+			{cause ? <Text>{visible(cause.summary)}</Text> : null}
+			{cause ? <Text dimColor>{visible(cause.explanation)}</Text> : null}
+			{cause?.fixes.slice(0, 3).map((fix, index) => (
+				<Text key={fix}>
+					{index + 1}. {visible(fix)}
+				</Text>
+			))}
+			<Text dimColor>enter: now fix it</Text>
+		</Box>
+	);
+}
+
+function Work({state}: {readonly state: LabState}) {
+	const lab = state.lab!;
+	const hints = hintLines(state);
+	return (
+		<Box flexDirection="column">
+			<Text bold>Fix it: {visible(lab.goal)}</Text>
+			<Text>In a shell (in {visible(lab.folder)}):</Text>
+			{lab.shell.map(line => (
+				<Text key={line}>  $ {visible(line)}</Text>
+			))}
+			{hints.map((hint, index) => (
+				<Text key={hint} color="yellow">
+					Hint {index + 1}: {visible(hint)}
+				</Text>
+			))}
+			{state.message ? <Text color="red">{visible(state.message)}</Text> : null}
+			<Text dimColor>
+				d done: check with a real connection ·{' '}
+				{state.mode === 'hands-on' ? 'h hint (costs a point) · ' : ''}g give
+				up · q quit
+			</Text>
+		</Box>
+	);
+}
+
+function Result({state}: {readonly state: LabState}) {
+	const result = state.result!;
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				{result.solved ? 'Solved: the app connects.' : 'Not solved.'} Score{' '}
+				{result.score}/{result.max}
+			</Text>
+			<Text>What this lab teaches, one line per step of the path:</Text>
+			{result.learned.map(line => (
+				<Text key={line} wrap="truncate-end">
+					· {visible(line)}
+				</Text>
+			))}
+			{result.solved ? null : (
+				<Text>The fix: {state.lab!.fix.map(line => visible(line)).join(' ; ')}</Text>
+			)}
+			<Text dimColor>enter: back to the labs · q quit</Text>
+		</Box>
+	);
+}
+
+const screens = {
+	catalogue: Catalogue,
+	goal: Goal,
+	'predict-probe': Predict,
+	'predict-cause': Predict,
+	'reveal-probe': RevealProbe,
+	'reveal-cause': RevealCause,
+	work: Work,
+	result: Result,
+} as const;
+
+export function LabApp({services, first, onExit}: Props) {
+	const [state, dispatch] = useReducer(
+		labReducer,
+		services.list(),
+		initialLabState,
+	);
+	const {exit} = useApp();
+	const current = useRef(state);
+	current.current = state;
+
+	const start = useCallback(
+		async (id: string) => {
+			const entry = services.list().find(item => item.id === id);
+			if (!entry?.available) {
+				dispatch({type: 'failed', message: `${entry?.title ?? id}: ${entry?.note ?? 'not playable here'}`});
+				return;
+			}
+
+			dispatch({type: 'busy', text: `Setting up: ${entry.title}…`});
+			try {
+				const lab = await services.start(id);
+				dispatch({type: 'started', lab, mode: entry.mode});
+			} catch (error) {
+				dispatch({type: 'failed', message: (error as Error).message});
+			}
+		},
+		[services],
+	);
+
+	useEffect(() => {
+		if (first) {
+			void start(first);
+		}
+	}, [first, start]);
+
+	const finish = useCallback(
+		(solved: boolean) => {
+			const now = current.current;
+			const diagnosis = now.diagnosis;
+			const play =
+				now.mode === 'guided'
+					? {
+							mode: 'guided' as const,
+							probeRight: now.predictions.probe === diagnosis?.probe,
+							causeRight:
+								now.predictions.cause ===
+								(diagnosis?.causes[0]?.id ?? now.choices[0]?.value),
+							solved,
+						}
+					: {mode: 'hands-on' as const, hints: now.hints, solved};
+			dispatch({
+				type: 'finished',
+				result: {
+					...services.finish(now.lab!.id, play, diagnosis?.steps ?? []),
+					solved,
+				},
+			});
+		},
+		[services],
+	);
+
+	const quit = useCallback(() => {
+		void services.stop().finally(() => {
+			onExit?.();
+			exit();
+		});
+	}, [services, exit, onExit]);
+
+	useInput((input, key) => {
+		const screen = current.current.screen;
+		if (input === 'q' || (key.ctrl && input === 'c')) {
+			quit();
+			return;
+		}
+
+		if (key.upArrow || key.downArrow) {
+			dispatch({type: 'move', by: key.upArrow ? -1 : 1});
+			return;
+		}
+
+		if (screen === 'catalogue' && key.return) {
+			const entry = current.current.entries[current.current.selected];
+			if (entry) {
+				void start(entry.id);
+			}
+
+			return;
+		}
+
+		if (screen === 'goal' && key.return) {
+			dispatch({type: 'begin'});
+			void services.diagnose().then(diagnosis => {
+				dispatch({type: 'diagnosed', diagnosis});
+			});
+			return;
+		}
+
+		if (screen.startsWith('predict') || screen.startsWith('reveal')) {
+			if (key.return && (!screen.startsWith('reveal') || current.current.diagnosis)) {
+				dispatch({type: 'pick', causeChoices: services.causeChoices(current.current.lab!.id)});
+			}
+
+			return;
+		}
+
+		if (screen === 'work') {
+			if (input === 'h' && current.current.mode === 'hands-on') {
+				dispatch({type: 'hint'});
+			} else if (input === 'g') {
+				finish(false);
+			} else if (input === 'd') {
+				dispatch({type: 'busy', text: 'Checking: the app dials its service…'});
+				void services.victory().then(victory => {
+					if (victory.ok) {
+						finish(true);
+					} else {
+						dispatch({type: 'not-yet', output: victory.output});
+					}
+				});
+			}
+
+			return;
+		}
+
+		if (screen === 'result' && key.return) {
+			void services.stop().then(() => {
+				dispatch({type: 'catalogue', entries: services.list()});
+			});
+		}
+	});
+
+	if (state.screen === 'busy') {
+		return <Text>{state.busy}</Text>;
+	}
+
+	const View = screens[state.screen];
+	return <View state={state} />;
+}
