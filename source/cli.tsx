@@ -90,6 +90,10 @@ function asciiChart(): boolean {
 	);
 }
 
+/** `refused lab`, `refused lab ID`: the labs (`refused lab 80` stays the host "lab", port 80). */
+const isLabCommand = (input: readonly string[]) =>
+	input[0] === 'lab' && !/^\d+$/.test(input[1] ?? '');
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -113,7 +117,7 @@ async function main(): Promise<number> {
 		throw new Error('crash requested by REFUSED_TEST_CRASH');
 	}
 
-	if (cli.input[0] === 'lab') {
+	if (isLabCommand(cli.input)) {
 		const {labCommand} = await import('./lab.js');
 		return labCommand(cli.input.slice(1), cli.flags);
 	}

@@ -8,9 +8,7 @@ import process from 'node:process';
 import type {Lab, LabContext, Situation} from './types.js';
 
 const restart = (name: string, netns?: string) =>
-	netns
-		? `ip netns exec ${netns} sh start.sh ${name}`
-		: `sh start.sh ${name}`;
+	netns ? `ip netns exec ${netns} sh start.sh ${name}` : `sh start.sh ${name}`;
 
 /** Find the service's own words for a lab without root (config and log are in the lab folder). */
 const localShell = (port: number) => [
@@ -153,7 +151,11 @@ const deadProxy: Lab = {
 		return {
 			target: `http://127.0.0.1:${port}/`,
 			goal: `The app (its environment in client.env) cannot reach the web service on port ${port}, which answers fine.`,
-			shell: ['node client.js', 'cat client.env', `curl -v http://127.0.0.1:${port}/`],
+			shell: [
+				'node client.js',
+				'cat client.env',
+				`curl -v http://127.0.0.1:${port}/`,
+			],
 			clientEnv: env,
 			fix: ['add NO_PROXY=127.0.0.1 to client.env (or remove HTTP_PROXY)'],
 		};
@@ -186,7 +188,11 @@ const deadUpstream: Lab = {
 		return {
 			target: `http://127.0.0.1:${port}/`,
 			goal: `The site on port ${port} answers "502 Bad Gateway".`,
-			shell: ['node client.js', `curl -v http://127.0.0.1:${port}/`, 'cat proxy.json proxy.log'],
+			shell: [
+				'node client.js',
+				`curl -v http://127.0.0.1:${port}/`,
+				'cat proxy.json proxy.log',
+			],
 			fix: ['sh start.sh app    # the upstream proxy.json names'],
 		};
 	},
@@ -235,7 +241,18 @@ const reject: Lab = {
 		'A REJECT looks like "nothing listens" from outside: the listener is there, a rule answers first.',
 	async setup(context) {
 		const {netns, address} = await oneHost(context, 5432);
-		await context.inside(netns, 'iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '5432', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+		await context.inside(netns, 'iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			'5432',
+			'-j',
+			'REJECT',
+			'--reject-with',
+			'tcp-reset',
+		]);
 		return host({
 			target: `${address}:5432`,
 			goal: `The app cannot reach the database at ${address}:5432, though it runs.`,
@@ -256,7 +273,16 @@ const drop: Lab = {
 		'Silence (a timeout) is not a refusal: something drops the SYN; a DROP rule is counted.',
 	async setup(context) {
 		const {netns, address} = await oneHost(context, 5432);
-		await context.inside(netns, 'iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '5432', '-j', 'DROP']);
+		await context.inside(netns, 'iptables', [
+			'-A',
+			'INPUT',
+			'-p',
+			'tcp',
+			'--dport',
+			'5432',
+			'-j',
+			'DROP',
+		]);
 		return host({
 			target: `${address}:5432`,
 			goal: `The app hangs, then times out, on the database at ${address}:5432.`,
@@ -323,12 +349,30 @@ const natDead: Lab = {
 			{host: '0.0.0.0', port: 8080, mode: 'tcp'},
 			{netns},
 		);
-		await context.inside(netns, 'iptables', ['-t', 'nat', '-A', 'OUTPUT', '-d', '127.0.0.1', '-p', 'tcp', '--dport', '8080', '-j', 'REDIRECT', '--to-ports', '8081']);
+		await context.inside(netns, 'iptables', [
+			'-t',
+			'nat',
+			'-A',
+			'OUTPUT',
+			'-d',
+			'127.0.0.1',
+			'-p',
+			'tcp',
+			'--dport',
+			'8080',
+			'-j',
+			'REDIRECT',
+			'--to-ports',
+			'8081',
+		]);
 		context.client({host: '127.0.0.1', port: 8080});
 		return host({
 			target: '127.0.0.1:8080',
 			goal: 'The web service listens on port 8080, and the app on the same host is refused there.',
-			shell: [...inHost(netns, 8080).slice(0, 2), `ip netns exec ${netns} iptables-save -t nat`],
+			shell: [
+				...inHost(netns, 8080).slice(0, 2),
+				`ip netns exec ${netns} iptables-save -t nat`,
+			],
 			clientNetns: netns,
 			fix: [`ip netns exec ${netns} iptables -t nat -D OUTPUT 1`],
 		});
@@ -342,7 +386,7 @@ const outbound: Lab = {
 	mode: 'guided',
 	cause: 'firewall-reject',
 	lesson:
-		'A refusal can come from the client\'s own firewall, on the way out: walk its OUTPUT chain too.',
+		"A refusal can come from the client's own firewall, on the way out: walk its OUTPUT chain too.",
 	async setup(context) {
 		const server = `10.213.${context.index}.2`;
 		const client = `10.213.${context.index}.1`;
@@ -357,7 +401,20 @@ const outbound: Lab = {
 			{host: '0.0.0.0', port: 5432, mode: 'tcp'},
 			{netns: serverNs},
 		);
-		await context.inside(clientNs, 'iptables', ['-A', 'OUTPUT', '-d', server, '-p', 'tcp', '--dport', '5432', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+		await context.inside(clientNs, 'iptables', [
+			'-A',
+			'OUTPUT',
+			'-d',
+			server,
+			'-p',
+			'tcp',
+			'--dport',
+			'5432',
+			'-j',
+			'REJECT',
+			'--reject-with',
+			'tcp-reset',
+		]);
 		context.client({host: server, port: 5432});
 		return {
 			target: `${server}:5432`,
@@ -390,7 +447,10 @@ const fullQueue: Lab = {
 		return host({
 			target: `${address}:8080`,
 			goal: `The app times out on the service at ${address}:8080, which runs, with no firewall rule.`,
-			shell: [...inHost(netns, 8080).slice(0, 2), `ip netns exec ${netns} nstat -az TcpExtListenOverflows`],
+			shell: [
+				...inHost(netns, 8080).slice(0, 2),
+				`ip netns exec ${netns} nstat -az TcpExtListenOverflows`,
+			],
 			clientNetns: netns,
 			fix: [
 				'set "stuck": false in db.json (the stuck accept loop), then:',

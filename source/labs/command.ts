@@ -24,7 +24,9 @@ export function listText(state: string, root: boolean): string {
 	const progress = loadProgress(state);
 	const lines = catalogue.map((lab, index) => {
 		const done = progress[lab.id];
-		const score = done ? ` best ${done.best}/${done.max}${done.solved ? ' solved' : ''}` : '';
+		const score = done
+			? ` best ${done.best}/${done.max}${done.solved ? ' solved' : ''}`
+			: '';
 		const needs = lab.root && !root ? ' (needs root: skipped here)' : '';
 		return `${String(index + 1).padStart(2)}. ${lab.id.padEnd(18)} ${lab.mode.padEnd(8)} ${lab.title}${needs}${score}`;
 	});

@@ -58,10 +58,11 @@ async function hasNoIpv6(): Promise<boolean> {
 
 /** Free on every address of this host, both families (127.0.0.2 included: 0.0.0.0 covers it). */
 async function portIsFree(port: number): Promise<boolean> {
-	return (
-		(await bindable('0.0.0.0', port)) &&
-		((await hasNoIpv6()) || (await bindable('::', port)))
-	);
+	if (!(await bindable('0.0.0.0', port))) {
+		return false;
+	}
+
+	return (await hasNoIpv6()) || bindable('::', port);
 }
 
 /** Is the IPv6 loopback there (the localhost lab needs it)? */
@@ -83,7 +84,6 @@ async function waitForLog(
 			return text;
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await delay(50);
 	}
 
@@ -98,14 +98,18 @@ type Mutable = {
 };
 
 function makeContext(
-	lab: Lab,
-	index: number,
+	lab: Lab & {readonly index: number},
 	folder: string,
 	token: string,
 	record: (change: (marker: Mutable) => void) => void,
 ): LabContext {
+	const {index} = lab;
 	const taken = new Set<number>();
-	const netnsExec = (netns: string | undefined, file: string, args: readonly string[]) =>
+	const netnsExec = (
+		netns: string | undefined,
+		file: string,
+		args: readonly string[],
+	) =>
 		netns
 			? (['ip', ['netns', 'exec', netns, file, ...args]] as const)
 			: ([file, args] as const);
@@ -117,7 +121,6 @@ function makeContext(
 				const port =
 					privateRange.low +
 					Math.floor(Math.random() * (privateRange.high - privateRange.low));
-				// eslint-disable-next-line no-await-in-loop
 				if (!taken.has(port) && (await portIsFree(port))) {
 					taken.add(port);
 					return port;
@@ -178,11 +181,30 @@ function makeContext(
 			return name;
 		},
 		async link(a, b) {
-			await must('ip', ['link', 'add', 'lab0', 'netns', a.netns, 'type', 'veth', 'peer', 'name', 'lab0', 'netns', b.netns]);
+			await must('ip', [
+				'link',
+				'add',
+				'lab0',
+				'netns',
+				a.netns,
+				'type',
+				'veth',
+				'peer',
+				'name',
+				'lab0',
+				'netns',
+				b.netns,
+			]);
 			for (const end of [a, b]) {
-				// eslint-disable-next-line no-await-in-loop
-				await must('ip', ['-n', end.netns, 'addr', 'add', `${end.address}/24`, 'dev', 'lab0']);
-				// eslint-disable-next-line no-await-in-loop
+				await must('ip', [
+					'-n',
+					end.netns,
+					'addr',
+					'add',
+					`${end.address}/24`,
+					'dev',
+					'lab0',
+				]);
 				await must('ip', ['-n', end.netns, 'link', 'set', 'lab0', 'up']);
 			}
 		},
@@ -239,7 +261,7 @@ export async function startLab(
 	save();
 	mkdirSync(folder, {recursive: true});
 	const token = `refused-lab ${lab.id} ${randomBytes(4).toString('hex')}`;
-	const context = makeContext(lab, index, folder, token, change => {
+	const context = makeContext({...lab, index}, folder, token, change => {
 		change(current);
 		save();
 	});
@@ -269,7 +291,16 @@ export async function stopLab(running: RunningLab): Promise<void> {
 
 function cleanEnv(): Record<string, string | undefined> {
 	const env: Record<string, string | undefined> = {...process.env};
-	for (const key of ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy']) {
+	for (const key of [
+		'HTTP_PROXY',
+		'http_proxy',
+		'HTTPS_PROXY',
+		'https_proxy',
+		'ALL_PROXY',
+		'all_proxy',
+		'NO_PROXY',
+		'no_proxy',
+	]) {
 		delete env[key];
 	}
 
@@ -291,7 +322,9 @@ export async function checkVictory(running: RunningLab): Promise<Victory> {
 	});
 	const output = `${result.stdout}${result.stderr}`.trim();
 	return {
-		ok: result.code === 0 && result.stdout.includes(`connected: ${running.token}`),
+		ok:
+			result.code === 0 &&
+			result.stdout.includes(`connected: ${running.token}`),
 		output,
 	};
 }

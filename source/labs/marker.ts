@@ -62,11 +62,16 @@ export function readMarkers(state: string): Marker[] {
 		});
 }
 
-/** Is this pid a live process (not a zombie)? */
+/**
+Is this pid a live process? A zombie is not, once all its threads have exited (a killed Node
+process's leader turns zombie first; its sockets close when the last thread is gone).
+*/
 export function alive(pid: number): boolean {
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return !/\) [ZX] /.test(stat);
+		return (
+			!/\) [ZX] /.test(stat) || readdirSync(`/proc/${pid}/task`).length > 1
+		);
 	} catch {
 		return false;
 	}
@@ -130,7 +135,6 @@ export async function tearDown(state: string, marker: Marker): Promise<void> {
 
 	// Torn down means gone: wait (briefly) until the kernel has closed their sockets.
 	for (let tries = 0; tries < 100 && killed.some(pid => alive(pid)); tries++) {
-		// eslint-disable-next-line no-await-in-loop
 		await delay(20);
 	}
 

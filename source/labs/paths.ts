@@ -6,7 +6,9 @@ created); `lab/ID/` is the running lab's folder (its programs, configs, logs and
 import os from 'node:os';
 import path from 'node:path';
 
-export function stateDir(env: Readonly<Record<string, string | undefined>>): string {
+export function stateDir(
+	env: Readonly<Record<string, string | undefined>>,
+): string {
 	const xdg = env['XDG_STATE_HOME'];
 	const base =
 		xdg && path.isAbsolute(xdg)

@@ -18,7 +18,9 @@ export type Progress = Readonly<Record<string, LabProgress>>;
 
 export function loadProgress(state: string): Progress {
 	try {
-		const data = JSON.parse(readFileSync(progressFile(state), 'utf8')) as unknown;
+		const data = JSON.parse(
+			readFileSync(progressFile(state), 'utf8'),
+		) as unknown;
 		if (typeof data !== 'object' || data === null || Array.isArray(data)) {
 			return {};
 		}

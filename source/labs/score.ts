@@ -9,7 +9,11 @@ export type Play =
 			readonly causeRight: boolean;
 			readonly solved: boolean;
 	  }
-	| {readonly mode: 'hands-on'; readonly hints: number; readonly solved: boolean};
+	| {
+			readonly mode: 'hands-on';
+			readonly hints: number;
+			readonly solved: boolean;
+	  };
 
 export const maxScore = 5;
 

@@ -112,9 +112,14 @@ export function labServices(cliPath: string) {
 		},
 		causeChoices(id: string) {
 			const own = labById(id)?.cause ?? 'no-listener';
-			const others = ['no-listener', 'firewall-reject', 'filtered', 'loopback-only', 'address-family-mismatch', 'proxy-misroute'].filter(
-				cause => cause !== own,
-			);
+			const others = [
+				'no-listener',
+				'firewall-reject',
+				'filtered',
+				'loopback-only',
+				'address-family-mismatch',
+				'proxy-misroute',
+			].filter(cause => cause !== own);
 			return [own, ...others.slice(0, 3)].map(value => ({
 				value,
 				label: titleOf(value),

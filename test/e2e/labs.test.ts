@@ -32,7 +32,6 @@ const holding: Held[] = [];
 afterEach(async () => {
 	for (const held of holding.splice(0)) {
 		held.child.kill('SIGKILL');
-		// eslint-disable-next-line no-await-in-loop
 		await held.exited;
 	}
 
@@ -129,7 +128,10 @@ async function learner(
 
 function editJson(ready: Ready, name: string, change: Record<string, unknown>) {
 	const file = path.join(ready.folder, `${name}.json`);
-	const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+	const data = JSON.parse(readFileSync(file, 'utf8')) as Record<
+		string,
+		unknown
+	>;
 	writeFileSync(file, JSON.stringify({...data, ...change}));
 }
 
@@ -185,8 +187,11 @@ type Case = {
 	fix: (ready: Ready) => Promise<void>;
 };
 
-const restart = async (ready: Ready, name: string, netns: string | null = null) =>
-	learner(ready, netns, 'sh', ['start.sh', name]);
+const restart = async (
+	ready: Ready,
+	name: string,
+	netns: string | null = null,
+) => learner(ready, netns, 'sh', ['start.sh', name]);
 
 const cases: Case[] = [
 	{
@@ -220,7 +225,7 @@ const cases: Case[] = [
 		cause: 'no-listener',
 		probe: 'refused',
 		async fix(ready) {
-				const log = readFileSync(path.join(ready.folder, 'db.log'), 'utf8');
+			const log = readFileSync(path.join(ready.folder, 'db.log'), 'utf8');
 			expect(log).toContain('FATAL: data directory');
 			await learner(ready, null, 'mkdir', ['data']);
 			await restart(ready, 'db');
@@ -240,7 +245,10 @@ const cases: Case[] = [
 		cause: 'proxy-misroute',
 		probe: 'open',
 		async fix(ready) {
-			appendFileSync(path.join(ready.folder, 'client.env'), 'NO_PROXY=127.0.0.1\n');
+			appendFileSync(
+				path.join(ready.folder, 'client.env'),
+				'NO_PROXY=127.0.0.1\n',
+			);
 		},
 	},
 	{
@@ -283,7 +291,13 @@ const cases: Case[] = [
 		cause: 'no-listener',
 		probe: 'refused',
 		async fix(ready) {
-			await learner(ready, ready.clientNetns, 'iptables', ['-t', 'nat', '-D', 'OUTPUT', '1']);
+			await learner(ready, ready.clientNetns, 'iptables', [
+				'-t',
+				'nat',
+				'-D',
+				'OUTPUT',
+				'1',
+			]);
 		},
 	},
 	{
@@ -291,13 +305,18 @@ const cases: Case[] = [
 		cause: 'firewall-reject',
 		probe: 'refused',
 		async fix(ready) {
-			await learner(ready, ready.clientNetns, 'iptables', ['-D', 'OUTPUT', '1']);
+			await learner(ready, ready.clientNetns, 'iptables', [
+				'-D',
+				'OUTPUT',
+				'1',
+			]);
 		},
 	},
 	{
 		// Until the accept-queue-full cause lands (issue 12), the tool says filtered: the lab expects the new id when it exists.
 		id: 'accept-queue',
-		cause: 'accept-queue-full' in causeRegistry ? 'accept-queue-full' : 'filtered',
+		cause:
+			'accept-queue-full' in causeRegistry ? 'accept-queue-full' : 'filtered',
 		probe: 'timeout',
 		async fix(ready) {
 			editJson(ready, 'db', {stuck: false});
@@ -324,7 +343,10 @@ describe('each lab: set up, diagnosed, fixed as a learner would, victory, torn d
 		await fix(ready);
 		held.send('check');
 		const victory = await held.next();
-		expect(victory, String(victory['output'])).toMatchObject({event: 'victory', ok: true});
+		expect(victory, String(victory['output'])).toMatchObject({
+			event: 'victory',
+			ok: true,
+		});
 		held.send('quit');
 		expect(await held.next()).toEqual({event: 'done'});
 		expect(await held.exited).toBe(0);
@@ -339,14 +361,15 @@ describe('teardown when the app goes away', () => {
 		expect(await labNamespaces()).toContain(first.ready.clientNetns);
 		for (const held of [first, second]) {
 			held.child.kill('SIGKILL');
-			// eslint-disable-next-line no-await-in-loop
 			await held.exited;
 		}
 
 		// Left behind: the service, the namespaces, the folder, the marker.
 		expect(processesIn(second.ready.folder).length).toBeGreaterThan(0);
 		expect(await labNamespaces()).toContain(first.ready.clientNetns);
-		const next = await execa(process.execPath, [cliPath, 'lab', '--list'], {env});
+		const next = await execa(process.execPath, [cliPath, 'lab', '--list'], {
+			env,
+		});
 		expect(next.stdout).toContain('Cleaned up leftovers of: ');
 		expect(next.stdout).toContain('reject-rule');
 		expect(next.stdout).toContain('localhost-ipv6');
@@ -364,10 +387,19 @@ describe('teardown when the app goes away', () => {
 
 describe('progress and listing', () => {
 	test('--list shows 13 labs; --reset clears labs.json', async () => {
-		const list = await execa(process.execPath, [cliPath, 'lab', '--list'], {env});
-		expect(list.stdout.split('\n').filter(line => /^\s*\d+\. /.test(line))).toHaveLength(13);
-		writeFileSync(path.join(state, 'refused', 'labs.json'), '{"version":1,"labs":{}}');
-		const reset = await execa(process.execPath, [cliPath, 'lab', '--reset'], {env});
+		const list = await execa(process.execPath, [cliPath, 'lab', '--list'], {
+			env,
+		});
+		expect(
+			list.stdout.split('\n').filter(line => /^\s*\d+\. /.test(line)),
+		).toHaveLength(13);
+		writeFileSync(
+			path.join(state, 'refused', 'labs.json'),
+			'{"version":1,"labs":{}}',
+		);
+		const reset = await execa(process.execPath, [cliPath, 'lab', '--reset'], {
+			env,
+		});
 		expect(reset.stdout).toContain('Lab progress cleared.');
 		expect(existsSync(path.join(state, 'refused', 'labs.json'))).toBe(false);
 	});

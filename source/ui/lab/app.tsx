@@ -18,7 +18,6 @@ import type {LabServices} from './types.js';
 type Props = {
 	readonly services: LabServices;
 	readonly first?: string;
-	readonly color: boolean;
 	readonly onExit?: () => void;
 };
 
@@ -34,8 +33,8 @@ function Catalogue({state}: {readonly state: LabState}) {
 					inverse={index === state.selected}
 					dimColor={!entry.available}
 				>
-					{index === state.selected ? '›' : ' '} {String(index + 1).padStart(2)}.{' '}
-					{entry.title} ({entry.mode}){entry.note ? ` · ${entry.note}` : ''}
+					{index === state.selected ? '›' : ' '} {String(index + 1).padStart(2)}
+					. {entry.title} ({entry.mode}){entry.note ? ` · ${entry.note}` : ''}
 				</Text>
 			))}
 			{state.message ? <Text color="red">{visible(state.message)}</Text> : null}
@@ -50,7 +49,7 @@ function Goal({state}: {readonly state: LabState}) {
 		<Box flexDirection="column">
 			<Text bold>{lab.title}</Text>
 			<Text>Goal: {visible(lab.goal)}</Text>
-			<Text>The lab's files: {visible(lab.folder)}</Text>
+			<Text>Files of the lab: {visible(lab.folder)}</Text>
 			<Text>
 				Mode: {state.mode}
 				{state.mode === 'guided'
@@ -106,7 +105,11 @@ function RevealProbe({state}: {readonly state: LabState}) {
 			<Text>The path the tree took:</Text>
 			{diagnosis.steps.map(step => (
 				<Text key={step.title} wrap="truncate-end">
-					{step.status === 'problem' ? ' ✗ ' : step.status === 'passed' ? ' ✓ ' : ' ? '}
+					{step.status === 'problem'
+						? ' ✗ '
+						: step.status === 'passed'
+							? ' ✓ '
+							: ' ? '}
 					{visible(step.title)}: {visible(step.detail.split('\n')[0] ?? '')}
 				</Text>
 			))}
@@ -144,7 +147,7 @@ function Work({state}: {readonly state: LabState}) {
 			<Text bold>Fix it: {visible(lab.goal)}</Text>
 			<Text>In a shell (in {visible(lab.folder)}):</Text>
 			{lab.shell.map(line => (
-				<Text key={line}>  $ {visible(line)}</Text>
+				<Text key={line}> $ {visible(line)}</Text>
 			))}
 			{hints.map((hint, index) => (
 				<Text key={hint} color="yellow">
@@ -154,8 +157,8 @@ function Work({state}: {readonly state: LabState}) {
 			{state.message ? <Text color="red">{visible(state.message)}</Text> : null}
 			<Text dimColor>
 				d done: check with a real connection ·{' '}
-				{state.mode === 'hands-on' ? 'h hint (costs a point) · ' : ''}g give
-				up · q quit
+				{state.mode === 'hands-on' ? 'h hint (costs a point) · ' : ''}g give up
+				· q quit
 			</Text>
 		</Box>
 	);
@@ -176,7 +179,9 @@ function Result({state}: {readonly state: LabState}) {
 				</Text>
 			))}
 			{result.solved ? null : (
-				<Text>The fix: {state.lab!.fix.map(line => visible(line)).join(' ; ')}</Text>
+				<Text>
+					The fix: {state.lab!.fix.map(line => visible(line)).join(' ; ')}
+				</Text>
 			)}
 			<Text dimColor>enter: back to the labs · q quit</Text>
 		</Box>
@@ -202,13 +207,18 @@ export function LabApp({services, first, onExit}: Props) {
 	);
 	const {exit} = useApp();
 	const current = useRef(state);
-	current.current = state;
+	useEffect(() => {
+		current.current = state;
+	});
 
 	const start = useCallback(
 		async (id: string) => {
 			const entry = services.list().find(item => item.id === id);
 			if (!entry?.available) {
-				dispatch({type: 'failed', message: `${entry?.title ?? id}: ${entry?.note ?? 'not playable here'}`});
+				dispatch({
+					type: 'failed',
+					message: `${entry?.title ?? id}: ${entry?.note ?? 'not playable here'}`,
+				});
 				return;
 			}
 
@@ -262,44 +272,8 @@ export function LabApp({services, first, onExit}: Props) {
 		});
 	}, [services, exit, onExit]);
 
-	useInput((input, key) => {
-		const screen = current.current.screen;
-		if (input === 'q' || (key.ctrl && input === 'c')) {
-			quit();
-			return;
-		}
-
-		if (key.upArrow || key.downArrow) {
-			dispatch({type: 'move', by: key.upArrow ? -1 : 1});
-			return;
-		}
-
-		if (screen === 'catalogue' && key.return) {
-			const entry = current.current.entries[current.current.selected];
-			if (entry) {
-				void start(entry.id);
-			}
-
-			return;
-		}
-
-		if (screen === 'goal' && key.return) {
-			dispatch({type: 'begin'});
-			void services.diagnose().then(diagnosis => {
-				dispatch({type: 'diagnosed', diagnosis});
-			});
-			return;
-		}
-
-		if (screen.startsWith('predict') || screen.startsWith('reveal')) {
-			if (key.return && (!screen.startsWith('reveal') || current.current.diagnosis)) {
-				dispatch({type: 'pick', causeChoices: services.causeChoices(current.current.lab!.id)});
-			}
-
-			return;
-		}
-
-		if (screen === 'work') {
+	const onWork = useCallback(
+		(input: string) => {
 			if (input === 'h' && current.current.mode === 'hands-on') {
 				dispatch({type: 'hint'});
 			} else if (input === 'g') {
@@ -314,14 +288,47 @@ export function LabApp({services, first, onExit}: Props) {
 					}
 				});
 			}
+		},
+		[services, finish],
+	);
 
-			return;
-		}
-
-		if (screen === 'result' && key.return) {
+	/** Enter, on each screen. */
+	const onEnter = useCallback(() => {
+		const now = current.current;
+		if (now.screen === 'catalogue') {
+			const entry = now.entries[now.selected];
+			if (entry) {
+				void start(entry.id);
+			}
+		} else if (now.screen === 'goal') {
+			dispatch({type: 'begin'});
+			void services.diagnose().then(diagnosis => {
+				dispatch({type: 'diagnosed', diagnosis});
+			});
+		} else if (
+			now.screen.startsWith('predict') ||
+			(now.screen.startsWith('reveal') && now.diagnosis)
+		) {
+			dispatch({
+				type: 'pick',
+				causeChoices: services.causeChoices(now.lab!.id),
+			});
+		} else if (now.screen === 'result') {
 			void services.stop().then(() => {
 				dispatch({type: 'catalogue', entries: services.list()});
 			});
+		}
+	}, [services, start]);
+
+	useInput((input, key) => {
+		if (input === 'q' || (key.ctrl && input === 'c')) {
+			quit();
+		} else if (key.upArrow || key.downArrow) {
+			dispatch({type: 'move', by: key.upArrow ? -1 : 1});
+		} else if (key.return) {
+			onEnter();
+		} else if (current.current.screen === 'work') {
+			onWork(input);
 		}
 	});
 

@@ -14,7 +14,7 @@ export async function runLabApp(options: {
 }): Promise<number> {
 	const {services} = options;
 	const instance = render(
-		<LabApp services={services} first={options.first} color={options.color} />,
+		<LabApp services={services} first={options.first} />,
 		{exitOnCtrlC: false},
 	);
 	const bail = (code: number) => () => {

@@ -3,12 +3,7 @@ The lab screens' state and its pure reducer. Screens: the catalogue, the goal, (
 prediction then its reveal for the probe and for the cause, the work (fix it; hands-on: hints one
 node at a time), and the result. Side effects (start, diagnose, check, stop) are the app's.
 */
-import type {
-	Choice,
-	LabDiagnosis,
-	LabEntry,
-	StartedLab,
-} from './types.js';
+import type {Choice, LabDiagnosis, LabEntry, StartedLab} from './types.js';
 
 export type Screen =
 	| 'catalogue'
@@ -66,7 +61,10 @@ export type LabAction =
 	| {readonly type: 'next'}
 	| {readonly type: 'hint'}
 	| {readonly type: 'not-yet'; readonly output: string}
-	| {readonly type: 'finished'; readonly result: NonNullable<LabState['result']>}
+	| {
+			readonly type: 'finished';
+			readonly result: NonNullable<LabState['result']>;
+	  }
 	| {readonly type: 'catalogue'; readonly entries: readonly LabEntry[]};
 
 export const initialLabState = (entries: readonly LabEntry[]): LabState => ({
@@ -85,7 +83,10 @@ const wrap = (value: number, length: number) =>
 
 function move(state: LabState, by: number): LabState {
 	if (state.screen === 'catalogue') {
-		return {...state, selected: wrap(state.selected + by, state.entries.length)};
+		return {
+			...state,
+			selected: wrap(state.selected + by, state.entries.length),
+		};
 	}
 
 	return state.screen.startsWith('predict')
@@ -97,15 +98,28 @@ function move(state: LabState, by: number): LabState {
 function pick(state: LabState, causeChoices: readonly Choice[]): LabState {
 	const value = state.choices[state.choice]?.value;
 	if (state.screen === 'predict-probe') {
-		return {...state, screen: 'reveal-probe', predictions: {...state.predictions, probe: value}};
+		return {
+			...state,
+			screen: 'reveal-probe',
+			predictions: {...state.predictions, probe: value},
+		};
 	}
 
 	if (state.screen === 'predict-cause') {
-		return {...state, screen: 'reveal-cause', predictions: {...state.predictions, cause: value}};
+		return {
+			...state,
+			screen: 'reveal-cause',
+			predictions: {...state.predictions, cause: value},
+		};
 	}
 
 	if (state.screen === 'reveal-probe') {
-		return {...state, screen: 'predict-cause', choices: causeChoices, choice: 0};
+		return {
+			...state,
+			screen: 'predict-cause',
+			choices: causeChoices,
+			choice: 0,
+		};
 	}
 
 	return state.screen === 'reveal-cause' ? {...state, screen: 'work'} : state;
@@ -132,7 +146,11 @@ export function labReducer(state: LabState, action: LabAction): LabState {
 		}
 
 		case 'failed': {
-			return {...state, screen: state.lab ? 'work' : 'catalogue', message: action.message};
+			return {
+				...state,
+				screen: state.lab ? 'work' : 'catalogue',
+				message: action.message,
+			};
 		}
 
 		case 'begin': {
@@ -160,11 +178,20 @@ export function labReducer(state: LabState, action: LabAction): LabState {
 		}
 
 		case 'not-yet': {
-			return {...state, screen: 'work', message: `Not yet: the app still fails: ${action.output}`};
+			return {
+				...state,
+				screen: 'work',
+				message: `Not yet: the app still fails: ${action.output}`,
+			};
 		}
 
 		case 'finished': {
-			return {...state, screen: 'result', result: action.result, message: undefined};
+			return {
+				...state,
+				screen: 'result',
+				result: action.result,
+				message: undefined,
+			};
 		}
 
 		case 'catalogue': {

@@ -52,7 +52,10 @@ export type LabServices = {
 	readonly list: () => readonly LabEntry[];
 	readonly start: (id: string) => Promise<StartedLab>;
 	readonly diagnose: () => Promise<LabDiagnosis | undefined>;
-	readonly victory: () => Promise<{readonly ok: boolean; readonly output: string}>;
+	readonly victory: () => Promise<{
+		readonly ok: boolean;
+		readonly output: string;
+	}>;
 	readonly stop: () => Promise<void>;
 	/** The choices for "which cause?": the lab's own among others (shuffled by the caller's seed). */
 	readonly causeChoices: (id: string) => readonly Choice[];
@@ -66,7 +69,15 @@ export type LabServices = {
 					readonly causeRight: boolean;
 					readonly solved: boolean;
 			  }
-			| {readonly mode: 'hands-on'; readonly hints: number; readonly solved: boolean},
+			| {
+					readonly mode: 'hands-on';
+					readonly hints: number;
+					readonly solved: boolean;
+			  },
 		steps: readonly ViewStep[],
-	) => {readonly score: number; readonly max: number; readonly learned: readonly string[]};
+	) => {
+		readonly score: number;
+		readonly max: number;
+		readonly learned: readonly string[];
+	};
 };
