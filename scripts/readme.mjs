@@ -37,7 +37,7 @@ const enumText = causeIds.map(id => `\t\t\t\t"${id}"`).join(',\n');
 writeFileSync(
 	schemaPath,
 	schema.replace(
-		/("causeId": \{\n\t\t\t"enum": \[\n)[\s\S]*?(\n\t\t\t\])/,
+		/("causeId": {\n\t{3}"enum": \[\n)[\s\S]*?(\n\t{3}])/,
 		`$1${enumText}$2`,
 	),
 );

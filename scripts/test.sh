@@ -18,21 +18,25 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-# command -> Debian package
+# command -> Debian package. Every program test/e2e, test/helpers and scripts/capture-errors.mjs
+# start is named here: no e2e test skips for a missing one.
 declare -A need=(
 	[ip]=iproute2 [ss]=iproute2 [iptables]=iptables [iptables-save]=iptables [nft]=nftables
 	[tmux]=tmux [lsof]=lsof [nginx]=nginx-light [dockerd]=docker.io [docker]=docker.io
 	[containerd]=containerd [busybox]=busybox-static [haproxy]=haproxy [ps]=procps
 	[kubectl]=kubernetes-client [runuser]=util-linux [ufw]=ufw [dbus-daemon]=dbus
 	[unshare]=util-linux [nsenter]=util-linux [umount]=mount [tar]=tar [sh]=dash
+	[firewalld]=firewalld [sshd]=openssh-server [ssh]=openssh-client [ssh-keygen]=openssh-client
+	[sudo]=sudo [mariadbd]=mariadb-server [mysql]=mariadb-client [redis-server]=redis-server
+	[redis-cli]=redis-tools [apache2]=apache2 [curl]=curl [wget]=wget [psql]=postgresql-client
+	[nc]=netcat-openbsd [python3]=python3 [javac]=default-jdk-headless
 )
-# Every program test/e2e and test/helpers start is named above (nginx-light, haproxy and
-# kubernetes-client included): no e2e test skips for a missing one.
 missing=()
 for cmd in "${!need[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
 done
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+python3 -c 'import requests' >/dev/null 2>&1 || missing+=(python3-requests)
 
 if [ ${#missing[@]} -gt 0 ]; then
 	mapfile -t packages < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -41,31 +45,28 @@ if [ ${#missing[@]} -gt 0 ]; then
 		exit 1
 	fi
 
-	say "installing: ${packages[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-fi
-
-# firewalld would start at install (and at every boot) on a systemd host and firewall this very
-# host; the tests run their own firewalld inside namespaces. Install it with services held back
-# (policy-rc.d), and leave its unit disabled.
-if ! command -v firewalld >/dev/null 2>&1 && ! PATH="$PATH:/usr/sbin:/sbin" command -v firewalld >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-	say "installing: firewalld (not started, not enabled)"
+	# Servers (firewalld, sshd, mariadb, redis, apache, postgresql, nginx, haproxy, docker) would start
+	# at install on this very host; the tests run their own inside namespaces. Hold every service back
+	# while installing (policy-rc.d), and leave their units disabled.
+	say "installing (no service started): ${packages[*]}"
 	held=
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && held=1
 	fi
+	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq || true
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends firewalld dbus >/dev/null || status=$?
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null || status=$?
 	[ -n "$held" ] && rm -f /usr/sbin/policy-rc.d
-	command -v systemctl >/dev/null 2>&1 && systemctl disable firewalld >/dev/null 2>&1 || true
-	[ "${status:-0}" = 0 ] || { say "could not install firewalld"; exit 1; }
+	if command -v systemctl >/dev/null 2>&1; then
+		for unit in firewalld ssh mariadb redis-server apache2 postgresql nginx haproxy docker containerd; do
+			systemctl disable "$unit" >/dev/null 2>&1 || true
+		done
+	fi
+	[ "${status:-0}" = 0 ] || { say "could not install: ${packages[*]}"; exit 1; }
 fi
 
-# npm ci rejects its own lockfile here (npm 11.16+ regression with optional platform packages, npm/cli#9846):
-# npm install honours the lockfile and installs the same versions.
-[ -d node_modules ] || npm install --no-audit --no-fund
+# .ci/run installs with npm ci first; a checkout without node_modules gets the locked versions here.
+[ -d node_modules ] || npm ci --no-audit --no-fund
 
 npm run --silent build
 say "typecheck"

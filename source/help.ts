@@ -15,12 +15,20 @@ export const helpText = `
     URL                  https://example.org, postgres://user@db/app,
                          redis://cache, mysql://, mongodb://, amqp://, ssh://
                          (the scheme gives the default port)
+    --error TEXT         the error message a client printed, as you got it
+                         (curl, wget, Node, Python, Go, Java, psql, mysql,
+                         redis-cli, ssh, nc, kubectl, docker); "-" reads it
+                         from stdin. The walk starts where the client dialed,
+                         and says when a connection now gets something else
 
   Options
     --json               Print the diagnosis as one JSON document (never asks)
     --markdown           Print the diagnosis as a markdown report (never asks)
     --timeout DURATION   Connect timeout per address: 3000, 3000ms, 3s (default 3s)
     --answer KEY=VALUE   Answer a question ahead of time (repeatable)
+    --via DEST           Also walk the server's side, over your own ssh:
+                         DEST is [USER@]HOST[:PORT] or ssh://USER@HOST:PORT
+                         (one connection; nothing installed or written there)
     --tree               Print the decision tree as a chart (with a target:
                          the path of this diagnosis marked on it)
     --no-color           Plain output (also NO_COLOR=1 or TERM=dumb)
@@ -31,6 +39,7 @@ export const helpText = `
 ${questions.map(q => `    ${q.help}`).join('\n')}
     client=ADDRESS  the failing client is another host, at ADDRESS: the firewall
                     step walks the rules for its packets
+    via=DEST        same as --via DEST
 
   Keys (interactive)
     arrows, enter  move, unfold, open    tab  focus the tree or the fixes
@@ -61,5 +70,8 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
     $ refused localhost:5432
     $ refused https://intranet.example.org --json
     $ refused 10.0.0.5:8080 --answer proxy=no --markdown > ticket.md
+    $ refused db.internal:5432 --via admin@db.internal --json
+    $ refused --error 'connect ECONNREFUSED ::1:5432'
+    $ node app.js 2>&1 | refused --error -
     $ refused --tree
 `;

@@ -1,4 +1,5 @@
 import {hostPort} from '../net/address.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {CheckRun} from './types.js';
 
 /** Some addresses of the name accept and others do not: clients that dial only the first one fail. */
@@ -51,15 +52,31 @@ export const families: CheckRun = async ({target, facts}) => {
 					// read it); for another host, the same diagnosis run there does.
 					facts.local?.isLocal
 						? {
-								command: `sudo ss -Htlnp 'sport = :${target.port}'`,
+								command: shellQuote([
+									'sudo',
+									'ss',
+									'-Htlnp',
+									`sport = :${target.port}`,
+								]),
 								why: `Server side (best): see which address the service binds, then make it listen on both families: "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}.`,
 							}
 						: {
-								command: `refused ${hostPort(bad.address, target.port)}`,
+								command: shellQuote([
+									'refused',
+									hostPort(bad.address, target.port),
+								]),
 								why: `Server side (best): run this on the server: it shows what listens there and where its bind is set, to make it listen on both families ("::" with IPv6-only off, or a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}).`,
 							},
 					{
-						command: `${target.scheme ? target.input.replace(target.host, good.family === 6 ? `[${good.address}]` : good.address) : hostPort(good.address, target.port)}`,
+						// Quoted as one word: it is copied, and may be pasted into a shell.
+						command: shellQuote([
+							target.scheme
+								? target.input.replace(
+										target.host,
+										good.family === 6 ? `[${good.address}]` : good.address,
+									)
+								: hostPort(good.address, target.port),
+						]),
 						why: `Client side: put this in the client's configuration instead of ${target.input}: it dials the address that works (${good.address}) rather than the name.`,
 					},
 					{

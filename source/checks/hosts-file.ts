@@ -1,5 +1,6 @@
 import {parseHostsFile} from '../parsers/hosts.js';
 import {hostPort, isLoopback} from '../net/address.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {CheckRun} from './types.js';
 
 const localNames = new Set([
@@ -75,7 +76,7 @@ export const hostsFile: CheckRun = async ({target, facts, io}) => {
 						undo: 'sudo mv /etc/hosts.bak /etc/hosts',
 					},
 					{
-						command: `getent ahosts ${target.host}`,
+						command: shellQuote(['getent', 'ahosts', target.host]),
 						why: 'Afterwards: check what the name resolves to now.',
 					},
 				],

@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
+import {sanitize} from '../text/sanitize.js';
 import {createRunner} from './runner.js';
 import type {
 	ConnectResult,
@@ -17,9 +18,16 @@ import type {
 /** How long an accepted connection is watched for an immediate close (docker-proxy's signature). */
 const acceptGraceMs = 300;
 
+/** The cap on a reply body httpGet keeps; the rest is never read. */
+export const httpBodyLimit = 65_536;
+
 async function readTextFile(path: string): Promise<FileRead> {
 	try {
-		return {ok: true, text: await readFile(path, 'utf8')};
+		// NUL stays: it separates the words of /proc/PID/cmdline and environ.
+		return {
+			ok: true,
+			text: sanitize(await readFile(path, 'utf8'), {keepNul: true}),
+		};
 	} catch (error) {
 		return {ok: false, code: (error as NodeJS.ErrnoException).code ?? 'EIO'};
 	}
@@ -42,14 +50,14 @@ async function lookup(host: string, timeoutMs: number): Promise<LookupResult> {
 				(addresses): LookupResult => ({
 					ok: true,
 					addresses: addresses.map(a => ({
-						address: a.address,
+						address: sanitize(a.address),
 						family: a.family === 6 ? 6 : 4,
 					})),
 				}),
 				(error: unknown): LookupResult => ({
 					ok: false,
-					code: (error as NodeJS.ErrnoException).code ?? 'EAI_FAIL',
-					message: (error as Error).message,
+					code: sanitize((error as NodeJS.ErrnoException).code ?? 'EAI_FAIL'),
+					message: sanitize((error as Error).message),
 				}),
 			),
 			deadline,
@@ -110,46 +118,105 @@ async function connect(
 			finish({code: 'connect', ms: connectedMs, closedAfterAccept: true});
 		});
 		socket.once('error', (error: NodeJS.ErrnoException) => {
-			if (connectedMs > 0) {
+			if (error.code === 'ECONNRESET') {
+				// Accepted and at once reset (whether the reset beat the connect event or not): not open.
+				finish({
+					code: 'ECONNRESET',
+					ms: connectedMs || elapsed(),
+					closedAfterAccept: true,
+				});
+			} else if (connectedMs > 0) {
 				finish({code: 'connect', ms: connectedMs, closedAfterAccept: true});
 			} else {
-				finish({code: error.code ?? 'EIO', ms: elapsed()});
+				finish({code: sanitize(error.code ?? 'EIO'), ms: elapsed()});
 			}
 		});
 	});
 }
 
-async function httpGet(url: string, timeoutMs: number): Promise<HttpResult> {
+function headersOf(response: http.IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(response.headers)) {
+		if (value !== undefined) {
+			headers[sanitize(name)] = sanitize(
+				Array.isArray(value) ? value.join(', ') : value,
+			);
+		}
+	}
+
+	return headers;
+}
+
+/**
+One GET with a deadline for the whole request (connect, headers and body: a server that trickles
+its reply one byte a second is cut off), at most `httpBodyLimit` bytes of body (the connection is
+closed at the cap), and the step's abort honoured.
+*/
+async function httpGet(
+	url: string,
+	timeoutMs: number,
+	signal?: AbortSignal,
+): Promise<HttpResult> {
+	if (signal?.aborted) {
+		return {ok: false, code: 'ECANCELED'};
+	}
+
 	return new Promise(resolve => {
 		const client = url.startsWith('https:') ? https : http;
+		let settled = false;
+		const finish = (result: HttpResult) => {
+			if (settled) {
+				return;
+			}
+
+			settled = true;
+			clearTimeout(deadline);
+			signal?.removeEventListener('abort', onAbort);
+			request.destroy();
+			resolve(result);
+		};
+
+		const deadline = setTimeout(() => {
+			finish({ok: false, code: 'ETIMEDOUT'});
+		}, timeoutMs);
+		function onAbort() {
+			finish({ok: false, code: 'ECANCELED'});
+		}
+
+		signal?.addEventListener('abort', onAbort, {once: true});
 		const request = client.get(
 			url,
 			{timeout: timeoutMs, agent: false, rejectUnauthorized: false},
 			response => {
-				let body = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk: string) => {
-					if (body.length < 65_536) {
-						body += chunk;
-					}
-				});
-				response.on('end', () => {
-					const headers: Record<string, string> = {};
-					for (const [name, value] of Object.entries(response.headers)) {
-						if (value !== undefined) {
-							headers[name] = Array.isArray(value) ? value.join(', ') : value;
-						}
-					}
+				const chunks: Buffer[] = [];
+				let size = 0;
+				const done = () => {
+					finish({
+						ok: true,
+						status: response.statusCode ?? 0,
+						headers: headersOf(response),
+						body: sanitize(
+							Buffer.concat(chunks).subarray(0, httpBodyLimit).toString('utf8'),
+						),
+					});
+				};
 
-					resolve({ok: true, status: response.statusCode ?? 0, headers, body});
+				response.on('data', (chunk: Buffer) => {
+					chunks.push(chunk);
+					size += chunk.length;
+					if (size >= httpBodyLimit) {
+						done();
+					}
 				});
+				response.on('end', done);
+				response.on('error', done);
 			},
 		);
 		request.on('timeout', () => {
-			request.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'}));
+			finish({ok: false, code: 'ETIMEDOUT'});
 		});
 		request.on('error', (error: NodeJS.ErrnoException) => {
-			resolve({ok: false, code: error.code ?? 'EIO'});
+			finish({ok: false, code: sanitize(error.code ?? 'EIO')});
 		});
 	});
 }
@@ -166,16 +233,29 @@ function interfaces(): NetworkInterface[] {
 	);
 }
 
+function sanitizedEnv(
+	env: NodeJS.ProcessEnv,
+): Readonly<Record<string, string | undefined>> {
+	return Object.fromEntries(
+		Object.entries(env).map(([name, value]) => [
+			name,
+			value === undefined ? undefined : sanitize(value),
+		]),
+	);
+}
+
 /** The real I/O of this host. */
 export function createIo(
 	options: {readonly commandTimeoutMs?: number} = {},
 ): Io {
+	// Text enters here (files, directory names, sockets, the environment) and is sanitised here,
+	// once, as the runner does for commands; the screen and the reports show what is left visibly.
 	return {
 		run: createRunner({timeoutMs: options.commandTimeoutMs}),
 		readFile: readTextFile,
 		async readDir(path) {
 			try {
-				return await readdir(path);
+				return (await readdir(path)).map(name => sanitize(name));
 			} catch {
 				return undefined;
 			}
@@ -184,8 +264,8 @@ export function createIo(
 		connect,
 		httpGet,
 		interfaces,
-		hostname: () => os.hostname(),
-		env: process.env,
+		hostname: () => sanitize(os.hostname()),
+		env: sanitizedEnv(process.env),
 		platform: process.platform,
 		uid: process.getuid?.(),
 		async writeReport(path, text) {

@@ -1,9 +1,202 @@
-import type {Finding} from '../tree/types.js';
+import type {AddressProbe, Target} from '../tree/facts.js';
+import type {CheckResult, Finding} from '../tree/types.js';
 import {hostPort} from '../net/address.js';
-import type {CheckRun} from './types.js';
+import {shellQuote} from '../text/sanitize.js';
+import {connectMeaning, routeCodes} from './outcomes.js';
+import type {CheckContext, CheckRun} from './types.js';
+
+type Probed = {
+	readonly target: Target;
+	/** Effective uid here: root gets no `sudo`, and is never told to run as root. */
+	readonly uid: number | undefined;
+	readonly address: string;
+	readonly ms: number;
+	readonly addresses: readonly AddressProbe[];
+	readonly dialed: string;
+	readonly isLocal: boolean;
+};
+
+const handChecks: Readonly<Record<string, string>> = {
+	EPERM: 'sudo iptables -S OUTPUT; sudo nft list ruleset',
+	EACCES: 'sudo iptables -S OUTPUT; sudo nft list ruleset',
+	EINVAL: 'ip -6 addr show',
+	EADDRNOTAVAIL: 'ip addr show; ss -s; sysctl net.ipv4.ip_local_port_range',
+};
+
+/** A connect() error this host gave itself (not a timeout, not a route): its own meaning, never a firewall drop. */
+function localError(probed: Probed, code: string): CheckResult {
+	const hand = handChecks[code];
+	const byHand = shellQuote([
+		'nc',
+		'-vz',
+		probed.address,
+		String(probed.target.port),
+	]);
+	return {
+		status: hand ? 'problem' : 'unknown',
+		detail: `${probed.dialed}: ${connectMeaning(code)}${hand ? '' : ` (run by hand: ${byHand})`}`,
+		output: [
+			`connect ${probed.dialed}: ${code} in ${probed.ms} ms`,
+			`to look: ${hand ?? byHand}`,
+		],
+	};
+}
+
+function refused(probed: Probed, code: string | undefined): CheckResult {
+	if (code === 'ECONNRESET') {
+		return {
+			status: 'problem',
+			detail: `${probed.dialed} accepted the connection and at once reset it: a program listens and drops what it takes (a proxy with no backend, TCP wrappers or a connection limit, a TLS or protocol mismatch); its log says why`,
+			output: [
+				`connect ${probed.dialed}: ECONNRESET in ${probed.ms} ms: ${connectMeaning('ECONNRESET')}`,
+			],
+		};
+	}
+
+	return {
+		status: 'problem',
+		detail: `${probed.dialed} answered with a reset or an ICMP port-unreachable: a host (or a firewall rejecting for it) said no${probed.isLocal ? '; this host decides, so look at its listeners and firewall' : ''}`,
+	};
+}
+
+/** A timeout: dropped packets, or (a listener here) a program that does not accept. */
+function timedOut(probed: Probed): CheckResult {
+	const {target, dialed, isLocal, address} = probed;
+	const sudo = probed.uid === 0 ? [] : ['sudo'];
+	const evidence = [
+		`connect ${dialed}: no answer within ${probed.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
+		...probed.addresses
+			.slice(1)
+			.map(
+				a =>
+					`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
+			),
+	];
+	const server = isLocal ? 'this host' : `the server ${address}`;
+	// Here a full accept queue drops SYNs as well as a DROP rule: the accept-queue and firewall steps tell which.
+	if (isLocal) {
+		evidence.push(
+			'on this host a DROP rule or a listener whose accept queue is full (it does not accept) both drop the SYN: the accept-queue and firewall steps tell which',
+		);
+	}
+
+	const finding: Finding = {
+		id: 'filtered',
+		confidence: isLocal ? 'possible' : 'likely',
+		summary: isLocal
+			? `Nothing answered ${dialed}: a firewall rule on this host may drop the packets, or a program listens there but does not accept connections (a full accept queue).`
+			: `Nothing answered ${dialed}: a firewall drops the packets (on ${server}, a cloud security group or network ACL, or a firewall in between).`,
+		evidence,
+		fixes: [
+			{
+				command: `${shellQuote([...sudo, 'iptables', '-L', 'INPUT', '-n', '-v', '--line-numbers'])}; ${shellQuote([...sudo, 'nft', 'list', 'ruleset'])}`,
+				why: `On ${server}: look for a DROP rule or a DROP policy for port ${target.port} (ufw: ufw status numbered; firewalld: firewall-cmd --list-all).`,
+			},
+			// Root here already had the firewall step read the rules: no advice to run as root.
+			...(isLocal && probed.uid === 0
+				? []
+				: [
+						{
+							command: shellQuote(['refused', dialed]),
+							why: isLocal
+								? 'Run as root here: the firewall step can then name the rule.'
+								: 'Run this on the server itself: it reads the listeners and the firewall there and names the rule.',
+						},
+					]),
+			{
+				command:
+					'aws ec2 describe-security-groups --group-ids <sg-id>  |  gcloud compute firewall-rules list  |  az network nsg rule list -g <rg> --nsg-name <nsg>',
+				why: `In a cloud, security groups and network ACLs drop silently: check that TCP ${target.port} is allowed from the client's address.`,
+			},
+			{
+				command: shellQuote([
+					'traceroute',
+					'-T',
+					'-p',
+					String(target.port),
+					address,
+				]),
+				why: 'A TCP traceroute shows the last hop that answers, where the drop happens (needs root).',
+			},
+			...(isLocal
+				? []
+				: [
+						{
+							command: shellQuote(['ss', '-ltn', `sport = :${target.port}`]),
+							why: 'On the server: a Recv-Q above Send-Q is a full accept queue (a program that listens but does not accept): the kernel drops new SYNs with no firewall involved.',
+						},
+					]),
+		],
+	};
+	return {
+		status: 'problem',
+		detail: isLocal
+			? `no answer from ${dialed}: packets are dropped, or the listener does not accept`
+			: `no answer from ${dialed}: packets are dropped`,
+		output: evidence,
+		findings: [finding],
+	};
+}
+
+async function unreachable(
+	probed: Probed,
+	code: string,
+	context: CheckContext,
+): Promise<CheckResult> {
+	if (!routeCodes.has(code)) {
+		return localError(probed, code);
+	}
+
+	const {address, dialed, target} = probed;
+	context.onCommand(shellQuote(['ip', 'route', 'get', address]));
+	const route = await context.io.run({
+		file: 'ip',
+		args: ['route', 'get', address],
+		timeoutMs: 3000,
+	});
+	const routeLine = route.notFound
+		? 'ip route get: the ip command is not installed'
+		: `ip route get ${address}: ${(route.stdout.trim() || route.stderr.trim()).split('\n')[0] ?? ''}`;
+	const evidence = [`connect ${dialed}: ${code} in ${probed.ms} ms`, routeLine];
+	const why = connectMeaning(code);
+	return {
+		status: 'problem',
+		detail: `${dialed} is unreachable (${code}): ${why}`,
+		command: route.command,
+		output: evidence,
+		findings: [
+			{
+				id: 'host-unreachable',
+				confidence: 'confirmed',
+				summary: `${address} cannot be reached from here (${code}): ${why}.`,
+				evidence,
+				fixes: [
+					{
+						command: shellQuote(['ip', 'route', 'get', address]),
+						why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
+					},
+					{
+						command: shellQuote(['ping', '-c', '3', address]),
+						why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
+					},
+					{
+						command: shellQuote(['getent', 'ahosts', target.host]),
+						why: 'Make sure the name points at the address you expect.',
+					},
+					{
+						command:
+							'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
+						why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
+					},
+				],
+			},
+		],
+	};
+}
 
 /** Turn the first address's outcome into what it means: refused, dropped (filtered) or undeliverable. */
-export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
+export const outcome: CheckRun = async context => {
+	const {target, facts} = context;
 	const probe = facts.probe;
 	if (!probe) {
 		return {
@@ -13,18 +206,25 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 	}
 
 	const first = probe.addresses[0];
-	const dialed = hostPort(probe.address, target.port);
-	const isLocal = facts.local?.isLocal ?? false;
+	const probed: Probed = {
+		target,
+		uid: context.io.uid,
+		address: probe.address,
+		ms: probe.ms,
+		addresses: probe.addresses,
+		dialed: hostPort(probe.address, target.port),
+		isLocal: facts.local?.isLocal ?? false,
+	};
 	switch (probe.outcome) {
 		case 'open': {
-			return {status: 'passed', detail: `${dialed} accepted the connection`};
+			return {
+				status: 'passed',
+				detail: `${probed.dialed} accepted the connection`,
+			};
 		}
 
 		case 'refused': {
-			return {
-				status: 'problem',
-				detail: `${dialed} answered with a reset: a host (or a firewall rejecting for it) said no${isLocal ? '; this host decides, so look at its listeners and firewall' : ''}`,
-			};
+			return refused(probed, first?.code);
 		}
 
 		case 'dns-failure': {
@@ -32,104 +232,11 @@ export const outcome: CheckRun = async ({target, facts, io, onCommand}) => {
 		}
 
 		case 'timeout': {
-			const evidence = [
-				`connect ${dialed}: no answer within ${probe.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
-				...probe.addresses
-					.slice(1)
-					.map(
-						a =>
-							`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
-					),
-			];
-			const server = isLocal ? 'this host' : `the server ${probe.address}`;
-			const finding: Finding = {
-				id: 'filtered',
-				confidence: 'likely',
-				summary: `Nothing answered ${dialed}: a firewall drops the packets (on ${server}, a cloud security group or network ACL, or a firewall in between).`,
-				evidence,
-				fixes: [
-					{
-						command:
-							'sudo iptables -L INPUT -n -v --line-numbers; sudo nft list ruleset',
-						why: `On ${server}: look for a DROP rule or a DROP policy for port ${target.port} (ufw: sudo ufw status numbered; firewalld: sudo firewall-cmd --list-all).`,
-					},
-					{
-						command: `refused ${dialed}`,
-						why: isLocal
-							? 'Run as root here: the firewall step can then name the rule.'
-							: 'Run this on the server itself: it reads the listeners and the firewall there and names the rule.',
-					},
-					{
-						command:
-							'aws ec2 describe-security-groups --group-ids <sg-id>  |  gcloud compute firewall-rules list  |  az network nsg rule list -g <rg> --nsg-name <nsg>',
-						why: `In a cloud, security groups and network ACLs drop silently: check that TCP ${target.port} is allowed from the client's address.`,
-					},
-					{
-						command: `traceroute -T -p ${target.port} ${probe.address}`,
-						why: 'A TCP traceroute shows the last hop that answers, where the drop happens (needs root).',
-					},
-				],
-			};
-			return {
-				status: 'problem',
-				detail: `no answer from ${dialed}: packets are dropped`,
-				output: evidence,
-				findings: [finding],
-			};
+			return timedOut(probed);
 		}
 
 		case 'unreachable': {
-			onCommand(`ip route get ${probe.address}`);
-			const route = await io.run({
-				file: 'ip',
-				args: ['route', 'get', probe.address],
-				timeoutMs: 3000,
-			});
-			const routeLine = route.notFound
-				? 'ip route get: the ip command is not installed'
-				: `ip route get ${probe.address}: ${(route.stdout.trim() || route.stderr.trim()).split('\n')[0] ?? ''}`;
-			const code = first?.code ?? '';
-			const evidence = [
-				`connect ${dialed}: ${code} in ${probe.ms} ms`,
-				routeLine,
-			];
-			const why =
-				code === 'ENETUNREACH'
-					? 'there is no route to that network'
-					: 'no host answered on the way (no ARP answer on the local network), or a router or firewall sent ICMP host-unreachable / admin-prohibited';
-			return {
-				status: 'problem',
-				detail: `${dialed} is unreachable (${code}): ${why}`,
-				command: route.command,
-				output: evidence,
-				findings: [
-					{
-						id: 'host-unreachable',
-						confidence: 'confirmed',
-						summary: `${probe.address} cannot be reached from here (${code}): ${why}.`,
-						evidence,
-						fixes: [
-							{
-								command: `ip route get ${probe.address}`,
-								why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
-							},
-							{
-								command: `ping -c 3 ${probe.address}`,
-								why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
-							},
-							{
-								command: `getent ahosts ${target.host}`,
-								why: 'Make sure the name points at the address you expect.',
-							},
-							{
-								command:
-									'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
-								why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
-							},
-						],
-					},
-				],
-			};
+			return unreachable(probed, first?.code ?? 'EIO', context);
 		}
 	}
 };

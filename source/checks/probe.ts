@@ -1,6 +1,6 @@
 import type {AddressProbe} from '../tree/facts.js';
-import {outcomeOf} from './outcomes.js';
 import {hostPort} from '../net/address.js';
+import {connectMeaning, outcomeOf} from './outcomes.js';
 import type {CheckRun} from './types.js';
 
 const describe = (probe: AddressProbe) => {
@@ -9,11 +9,13 @@ const describe = (probe: AddressProbe) => {
 			? probe.closedAfterAccept
 				? 'accepted, then closed at once by the other side'
 				: 'accepted (SYN, SYN-ACK)'
-			: probe.outcome === 'refused'
-				? 'refused (a reset came back)'
-				: probe.outcome === 'timeout'
-					? 'no answer (SYN dropped?)'
-					: `unreachable (${probe.code})`;
+			: probe.code === 'ECONNRESET'
+				? 'accepted, then reset at once by the other side'
+				: probe.outcome === 'refused'
+					? 'refused (a reset or an ICMP port-unreachable came back)'
+					: probe.outcome === 'timeout'
+						? 'no answer (SYN dropped?)'
+						: connectMeaning(probe.code);
 	return `${hostPort(probe.address, 0).replace(/:0$/, '')} ${what} in ${probe.ms} ms [${probe.code}]`;
 };
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import {hostsLineFor, parseHostsFile} from '../parsers/hosts.js';
 import type {ResolvedAddress} from '../tree/facts.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {CheckRun} from './types.js';
 
 const hostsPath = '/etc/hosts';
@@ -22,15 +23,13 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 		};
 	}
 
-	onCommand(
-		`getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`,
-	);
+	const command = `getaddrinfo("${target.host}")  (by hand: ${shellQuote(['getent', 'ahosts', target.host])})`;
+	onCommand(command);
 	const [result, hostsFile] = await Promise.all([
 		io.lookup(target.host, Math.max(timeoutMs, 2000)),
 		io.readFile(hostsPath),
 	]);
 	const entries = hostsFile.ok ? parseHostsFile(hostsFile.text) : [];
-	const command = `getaddrinfo("${target.host}")  (by hand: getent ahosts ${target.host})`;
 	if (!result.ok) {
 		const resolvConf = await io.readFile('/etc/resolv.conf');
 		const servers = resolvConf.ok
@@ -67,23 +66,23 @@ export const resolve: CheckRun = async ({target, io, timeoutMs, onCommand}) => {
 					evidence,
 					fixes: [
 						{
-							command: `getent ahosts ${target.host}`,
+							command: shellQuote(['getent', 'ahosts', target.host]),
 							why: 'Check the name as every client on this host resolves it (files, then DNS).',
 						},
 						{
-							command: `resolvectl query ${target.host} || dig +short ${target.host}`,
+							command: `${shellQuote(['resolvectl', 'query', target.host])} || ${shellQuote(['dig', '+short', target.host])}`,
 							why: 'Ask DNS directly, to tell a typo from a DNS server that does not answer.',
 						},
 						...(shortName
 							? [
 									{
-										command: `docker compose exec <service> getent hosts ${target.host}`,
+										command: `docker compose exec <service> ${shellQuote(['getent', 'hosts', target.host])}`,
 										why: `A short name like "${target.host}" is often a compose service name: it resolves only inside that compose network, not on the host. From the host, use localhost and the published port.`,
 									},
 								]
 							: []),
 						{
-							command: `echo '<address> ${target.host}' | sudo tee -a ${hostsPath}`,
+							command: `${shellQuote(['echo', `<address> ${target.host}`])} | ${shellQuote(['sudo', 'tee', '-a', hostsPath])}`,
 							why: 'Only if the name should point at a fixed address and DNS cannot be fixed now: a hosts line overrides DNS on this host only (remove it later).',
 						},
 					],

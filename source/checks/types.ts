@@ -90,8 +90,15 @@ export type Io = {
 		timeoutMs: number,
 		signal?: AbortSignal,
 	) => Promise<ConnectResult>;
-	/** One plain HTTP GET (no proxy) to see what answers: status, headers (lower-case names). */
-	readonly httpGet: (url: string, timeoutMs: number) => Promise<HttpResult>;
+	/**
+	One plain HTTP GET (no proxy) to see what answers: status, headers (lower-case names), at most
+	64 KB of body; `timeoutMs` bounds the whole request, and an abort ends it at once.
+	*/
+	readonly httpGet: (
+		url: string,
+		timeoutMs: number,
+		signal?: AbortSignal,
+	) => Promise<HttpResult>;
 	readonly interfaces: () => readonly NetworkInterface[];
 	readonly hostname: () => string;
 	readonly env: Readonly<Record<string, string | undefined>>;

@@ -107,7 +107,7 @@ function wildcard(
 		: {address, v6only};
 }
 
-/** One LISTEN line: State Recv-Q Send-Q Local Peer [extras]; a Netid column comes first with -a/-A. */
+/** One LISTEN line: State Recv-Q Send-Q Local Peer [extras]; a Netid column comes first with -a/-A. For a listener Recv-Q is its accept queue and Send-Q its backlog. */
 function parseSsLine(line: string): Listener | undefined {
 	const fields = line.split(/\s+/);
 	const offset = fields[0] === 'tcp' ? 1 : 0;
@@ -142,6 +142,11 @@ function parseSsLine(line: string): Listener | undefined {
 	const {processes} = users;
 	const uid = /\buid:(\d+)\b/.exec(rest);
 	const inode = /\bino:(\d+)\b/.exec(rest);
+	const [recvQ, sendQ] = [fields[offset + 1], fields[offset + 2]];
+	const queues =
+		recvQ && sendQ && /^\d+$/.test(recvQ) && /^\d+$/.test(sendQ)
+			? {acceptQueue: Number(recvQ), backlog: Number(sendQ)}
+			: {};
 	return {
 		address,
 		port,
@@ -150,6 +155,7 @@ function parseSsLine(line: string): Listener | undefined {
 		...(processes[0] ? {process: processes[0], processes} : {}),
 		...(inode ? {inode: Number(inode[1])} : {}),
 		...(uid ? {uid: Number(uid[1])} : {}),
+		...queues,
 		line: line.replace(/\s+<->$/, ''),
 	};
 }

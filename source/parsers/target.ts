@@ -1,4 +1,7 @@
 import net from 'node:net';
+import {domainToASCII} from 'node:url';
+import {redactSecrets, redactUrl} from '../text/redact.js';
+import {visible} from '../text/sanitize.js';
 import type {Target} from '../tree/facts.js';
 
 /** Default ports by URL scheme. */
@@ -52,14 +55,19 @@ export const schemePorts: Readonly<Record<string, number>> = {
 	ldapi: 389,
 };
 
+export {redactUrl} from '../text/redact.js';
+
 export type TargetError = {readonly error: string};
 
 const example =
 	'e.g. refused db.internal:5432, refused [::1]:8080, refused https://example.org';
 const hostLabel = /^\w([\w-]{0,61}\w)?$/i;
 
+/** One line, with any secret redacted and control characters shown visibly (it goes to stderr as is). */
 function fail(message: string): TargetError {
-	return {error: `${message} (${example})`};
+	return {
+		error: visible(redactSecrets(`${message} (${example})`), {oneLine: true}),
+	};
 }
 
 function parsePort(text: string, what: string): number | TargetError {
@@ -87,6 +95,16 @@ function checkHost(host: string): string | TargetError {
 	const zoneless = host.replace(/%[\w.-]+$/, '');
 	if (host.includes(':') && net.isIPv6(zoneless)) {
 		return host;
+	}
+
+	// Internationalised names go on the wire as punycode, as browsers and curl send them.
+	if (/[^\u0000-\u007F]/.test(host)) {
+		const ascii = domainToASCII(host);
+		if (ascii.length === 0) {
+			return fail(`the host "${host}" is not a valid internationalised name`);
+		}
+
+		return checkHost(ascii);
 	}
 
 	if (host.length > 253) {
@@ -118,61 +136,92 @@ function checkHost(host: string): string | TargetError {
 	return host.toLowerCase();
 }
 
-function fromUrl(input: string): Target | TargetError {
-	const schemeMatch = /^([a-z][a-z\d+.-]*):\/\//i.exec(input);
-	const scheme = schemeMatch![1]!.toLowerCase();
-	if (!URL.canParse(input)) {
-		return fail(`"${input}" is not a valid URL`);
-	}
-
-	// URL() normalises special schemes only; take host and port from the authority ourselves.
-	const authority = input.slice(schemeMatch![0].length).split(/[/?#]/)[0]!;
-	const hostPort = authority.includes('@')
-		? authority.slice(authority.lastIndexOf('@') + 1)
-		: authority;
-	let host: string;
-	let portText: string | undefined;
+/** `host[:port]` (or `[v6][:port]`) at the start of `hostPort`, up to the first `/?#`. */
+function splitHostPort(text: string): {host: string; portText?: string} {
+	const hostPort = text.split(/[/?#]/)[0]!;
 	const bracketed = /^\[([^\]]+)](?::(.*))?$/.exec(hostPort);
 	if (bracketed) {
-		host = bracketed[1]!;
-		portText = bracketed[2];
-	} else {
-		const colon = hostPort.lastIndexOf(':');
-		host = colon === -1 ? hostPort : hostPort.slice(0, colon);
-		portText = colon === -1 ? undefined : hostPort.slice(colon + 1);
+		return {host: bracketed[1]!, portText: bracketed[2]};
 	}
 
-	const checked = checkHost(decodeURIComponent(host));
+	const colon = hostPort.lastIndexOf(':');
+	return colon === -1
+		? {host: hostPort}
+		: {host: hostPort.slice(0, colon), portText: hostPort.slice(colon + 1)};
+}
+
+function decodeHost(host: string): string | TargetError {
+	try {
+		return decodeURIComponent(host);
+	} catch {
+		return fail(`the host "${host}" holds a malformed %-escape`);
+	}
+}
+
+/** Host and port after `scheme://` (and after a userinfo, if any). */
+function fromAuthority(
+	scheme: string,
+	authority: string,
+): {host: string; port: number} | TargetError {
+	const {host, portText} = splitHostPort(authority);
+	const decoded = decodeHost(host);
+	if (typeof decoded !== 'string') {
+		return decoded;
+	}
+
+	const checked = checkHost(decoded);
 	if (typeof checked !== 'string') {
 		return checked;
 	}
 
-	let port: number;
-	if (portText === undefined || portText === '') {
-		const known = schemePorts[scheme];
-		if (known === undefined) {
-			return fail(
-				`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`,
-			);
-		}
-
-		port = known;
-	} else {
-		const parsed = parsePort(portText, 'the port');
-		if (typeof parsed !== 'number') {
-			return parsed;
-		}
-
-		port = parsed;
+	if (portText !== undefined && portText !== '') {
+		const port = parsePort(portText, 'the port');
+		return typeof port === 'number' ? {host: checked, port} : port;
 	}
 
-	// Never keep credentials from the URL in what is shown or reported.
-	return {input: redactUrl(input), host: checked, port, scheme};
+	const known = schemePorts[scheme];
+	return known === undefined
+		? fail(
+				`the scheme "${scheme}" has no default port I know: add one, as in ${scheme}://${host}:PORT`,
+			)
+		: {host: checked, port: known};
 }
 
-/** Replace the user:password part of a URL with "***". */
-export function redactUrl(text: string): string {
-	return text.replace(/^([a-z][a-z\d+.-]*:\/\/)[^@/?#]*@/i, '$1***@');
+/**
+`scheme://[userinfo@]host[:port][/?#...]`. The userinfo may hold `@ : / # ?` (people paste such
+passwords unencoded), and a query may hold `@` too: the host is the text after the rightmost `@`
+that is followed by a valid host and port. With a userinfo, an error never quotes a piece of the URL
+(any piece could be a password): it shows the URL redacted.
+*/
+function fromUrl(input: string): Target | TargetError {
+	const schemeMatch = /^([a-z][a-z\d+.-]*):\/\//i.exec(input)!;
+	const scheme = schemeMatch[1]!.toLowerCase();
+	const rest = input.slice(schemeMatch[0].length);
+	const redactedInput = redactUrl(input);
+	if (!rest.includes('@')) {
+		const found = fromAuthority(scheme, rest);
+		return 'error' in found ? found : {input: redactedInput, ...found, scheme};
+	}
+
+	for (
+		let at = rest.lastIndexOf('@');
+		at !== -1;
+		at = rest.lastIndexOf('@', at - 1)
+	) {
+		const found = fromAuthority(scheme, rest.slice(at + 1));
+		if (!('error' in found)) {
+			// Never keep credentials from the URL in what is shown or reported.
+			return {input: redactedInput, ...found, scheme};
+		}
+
+		if (at === 0) {
+			break;
+		}
+	}
+
+	return fail(
+		`"${redactedInput}" names no host and port I can read after its user:password@ part`,
+	);
 }
 
 /**
@@ -180,6 +229,51 @@ Parse what the user typed: host:port, [v6]:port, "host port", a bare port (local
 whose scheme gives the default port.
 */
 export function parseTarget(words: readonly string[]): Target | TargetError {
+	try {
+		const parsed = parseWords(words);
+		return 'error' in parsed
+			? parsed
+			: {...parsed, input: visible(redactUrl(parsed.input), {oneLine: true})};
+	} catch (error) {
+		// A bug in the parser is still bad input to the user (exit 2), never a crash.
+		return fail(`could not read the target: ${(error as Error).message}`);
+	}
+}
+
+/** "HOST PORT" as two words. */
+function fromHostAndPort(host: string, portText: string): Target | TargetError {
+	const port = parsePort(portText, 'the port');
+	if (typeof port !== 'number') {
+		return port;
+	}
+
+	const bare =
+		host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+	const checked = checkHost(bare);
+	return typeof checked === 'string'
+		? {input: `${host} ${portText}`, host: checked, port}
+		: checked;
+}
+
+/** "[v6]:PORT". */
+function fromBracketed(
+	text: string,
+	host: string,
+	portText: string | undefined,
+): Target | TargetError {
+	if (!net.isIPv6(host.replace(/%[\w.-]+$/, ''))) {
+		return fail(`"${host}" in brackets is not an IPv6 address`);
+	}
+
+	if (portText === undefined) {
+		return fail(`"${text}" has no port`);
+	}
+
+	const port = parsePort(portText, 'the port');
+	return typeof port === 'number' ? {input: text, host, port} : port;
+}
+
+function parseWords(words: readonly string[]): Target | TargetError {
 	const parts = words.map(word => word.trim()).filter(word => word.length > 0);
 	if (parts.length === 0) {
 		return fail('no target given');
@@ -193,16 +287,7 @@ export function parseTarget(words: readonly string[]): Target | TargetError {
 
 	const input = parts.join(' ');
 	if (parts.length === 2) {
-		const [host, portText] = parts as [string, string];
-		const port = parsePort(portText, 'the port');
-		if (typeof port !== 'number') {
-			return port;
-		}
-
-		const bare =
-			host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-		const checked = checkHost(bare);
-		return typeof checked === 'string' ? {input, host: checked, port} : checked;
+		return fromHostAndPort(parts[0]!, parts[1]!);
 	}
 
 	const text = parts[0]!;
@@ -221,17 +306,7 @@ export function parseTarget(words: readonly string[]): Target | TargetError {
 
 	const bracketed = /^\[([^\]]*)](?::(.*))?$/.exec(text);
 	if (bracketed) {
-		const host = bracketed[1]!;
-		if (!net.isIPv6(host.replace(/%[\w.-]+$/, ''))) {
-			return fail(`"${host}" in brackets is not an IPv6 address`);
-		}
-
-		if (bracketed[2] === undefined) {
-			return fail(`"${text}" has no port`);
-		}
-
-		const port = parsePort(bracketed[2], 'the port');
-		return typeof port === 'number' ? {input, host, port} : port;
+		return fromBracketed(text, bracketed[1]!, bracketed[2]);
 	}
 
 	if (net.isIPv6(text)) {

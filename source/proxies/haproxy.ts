@@ -9,7 +9,7 @@ import {
 	type HaproxySection,
 } from '../parsers/haproxy.js';
 import {haproxyProxyRoute} from '../model/proxy/haproxy.js';
-import {privileged} from './command.js';
+import {privileged} from '../text/sanitize.js';
 import {masterOf, programOf, type ProcessInfo} from './process.js';
 import type {LoadedConfig, ProxyDialect, ProxyIo} from './types.js';
 

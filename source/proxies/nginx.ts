@@ -13,8 +13,7 @@ import {
 } from '../parsers/nginx.js';
 import {nginxErrorLogs, nginxProxyRoute} from '../model/proxy/nginx.js';
 import type {ProxyLogEntry} from '../model/proxy/upstream.js';
-import {shellQuote} from '../text/sanitize.js';
-import {privileged} from './command.js';
+import {shellQuote, privileged} from '../text/sanitize.js';
 import {masterOf, programOf, type ProcessInfo} from './process.js';
 import type {
 	ErrorLogRead,

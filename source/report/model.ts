@@ -45,6 +45,39 @@ export type ReportQuestion = {
 	readonly evidence?: string;
 };
 
+/** The server's side of a `--via` diagnosis (see source/via/join.ts). */
+export type ReportServer = {
+	/** What was given to --via. */
+	readonly destination: string;
+	/** The server's own name, the login user, and how steps got root there. */
+	readonly host?: string;
+	readonly user?: string;
+	readonly privilege?: 'root' | 'sudo' | 'user';
+	/** Why sudo could not be used (privilege "user"): steps that need root say "could not tell". */
+	readonly sudo?: string;
+	/** The address and port the server probed (its own address, as this host dials it). */
+	readonly target?: {readonly address: string; readonly port: number};
+	/** The server's own connect to that address. */
+	readonly probe?: {
+		readonly outcome: Outcome;
+		readonly address: string;
+		readonly ms: number;
+	};
+	/** One line: what the two sides together say. */
+	readonly verdict: string;
+	/** Every step of the walk on the server. */
+	readonly steps: readonly ReportStep[];
+	/** Commands run there, all over one SSH connection. */
+	readonly commands: number;
+	/** The SSH connection could not be made. */
+	readonly error?: {
+		readonly kind: string;
+		readonly message: string;
+		/** Refused on the SSH port: that refusal can be walked (refused HOST:PORT). */
+		readonly walk?: {readonly host: string; readonly port: number};
+	};
+};
+
 export type Report = {
 	readonly schemaVersion: 1;
 	readonly tool: {readonly name: 'refused'; readonly version: string};
@@ -54,17 +87,51 @@ export type Report = {
 		readonly port: number;
 		readonly scheme?: string;
 	};
+	/** The pasted error message (--error), when the target came from one. */
+	readonly reported?: {
+		readonly client: string;
+		readonly outcome: Outcome | null;
+		readonly addresses: readonly string[];
+		readonly line: string;
+		readonly portFrom: 'message' | 'default' | 'typed';
+		readonly now: Outcome | null;
+		readonly changed: boolean | null;
+	};
 	readonly probe: ReportProbe;
 	readonly causes: readonly ReportCause[];
 	readonly steps: readonly ReportStep[];
 	readonly questions: readonly ReportQuestion[];
 	/** 0: the target accepted and no problem was found; 1: a problem was found. */
 	readonly exitCode: 0 | 1;
+	/** With --via: the server's side, read over SSH. */
+	readonly server?: ReportServer;
 };
 
 declare const __REFUSED_VERSION__: string | undefined;
 export const version =
 	typeof __REFUSED_VERSION__ === 'string' ? __REFUSED_VERSION__ : '0.0.0-dev';
+
+function reportedOf(
+	target: Session['target'],
+	facts: ReturnType<typeof factsOf>,
+): Pick<Report, 'reported'> {
+	const reported = target.reported;
+	if (!reported) {
+		return {};
+	}
+
+	return {
+		reported: {
+			client: reported.client,
+			outcome: reported.outcome ?? null,
+			addresses: reported.addresses,
+			line: reported.line,
+			portFrom: reported.portFrom,
+			now: facts.reported?.now ?? null,
+			changed: facts.reported?.changed ?? null,
+		},
+	};
+}
 
 export function buildReport(session: Session): Report {
 	const facts = factsOf(session);
@@ -125,6 +192,7 @@ export function buildReport(session: Session): Report {
 			port: session.target.port,
 			...(session.target.scheme ? {scheme: session.target.scheme} : {}),
 		},
+		...reportedOf(session.target, facts),
 		probe: {
 			outcome,
 			address: probe?.address ?? '',

@@ -1,9 +1,9 @@
 /** Building fix commands: every word from the system goes through the one `shellQuote`. */
-import {shellQuote} from '../text/sanitize.js';
+import {privileged} from '../text/sanitize.js';
 
 /** `argv` as a command line, with `sudo` in front unless root. */
 export function asRoot(root: boolean, argv: readonly string[]): string {
-	return shellQuote(root ? argv : ['sudo', ...argv]);
+	return privileged(root ? 0 : undefined, argv);
 }
 
 /** `sudo systemctl VERB UNIT` (no sudo for root). */

@@ -1,10 +1,21 @@
 import stripAnsi from 'strip-ansi';
 
-/** Remove terminal control sequences and other control characters (keeps newlines and tabs). */
-export function sanitize(text: string): string {
+/**
+Remove terminal control sequences and other control characters (keeps newlines and tabs; and NUL
+with `keepNul`, for files whose words it separates, such as /proc/PID/cmdline).
+*/
+export function sanitize(
+	text: string,
+	options: {readonly keepNul?: boolean} = {},
+): string {
 	return stripAnsi(text)
 		.replaceAll('\r\n', '\n')
-		.replaceAll(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+		.replaceAll(
+			options.keepNul
+				? /[\u0001-\u0008\u000B-\u001F\u007F-\u009F]/g
+				: /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g,
+			'',
+		);
 }
 
 const safe = /^[\w@%+=:,./-]+$/;
@@ -38,4 +49,22 @@ export function visible(
 				.replaceAll('\n', '\\n')
 				.replaceAll('\t', ' ')
 		: shown;
+}
+
+/** `sudo` in front of a command only for a user who is not root, as argv words. */
+export function sudoArgs(uid: number | undefined): string[] {
+	return uid === 0 ? [] : ['sudo'];
+}
+
+/** A command that needs root, quoted for a POSIX shell: `sudo` in front only when not root. */
+export function privileged(
+	uid: number | undefined,
+	argv: readonly string[],
+): string {
+	return shellQuote([...sudoArgs(uid), ...argv]);
+}
+
+/** `sudo ` for a user who is not root; nothing for root (for commands written as text). */
+export function sudoPrefix(uid: number | undefined): string {
+	return uid === 0 ? '' : 'sudo ';
 }

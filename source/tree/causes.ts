@@ -102,7 +102,7 @@ export const causeRegistry = {
 			'A host firewall rule rejects the connection (TCP reset or ICMP port-unreachable): it looks exactly like "nothing listens".',
 		explanation:
 			'A REJECT rule answers the SYN itself, with a TCP reset or an ICMP "port unreachable", and the client reports "connection refused" as if no program listened. The service may be running fine behind it. The rule is named below; change it (or add an accept rule before it) for this port.',
-		concludedBy: ['firewall', 'remote'],
+		concludedBy: ['firewall', 'remote', 'reset-or-icmp'],
 		fits: ['refused', 'unreachable'],
 	},
 	filtered: {
@@ -111,7 +111,7 @@ export const causeRegistry = {
 			'The connection timed out: something drops the packets (a DROP rule, a security group, a network firewall).',
 		explanation:
 			'"Refused" needs an answer; here nothing answered at all. A firewall that drops (rather than rejects) makes the client wait until it gives up. Look at the server\'s host firewall, a cloud security group or network ACL, and firewalls in between.',
-		concludedBy: ['outcome', 'firewall', 'proxy-upstream'],
+		concludedBy: ['outcome', 'firewall', 'proxy-upstream', 'accept-queue'],
 		// Open: the proxy in front answered, and its upstream's packets are dropped.
 		fits: ['timeout', 'open'],
 	},
@@ -198,6 +198,15 @@ export const causeRegistry = {
 		concludedBy: ['outcome', 'proxy-upstream'],
 		// Open: the proxy in front answered, and its upstream cannot be reached.
 		fits: ['unreachable', 'timeout', 'open'],
+	},
+	'accept-queue-full': {
+		rank: 19,
+		title:
+			'A program listens, but its accept queue is full: the kernel drops new connections, and clients time out.',
+		explanation:
+			"The kernel completes handshakes for a listening socket and queues them until the program calls accept(). The queue holds the backlog the program asked for in listen() (capped at net.core.somaxconn). When the program stops accepting (stuck, overloaded, a blocked accept loop), the queue fills and the kernel drops every new SYN: clients time out exactly as behind a DROP rule, with no firewall involved. Fix the program's accept loop (or restart it); a bigger backlog only buys time.",
+		concludedBy: ['accept-queue'],
+		fits: ['timeout'],
 	},
 } as const satisfies Record<string, CauseEntry>;
 

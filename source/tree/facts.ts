@@ -14,6 +14,22 @@ export type Target = {
 	readonly port: number;
 	/** URL scheme, lower case, when the input was a URL. */
 	readonly scheme?: string;
+	/** What a pasted error message said (refused --error): the client, what it saw, where it dialed. */
+	readonly reported?: Reported;
+};
+
+/** A client's error message, decoded (source/parsers/error-message.ts). */
+export type Reported = {
+	/** "curl", "node", "psql"... */
+	readonly client: string;
+	/** What the client saw; undefined when its message does not say. */
+	readonly outcome?: Exclude<Outcome, 'open'>;
+	/** Addresses the client dialed, in its order, when the message lists them. */
+	readonly addresses: readonly string[];
+	/** The line of the message that told (credentials redacted). */
+	readonly line: string;
+	/** Where the port came from: the message, the client's default port, or the target typed with it. */
+	readonly portFrom: 'message' | 'default' | 'typed';
 };
 
 export type Family = 4 | 6;
@@ -47,6 +63,18 @@ export type ProbeFacts = {
 	readonly address: string;
 	readonly ms: number;
 	readonly addresses: readonly AddressProbe[];
+};
+
+/** What came back for a refused connect: a TCP reset or an ICMP destination-unreachable (issue 12). */
+export type RefusalFacts = {
+	/** The refused address that was probed again. */
+	readonly address: string;
+	/** Icmp: an ICMP error came back (a firewall's REJECT); reset: a TCP reset; unknown: could not tell. */
+	readonly answer: 'reset' | 'icmp' | 'unknown';
+	/** How sure (host-wide counters: other traffic can add to them). */
+	readonly confidence?: 'confirmed' | 'likely';
+	/** The repeats and counter deltas, as evidence lines. */
+	readonly evidence: readonly string[];
 };
 
 export type LocalFacts = {
@@ -102,6 +130,10 @@ export type Listener = {
 	readonly inode?: number;
 	/** Owner uid of the socket, where shown. */
 	readonly uid?: number;
+	/** Recv-Q (ss) of a listener: connections completed and waiting for accept() (the accept queue). */
+	readonly acceptQueue?: number;
+	/** Send-Q (ss) of a listener: its backlog (listen()'s argument, capped at net.core.somaxconn). */
+	readonly backlog?: number;
 	/** The raw line it came from, for evidence. */
 	readonly line?: string;
 };
@@ -347,11 +379,23 @@ export type KubernetesFacts = {
 	readonly readyEndpoints?: number;
 };
 
+/** The pasted error compared with the probe now (checks/pasted.ts). */
+export type ReportedFacts = {
+	/** What the probe gets now for the address the client dialed (undefined: nothing was probed). */
+	readonly now?: Outcome;
+	/** The address compared. */
+	readonly address?: string;
+	/** True when the client saw something else than the probe gets now; undefined when not comparable. */
+	readonly changed?: boolean;
+};
+
 export type Facts = {
 	readonly target?: Target;
+	readonly reported?: ReportedFacts;
 	readonly environment?: EnvironmentFacts;
 	readonly resolution?: Resolution;
 	readonly probe?: ProbeFacts;
+	readonly refusal?: RefusalFacts;
 	readonly local?: LocalFacts;
 	readonly proxyEnv?: ProxyEnvFacts;
 	readonly listeners?: ListenerFacts;

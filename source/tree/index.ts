@@ -6,55 +6,21 @@ import {containersChecks} from './nodes/containers.js';
 import {proxyChecks} from './nodes/proxy.js';
 import {kubernetesChecks} from './nodes/kubernetes.js';
 import {questions} from './questions.js';
-import {causeIds, type CheckNode, type Tree} from './types.js';
-
-/**
-The facts each check writes, where its node does not declare them itself.
-TODO(lead): move each line into its node (`writes:` in tree/nodes/*.ts) once the node files merge.
-*/
-export const factWrites: Readonly<Record<string, CheckNode['writes']>> = {
-	environment: ['environment'],
-	resolve: ['resolution'],
-	probe: ['probe'],
-	local: ['local'],
-	'proxy-env': ['proxyEnv'],
-	outcome: [],
-	families: [],
-	'hosts-file': [],
-	remote: [],
-	listeners: ['listeners'],
-	'service-config': ['services'],
-	bind: [],
-	'service-state': ['services'],
-	firewall: ['firewall'],
-	'container-engine': ['containers'],
-	'container-port': ['containers'],
-	'container-logs': ['containers'],
-	'container-by-hand': ['containers'],
-	'reverse-proxy': ['upstream'],
-	'proxy-upstream': ['upstream'],
-	'load-balancer': ['upstream'],
-	'kube-context': ['kubernetes'],
-	'kube-service': ['kubernetes'],
-	'kube-endpoints': ['kubernetes'],
-};
-
-const declared = (nodes: readonly CheckNode[]): CheckNode[] =>
-	nodes.map(node => {
-		const writes = node.writes ?? factWrites[node.id];
-		return writes ? {...node, writes} : node;
-	});
+import {causeIds, type Tree} from './types.js';
 
 /** THE decision tree: checks in screen order, questions, causes. */
 export const tree: Tree = {
-	checks: declared([
+	checks: [
 		...foundationChecks,
-		...serverChecks,
+		// The firewall step reads the listeners (is anything at a NAT rule's real destination?), and the
+		// bind step waits for it (a port a NAT rule sends elsewhere is not "nothing listens here").
+		...serverChecks.filter(node => node.id === 'listeners'),
 		...firewallChecks,
+		...serverChecks.filter(node => node.id !== 'listeners'),
 		...containersChecks,
 		...proxyChecks,
 		...kubernetesChecks,
-	]),
+	],
 	questions,
 	causes,
 };

@@ -23,6 +23,8 @@ export type Branch = {
 	/** When the walk takes it, in words (the chart says this at the fork). */
 	readonly when: string;
 	readonly items: readonly BranchItem[];
+	/** Shown on screen only when taken: a branch that applies only on request (--error) costs no line otherwise. */
+	readonly onlyWhenTaken?: boolean;
 };
 
 export type TreeShape = {
@@ -51,6 +53,13 @@ export const shape: TreeShape = {
 	rerun: ['resolve', 'probe'],
 	branches: [
 		{
+			id: 'pasted-error',
+			label: 'the pasted error',
+			when: 'an error message was given (--error, or pasted at the prompt): what the client saw against what a connection gets now',
+			items: [check('pasted')],
+			onlyWhenTaken: true,
+		},
+		{
 			id: 'addresses',
 			label: 'addresses',
 			when: 'the name has several addresses, or one came from /etc/hosts',
@@ -68,6 +77,7 @@ export const shape: TreeShape = {
 			when: 'the target is this host and it did not accept',
 			items: [
 				check('listeners'),
+				check('accept-queue'),
 				check('service-config'),
 				check('bind'),
 				check('service-state'),
@@ -78,6 +88,12 @@ export const shape: TreeShape = {
 			label: 'firewall',
 			when: "the connection was refused or timed out: this host's rules, on the way in when it is the target, on the way out for another host",
 			items: [check('firewall')],
+		},
+		{
+			id: 'reset-or-icmp',
+			label: 'reset or ICMP',
+			when: "an address refused and this host's rules for it cannot be read: the kernel's counters tell a reset from an ICMP error",
+			items: [check('reset-or-icmp')],
 		},
 		{
 			id: 'another-host',

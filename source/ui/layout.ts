@@ -15,6 +15,7 @@ import {
 	limitMs,
 	questionKey,
 	seconds,
+	treeContext,
 	walkTree,
 } from './select-tree.js';
 import type {AppState} from './state.js';
@@ -320,14 +321,7 @@ export function layout(state: AppState, ascii = false): Layout {
 	const frames = ascii ? spinners.ascii : spinners.unicode;
 	const spinner = frames[Math.floor(state.now / 100) % frames.length]!;
 	const session = state.session!;
-	const root = walkTree({
-		session,
-		timeoutMs: state.timeoutMs,
-		startedAt: state.startedAt,
-		now: state.now,
-		choice: state.choice,
-		kept: state.kept,
-	});
+	const root = walkTree(treeContext(state, session));
 	const toggled = new Set(state.toggled);
 	const cursorCandidate = state.cursor ?? followed(state);
 	const probe = treeRows(root, {

@@ -3,21 +3,11 @@ What stays in the scrollback after the app leaves the alternate screen: the fina
 card with every fix, as plain text (the same selectors as the screen, nothing windowed or cut).
 */
 import {buildReport} from '../report/model.js';
-import {rowText, type Row} from './rows.js';
+import {asciiText, rowText, type Row} from './rows.js';
 import {causeCard} from './select-detail.js';
-import {walkTree} from './select-tree.js';
+import {treeContext, walkTree} from './select-tree.js';
 import type {AppState} from './state.js';
 import {asciiGlyphs, treeRows, unicodeGlyphs} from './tree-rows.js';
-
-const asciiText = (text: string) =>
-	text
-		.replaceAll('─', '-')
-		.replaceAll('│', '|')
-		.replaceAll('❯', '>')
-		.replaceAll('…', '~')
-		.replaceAll('•', '*')
-		.replaceAll('▸', '+')
-		.replaceAll('▾', '-');
 
 export function finalText(state: AppState, ascii = false): string {
 	const {session} = state;
@@ -26,14 +16,7 @@ export function finalText(state: AppState, ascii = false): string {
 	}
 
 	const width = Math.max(40, state.columns);
-	const root = walkTree({
-		session,
-		timeoutMs: state.timeoutMs,
-		startedAt: state.startedAt,
-		now: state.now,
-		choice: state.choice,
-		kept: state.kept,
-	});
+	const root = walkTree(treeContext(state, session));
 	const tree = treeRows(root, {
 		width,
 		glyphs: ascii ? asciiGlyphs : unicodeGlyphs,

@@ -111,3 +111,17 @@ export function cutRow(row: Row, width: number, ascii = false): Row {
 
 	return result;
 }
+
+/** ASCII stand-ins for the few Unicode characters the selectors write themselves. */
+export const asciiText = (text: string) =>
+	text
+		.replaceAll('─', '-')
+		.replaceAll('│', '|')
+		.replaceAll('❯', '>')
+		.replaceAll('…', '~')
+		.replaceAll('•', '*')
+		.replaceAll('▸', '+')
+		.replaceAll('▾', '-')
+		.replaceAll('»', '>')
+		.replaceAll('⇒', '=>')
+		.replaceAll('↑↓', 'up/down');

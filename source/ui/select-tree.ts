@@ -223,6 +223,21 @@ function branchNodeOf(context: TreeContext, branch: Branch): TreeNode {
 }
 
 /** The whole tree of this walk: the target, the trunk, then each branch in the shape's order. */
+/** The tree selector's input from the app's state (the screen and the scrollback print use the same). */
+export function treeContext(
+	state: Omit<TreeContext, 'session' | 'shape'>,
+	session: Session,
+): TreeContext {
+	return {
+		session,
+		timeoutMs: state.timeoutMs,
+		startedAt: state.startedAt,
+		now: state.now,
+		choice: state.choice,
+		kept: state.kept,
+	};
+}
+
 export function walkTree(context: TreeContext): TreeNode {
 	const {session} = context;
 	const shape = context.shape ?? defaultShape;
@@ -238,8 +253,16 @@ export function walkTree(context: TreeContext): TreeNode {
 		item.kind === 'check'
 			? byId.has(item.id)
 			: session.tree.questions.some(q => q.key === item.key);
+	// A branch that applies only on request (the pasted error) shows once one of its steps ran.
+	const ran = (branch: Branch) =>
+		branch.items.some(item => {
+			const result =
+				item.kind === 'check' ? session.steps[item.id]?.result : undefined;
+			return result !== undefined && result.status !== 'skipped';
+		});
 	const branches = shape.branches
 		.filter(branch => branch.items.some(item => present(item)))
+		.filter(branch => !branch.onlyWhenTaken || ran(branch))
 		.map(branch => branchNodeOf(context, branch));
 	// Checks and questions the shape does not place still show, in a branch of their own.
 	const placedQuestions = new Set(

@@ -75,7 +75,13 @@ export function startScreenKey(
 		!key.meta &&
 		!input.startsWith('\u001B')
 	) {
-		return typePasted(state, input);
+		// Several lines: a pasted error message, decoded whole by the hook.
+		return /\S[\r\n]+\S/.test(input)
+			? request(
+					{...state, screen: 'starting', error: undefined},
+					{kind: 'parse', text: input},
+				)
+			: typePasted(state, input);
 	}
 
 	if (key.upArrow || key.downArrow || key.tab) {

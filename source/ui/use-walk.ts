@@ -13,7 +13,7 @@ import type {CheckRun, Io} from '../checks/types.js';
 import {createDriver, type Driver} from '../engine/driver.js';
 import {plan} from '../engine/session.js';
 import {buildReport} from '../report/model.js';
-import {parseTarget} from '../parsers/target.js';
+import {targetOrMessage} from '../parsers/error-message.js';
 import type {Practice} from '../practice.js';
 import {tree as defaultTree} from '../tree/index.js';
 import type {Target} from '../tree/facts.js';
@@ -279,7 +279,8 @@ export function useWalk(options: WalkOptions): {
 				}
 
 				case 'parse': {
-					const parsed = parseTarget(request.text.split(/\s+/));
+					// A target, or a pasted error message (decoded: where the client dialed, what it saw).
+					const parsed = targetOrMessage(request.text);
 					dispatch(
 						'error' in parsed
 							? {type: 'start-failed', message: parsed.error}

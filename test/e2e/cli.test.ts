@@ -102,6 +102,18 @@ describe('the built CLI', () => {
 		[['--answer', 'color=blue', '127.0.0.1:1'], /unknown key "color"/],
 		[['--answer', 'proxy=maybe', '127.0.0.1:1'], /must be one of yes, no/],
 		[['--json'], /no target given/],
+		// Issue 15, item 9:
+		[['redis://%zz:1'], /malformed %-escape/],
+		[['--answer', 'proxy=yes=no', '127.0.0.1:1'], /must be one of yes, no/],
+		[
+			['--answer', 'client=1.2.3.4=oops', '127.0.0.1:1'],
+			/client takes the client's IP address/,
+		],
+		[
+			['--answer', 'proxy=yes', '--answer', 'proxy=no', '127.0.0.1:1'],
+			/proxy is answered twice/,
+		],
+		[['postgres://bob:p#w123@ho st/db'], /names no host and port/],
 	])(
 		'bad usage %j exits 2 with one line and no stack trace',
 		async (args, message) => {
@@ -113,6 +125,32 @@ describe('the built CLI', () => {
 			expect(result.stderr).not.toMatch(/\n\s+at /);
 		},
 	);
+
+	test('control characters in a bad target are shown visibly on stderr, never raw', async () => {
+		const result = await cli([
+			'evil\u001B]52;c;ZXZpbA==\u0007host:80',
+			'--json',
+		]);
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toContain(String.raw`evil\x1b]52;c;ZXZpbA==\x07host`);
+		expect(result.stderr).not.toMatch(
+			/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/,
+		);
+	});
+
+	test('a password in a URL that cannot be read is not echoed on stderr', async () => {
+		const result = await cli(['postgres://bob:p#w123@ho st/db', '--json']);
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).not.toContain('p#w123');
+		expect(result.stderr).not.toContain('w123');
+	});
+
+	test('an internationalised name is accepted, as punycode', async () => {
+		const {exitCode, report, stderr} = await runJson(['münchen.invalid:1']);
+		expect(exitCode, stderr).toBe(1);
+		expect(report?.target.host).toBe('xn--mnchen-3ya.invalid');
+		expect(schemaErrors(report)).toEqual([]);
+	});
 
 	test('an unknown flag exits 2', async () => {
 		const result = await cli(['--frobnicate', '127.0.0.1:1', '--json']);

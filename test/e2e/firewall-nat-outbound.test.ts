@@ -76,6 +76,14 @@ describe('destination NAT to a port where nothing listens', () => {
 		expect(cause?.fixes.map(f => f.command)).toContain(
 			'iptables -t nat -D OUTPUT 1',
 		);
+		// The dialed port is not where the connection goes: no "nothing listens on 7401, start something".
+		const bind = report.steps.find(s => s.id === 'bind');
+		expect(bind?.status).toBe('passed');
+		expect(bind?.detail).toContain(
+			'a nat rule sends this connection to 127.0.0.1:7402',
+		);
+		expect(report.causes.map(c => c.id)).toEqual(['no-listener']);
+		expect(cause?.summary).not.toContain('port 7401');
 	});
 
 	test('iptables DNAT to another local address and port: the real destination diagnosed', async () => {

@@ -63,7 +63,7 @@ describe('demo.tape', () => {
 		expect(after).toMatch(/├─ ✖ connect +\[::1]:47011: refused/);
 		expect(after).toMatch(/├─ ✖ this host +taken:/);
 		expect(after).toMatch(
-			/│ {2}├─ ✖ bind +node \(pid \d+\) listens on 127\.0\.0\.1:47011/,
+			/│ {2}[├└]─ ✖ bind +node \(pid \d+\) listens on 127\.0\.0\.1:47011/,
 		);
 		expect(after).toContain('── Cause: address-family-mismatch (confirmed) ──');
 		expect(after).toContain("1. server.listen(47011, '::')");

@@ -31,9 +31,8 @@ async function waitForListener(
 	port: number,
 	child: ChildProcess,
 	log: () => string,
-	timeoutMs = 20_000,
 ) {
-	const deadline = Date.now() + timeoutMs;
+	const deadline = Date.now() + 20_000;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) {
 			throw new Error(
@@ -51,9 +50,7 @@ async function waitForListener(
 		});
 	}
 
-	throw new Error(
-		`no listener on port ${port} within ${timeoutMs} ms:\n${log()}`,
-	);
+	throw new Error(`no listener on port ${port} within 20 s:\n${log()}`);
 }
 
 function capture(child: ChildProcess): () => string {

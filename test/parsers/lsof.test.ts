@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {parseLsofListeners} from '../../source/parsers/lsof.js';
+import {inputs, runs, seed} from '../helpers/fuzz.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/lsof/${name}`, import.meta.url), 'utf8');
@@ -41,36 +42,6 @@ describe('parseLsofListeners on real lsof 4.95 output (namespace srvcap)', () =>
 		expect(own.listeners.map(l => l.port)).toEqual([8081, 8082]);
 	});
 });
-
-const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
-const runs = Number(process.env['FC_RUNS'] ?? 4000);
-
-/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
-function damaged(text: string): fc.Arbitrary<string> {
-	return fc
-		.array(
-			fc.tuple(
-				fc.nat(),
-				fc.nat({max: 40}),
-				fc.string({unit: 'binary', maxLength: 12}),
-			),
-			{maxLength: 8},
-		)
-		.map(edits =>
-			edits.reduce((result, [at, cut, insert]) => {
-				const index = at % (result.length + 1);
-				return result.slice(0, index) + insert + result.slice(index + cut);
-			}, text),
-		);
-}
-
-/** Random text, or one of the captures damaged. */
-function inputs(captures: readonly string[]): fc.Arbitrary<string> {
-	return fc.oneof(
-		fc.string({unit: 'binary', maxLength: 400}),
-		...captures.map(capture => damaged(capture)),
-	);
-}
 
 describe('fuzz', () => {
 	test(`property: random and damaged lsof output never throws (${runs} cases, seed ${seed})`, () => {

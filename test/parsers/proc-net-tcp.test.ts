@@ -7,6 +7,7 @@ import {
 	parseSocketLinks,
 	procNetTcpUnparsed,
 } from '../../source/parsers/proc-net-tcp.js';
+import {inputs, runs, seed} from '../helpers/fuzz.js';
 
 const fixture = (name: string) =>
 	readFileSync(new URL(`../fixtures/proc/${name}`, import.meta.url), 'utf8');
@@ -71,36 +72,6 @@ describe('parseProcNetTcp on real /proc/net/tcp and tcp6 (namespace srvcap)', ()
 		expect(links.get(10_218)).toEqual([4928]);
 	});
 });
-
-const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
-const runs = Number(process.env['FC_RUNS'] ?? 4000);
-
-/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
-function damaged(text: string): fc.Arbitrary<string> {
-	return fc
-		.array(
-			fc.tuple(
-				fc.nat(),
-				fc.nat({max: 40}),
-				fc.string({unit: 'binary', maxLength: 12}),
-			),
-			{maxLength: 8},
-		)
-		.map(edits =>
-			edits.reduce((result, [at, cut, insert]) => {
-				const index = at % (result.length + 1);
-				return result.slice(0, index) + insert + result.slice(index + cut);
-			}, text),
-		);
-}
-
-/** Random text, or one of the captures damaged. */
-function inputs(captures: readonly string[]): fc.Arbitrary<string> {
-	return fc.oneof(
-		fc.string({unit: 'binary', maxLength: 400}),
-		...captures.map(capture => damaged(capture)),
-	);
-}
 
 describe('fuzz', () => {
 	test(`property: random and damaged /proc/net/tcp never throws; the unreadable count is never negative (${runs} cases, seed ${seed})`, () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {effectiveConfig} from '../../source/parsers/service-config.js';
 import {serviceById, services} from '../../source/services/index.js';
+import {inputs, runs, seed} from '../helpers/fuzz.js';
 
 /** Each service module's syntax, by service id (the config readers live in source/services/). */
 const syntaxOf = (id: string) => serviceById(id)!.syntax!;
@@ -233,36 +234,6 @@ describe('other services (stock config lines; the packages are not installed her
 		});
 	});
 });
-
-const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
-const runs = Number(process.env['FC_RUNS'] ?? 4000);
-
-/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
-function damaged(text: string): fc.Arbitrary<string> {
-	return fc
-		.array(
-			fc.tuple(
-				fc.nat(),
-				fc.nat({max: 40}),
-				fc.string({unit: 'binary', maxLength: 12}),
-			),
-			{maxLength: 8},
-		)
-		.map(edits =>
-			edits.reduce((result, [at, cut, insert]) => {
-				const index = at % (result.length + 1);
-				return result.slice(0, index) + insert + result.slice(index + cut);
-			}, text),
-		);
-}
-
-/** Random text, or one of the captures damaged. */
-function inputs(captures: readonly string[]): fc.Arbitrary<string> {
-	return fc.oneof(
-		fc.string({unit: 'binary', maxLength: 400}),
-		...captures.map(capture => damaged(capture)),
-	);
-}
 
 describe('fuzz', () => {
 	const syntaxes = services.flatMap(service =>

@@ -7,6 +7,7 @@ import {
 	parseSystemctlShow,
 	unitFailed,
 } from '../../source/parsers/systemd.js';
+import {inputs, runs, seed} from '../helpers/fuzz.js';
 
 const fixture = (name: string) =>
 	readFileSync(
@@ -79,36 +80,6 @@ describe('parseSystemctlShow (recorded systemctl show output: no systemd on this
 		).toEqual(['postgresql.service', 'postgresql@15-main.service']);
 	});
 });
-
-const seed = Number(process.env['FC_SEED'] ?? 20_261_201);
-const runs = Number(process.env['FC_RUNS'] ?? 4000);
-
-/** A capture with random damage: bytes inserted, spans cut (lines torn, repeated fields lost). */
-function damaged(text: string): fc.Arbitrary<string> {
-	return fc
-		.array(
-			fc.tuple(
-				fc.nat(),
-				fc.nat({max: 40}),
-				fc.string({unit: 'binary', maxLength: 12}),
-			),
-			{maxLength: 8},
-		)
-		.map(edits =>
-			edits.reduce((result, [at, cut, insert]) => {
-				const index = at % (result.length + 1);
-				return result.slice(0, index) + insert + result.slice(index + cut);
-			}, text),
-		);
-}
-
-/** Random text, or one of the captures damaged. */
-function inputs(captures: readonly string[]): fc.Arbitrary<string> {
-	return fc.oneof(
-		fc.string({unit: 'binary', maxLength: 400}),
-		...captures.map(capture => damaged(capture)),
-	);
-}
 
 describe('fuzz', () => {
 	test(`property: random and damaged systemctl output never throws (${runs} cases, seed ${seed})`, () => {

@@ -81,3 +81,71 @@ describe('parseTarget: bad input gets one line naming the problem and an example
 		expect(error).not.toContain('\n');
 	});
 });
+
+describe('parseTarget: hardening (issue 15)', () => {
+	test.each([
+		['http://john@corp.example:Secret1@proxy:3128', 'Secret1', 'proxy', 3128],
+		['postgres://bob:pw@123@host/db', '123', 'host', 5432],
+		['postgres://bob:p#w123@db.example/app', 'w123', 'db.example', 5432],
+		['redis://:s/e?c@cache:6380', 's/e?c', 'cache', 6380],
+		[
+			'postgres://db/app?password=hunter2&sslmode=require',
+			'hunter2',
+			'db',
+			5432,
+		],
+		['mysql://db/x?sslpassword=topsecret', 'topsecret', 'db', 3306],
+	])(
+		'%s: the secret is redacted, the host is the one after the last @',
+		(url, secret, host, port) => {
+			const target = parseTarget([url]);
+			expect(target).toMatchObject({host, port});
+			expect(JSON.stringify(target)).not.toContain(secret);
+		},
+	);
+
+	test('a URL that cannot be read is an error that does not echo the credentials', () => {
+		const result = parseTarget(['postgres://bob:p#w123@ho st/db']);
+		expect(result).toHaveProperty('error');
+		expect(JSON.stringify(result)).not.toContain('p#w123');
+	});
+
+	test('a malformed %-escape is bad input, not an exception', () => {
+		expect(() => parseTarget(['redis://%zz:1'])).not.toThrow();
+		expect(parseTarget(['redis://%zz:1'])).toMatchObject({
+			error: expect.stringMatching(/malformed %-escape/) as string,
+		});
+	});
+
+	test('control characters in a bad target are shown visibly, on one line', () => {
+		const result = parseTarget(['evil\u001B]52;c;ZXZpbA==\u0007\nx:80']) as {
+			error: string;
+		};
+		expect(result.error).toContain(String.raw`\x1b]52`);
+		expect(result.error).not.toMatch(/[\u0000-\u001F]/);
+	});
+
+	test('control characters in a URL path reach the input only visibly', () => {
+		const target = parseTarget(['http://example.org/\u001B[2J']);
+		expect(target).toMatchObject({
+			input: String.raw`http://example.org/\x1b[2J`,
+		});
+	});
+
+	test.each([
+		['münchen.de:1', 'xn--mnchen-3ya.de', 1],
+		['http://MÜNCHEN.de', 'xn--mnchen-3ya.de', 80],
+		['http://m%C3%BCnchen.de:8080/', 'xn--mnchen-3ya.de', 8080],
+		['bücher.example', '443', 443],
+	])(
+		'internationalised names are accepted as punycode: %s',
+		(text, host, port) => {
+			const words = text.includes(':') ? [text] : [text, String(port)];
+			const target = parseTarget(words);
+			expect(target).toMatchObject({
+				host: host === '443' ? 'xn--bcher-kva.example' : host,
+				port,
+			});
+		},
+	);
+});

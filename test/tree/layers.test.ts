@@ -27,6 +27,8 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 	ui: ['engine', 'tree', 'report', 'text', 'net'],
 	// Labs (source/labs/) build real broken situations and read the cause registry's titles.
 	labs: ['tree', 'text', 'net'],
+	// --via: the server's Io over SSH (an Io like checks/io.ts) and the join of two walks' reports.
+	via: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net'],
 	root: [
 		'checks',
 		'engine',
@@ -37,6 +39,7 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 		'net',
 		'ui',
 		'labs',
+		'via',
 	],
 };
 

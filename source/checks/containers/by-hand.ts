@@ -4,11 +4,10 @@ port), but the engine cannot be read from here: say exactly what to run, and wha
 shows. Nothing to measure: the judge works from the facts alone.
 */
 import {hostPort} from '../../net/address.js';
-import {shellQuote} from '../../text/sanitize.js';
+import {shellQuote, sudoArgs} from '../../text/sanitize.js';
 import type {ContainerFacts} from '../../tree/facts.js';
 import type {CheckResult, Finding} from '../../tree/types.js';
 import {defineCheck, type JudgeInput} from '../define.js';
-import {sudo} from './chain.js';
 
 function whyUnread(containers: ContainerFacts | undefined): string {
 	if (containers?.problem === 'permission') {
@@ -26,7 +25,7 @@ export function byHandCommands(
 	port: number,
 	uid: number | undefined,
 ): string[] {
-	const root = sudo(uid)
+	const root = sudoArgs(uid)
 		.map(word => `${word} `)
 		.join('');
 	const run = `${root}${shellQuote([cli])}`;

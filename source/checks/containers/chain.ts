@@ -36,11 +36,6 @@ export function cliArgv(containers: ContainerFacts | undefined): string[] {
 	return [containers?.cli ?? 'docker', ...(containers?.hostArgs ?? [])];
 }
 
-/** `sudo` in front of a command only for a user who is not root (docker needs root or the docker group). */
-export function sudo(uid: number | undefined): string[] {
-	return uid === 0 ? [] : ['sudo'];
-}
-
 /** The host port of a mapping as `docker run -p` takes it. */
 export function publishFlag(
 	binding: Pick<ContainerPortBinding, 'hostIp' | 'hostPort'>,

@@ -4,11 +4,10 @@ engine was read (and its containers), or why none could be, with the command to 
 */
 import {formatBinding} from '../../parsers/docker-inspect.js';
 import type {DockerError} from '../../parsers/docker-logs.js';
-import {shellQuote} from '../../text/sanitize.js';
+import {shellQuote, sudoArgs} from '../../text/sanitize.js';
 import type {ContainerFacts, ContainerInfo} from '../../tree/facts.js';
 import type {CheckResult} from '../../tree/types.js';
 import type {JudgeInput} from '../define.js';
-import {sudo} from './chain.js';
 
 export type Candidate = {
 	readonly engine: 'docker' | 'podman';
@@ -44,7 +43,11 @@ export type EngineRead = {
 };
 
 /** The candidates in the order tried; reading stops at the first engine that answered. */
-export type EngineObservations = {readonly reads: readonly EngineRead[]};
+export type EngineObservations = {
+	readonly reads: readonly EngineRead[];
+	/** CLIs not started, and why (no socket, context or storage for them to read). */
+	readonly skipped?: readonly string[];
+};
 
 type Problem = NonNullable<ContainerFacts['problem']>;
 
@@ -131,11 +134,11 @@ function byHand(attempt: Attempt, uid: number | undefined): string {
 	switch (attempt.problem) {
 		case 'permission': {
 			// Only a user who is not root meets a closed socket: sudo, or membership of the docker group.
-			return `not root and not in the docker group, so the engine's socket is closed to this user. Check by hand: ${shellQuote([...sudo(uid), attempt.candidate.cli, ...attempt.candidate.hostArgs, 'ps', '-a'])}`;
+			return `not root and not in the docker group, so the engine's socket is closed to this user. Check by hand: ${shellQuote([...sudoArgs(uid), attempt.candidate.cli, ...attempt.candidate.hostArgs, 'ps', '-a'])}`;
 		}
 
 		case 'not-running': {
-			return `the engine does not answer (is it running?). Check by hand: ${shellQuote([...sudo(uid), 'systemctl', 'status', attempt.candidate.engine])} ; ${list}`;
+			return `the engine does not answer (is it running?). Check by hand: ${shellQuote([...sudoArgs(uid), 'systemctl', 'status', attempt.candidate.engine])} ; ${list}`;
 		}
 
 		case 'timeout': {
@@ -259,7 +262,7 @@ export function judgeEngine(
 	const seen = {
 		commands: [] as string[],
 		unread: [] as string[],
-		notes: [] as string[],
+		notes: [...(observations.skipped ?? [])],
 	};
 	for (const read of observations.reads) {
 		const {candidate, display} = read;

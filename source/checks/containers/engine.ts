@@ -128,6 +128,37 @@ export async function findCandidates(io: Io): Promise<Candidate[]> {
 	return candidates;
 }
 
+/**
+Why a CLI with no socket to dial need not be started (it would find nothing and costs more than the
+rest of a local diagnosis): the docker CLI with no DOCKER_CONTEXT and no context in ~/.docker would
+dial /var/run/docker.sock, already known absent; podman with no container storage has no containers.
+Only decided when HOME is known; otherwise the CLI is asked, as before.
+*/
+export async function notStarted(
+	io: Io,
+	cli: 'docker' | 'podman',
+): Promise<string | undefined> {
+	const home = io.env['HOME']?.replace(/\/+$/, '');
+	if (!home) {
+		return undefined;
+	}
+
+	if (cli === 'docker') {
+		const contexts = await io.readDir(`${home}/.docker/contexts/meta`);
+		return io.env['DOCKER_CONTEXT'] === undefined && !contexts?.length
+			? 'no docker context in ~/.docker (docker not started)'
+			: undefined;
+	}
+
+	const storage =
+		io.uid === 0
+			? '/var/lib/containers/storage'
+			: `${io.env['XDG_DATA_HOME'] ?? `${home}/.local/share`}/containers/storage`;
+	return (await exists(io, storage))
+		? undefined
+		: `no podman storage at ${storage} (podman not started)`;
+}
+
 /** `inspect` every listed container in one go. */
 async function inspectAll(
 	context: CheckContext,
@@ -215,7 +246,17 @@ function answeredHere(
 export const containerEngineCheck = defineCheck<EngineObservations>({
 	async measure(context) {
 		const reads: EngineRead[] = [];
+		const skipped: string[] = [];
 		for (const candidate of await findCandidates(context.io)) {
+			const reason =
+				candidate.socket === dockerCli || candidate.socket === podmanCli
+					? await notStarted(context.io, candidate.cli as 'docker' | 'podman')
+					: undefined;
+			if (reason) {
+				skipped.push(reason);
+				continue;
+			}
+
 			const read = await readCandidate(context, candidate);
 			const stop = answeredHere(read, reads);
 			reads.push(read);
@@ -224,7 +265,7 @@ export const containerEngineCheck = defineCheck<EngineObservations>({
 			}
 		}
 
-		return {reads};
+		return {reads, skipped};
 	},
 	judge: judgeEngine,
 });

@@ -4,9 +4,9 @@ and what listens inside a container.
 */
 import {hostPort} from '../../net/address.js';
 import {formatListener} from '../../parsers/docker-netns.js';
-import {shellQuote} from '../../text/sanitize.js';
+import {shellQuote, sudoArgs} from '../../text/sanitize.js';
 import type {AddressProbe, ContainerInfo, Facts} from '../../tree/facts.js';
-import {sudo, type NetnsRead} from './chain.js';
+import {type NetnsRead} from './chain.js';
 import {nsenterCommand} from './fixes.js';
 
 function describeProbe(probe: AddressProbe, port: number): string {
@@ -53,7 +53,7 @@ export function hostSide(
 	const listeners = facts.listeners.listeners.filter(l => l.port === port);
 	if (listeners.length === 0) {
 		const nat = shellQuote([
-			...sudo(uid),
+			...sudoArgs(uid),
 			'iptables',
 			'-t',
 			'nat',

@@ -4,10 +4,10 @@ names, commands, environment, compose paths and labels, the CLI's -H socket) rea
 through `shellQuote`, as one argv; prose fixes quote each such value the same way and hold no shell
 syntax of their own, so pasting any of them into a shell runs nothing that came from the system.
 */
-import {shellQuote} from '../../text/sanitize.js';
+import {shellQuote, sudoArgs} from '../../text/sanitize.js';
 import type {ContainerInfo, ContainerPortBinding} from '../../tree/facts.js';
 import type {Fix} from '../../tree/types.js';
-import {publishFlag, sudo} from './chain.js';
+import {publishFlag} from './chain.js';
 
 const loopbackPattern = /\b(?:127\.0\.0\.1|localhost)\b/;
 const loopbackAll = /\b(?:127\.0\.0\.1|localhost)\b/g;
@@ -217,7 +217,7 @@ export function startCommand(
 /** What listens inside a container's network namespace, to run by hand (root only). */
 export function nsenterCommand(pid: number, uid: number | undefined): string {
 	return shellQuote([
-		...sudo(uid),
+		...sudoArgs(uid),
 		'nsenter',
 		'-t',
 		String(pid),

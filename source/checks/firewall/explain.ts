@@ -22,11 +22,6 @@ import type {Readings} from './read.js';
 
 export type Blocking = Extract<Decision, {verdict: 'reject' | 'drop'}>;
 
-/** `sudo ` for a user who is not root; nothing for root. */
-export function sudoFor(uid: number | undefined): string {
-	return uid === 0 ? '' : 'sudo ';
-}
-
 /** The commands that dump the rules, for reading them by hand. */
 export function dumpCommands(
 	families: ReadonlyArray<4 | 6>,

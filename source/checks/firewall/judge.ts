@@ -1,3 +1,4 @@
+import {sudoPrefix} from '../../text/sanitize.js';
 /**
 The firewall step's judgement, pure: walk the rules read for each address's packet, name the
 rule that decided, and turn a reject or drop into a finding confirmed by the counters (when the
@@ -29,7 +30,6 @@ import {
 	probeLine,
 	readingNotes,
 	remoteCounterLine,
-	sudoFor,
 	ufwEvidence,
 	walkLines,
 	type Blocking,
@@ -319,7 +319,7 @@ export function judge(
 		readings,
 		input,
 		client: remoteClient(input.answers.client),
-		sudo: sudoFor(input.uid),
+		sudo: sudoPrefix(input.uid),
 	};
 	const judged: Judged[] = observations.probes.map(p => ({
 		...p,

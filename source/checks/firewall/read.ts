@@ -139,50 +139,79 @@ async function readIptables(
 	}
 }
 
-export async function readFirewall(
-	context: CheckContext,
-	families: ReadonlySet<4 | 6>,
-): Promise<Readings> {
-	const collected: Collected = {
-		denied: [],
-		missing: [],
-		failures: [],
-		commands: [],
-	};
-	const iptables: IptablesReading[] = [];
-	for (const family of [4, 6] as const) {
-		if (families.has(family)) {
-			await readIptables(context, family, collected, iptables);
-		}
-	}
+const emptyCollected = (): Collected => ({
+	denied: [],
+	missing: [],
+	failures: [],
+	commands: [],
+});
 
-	let nft: NftReading | undefined;
+/** `nft -j list ruleset` for the rules, then `nft -a list ruleset` for the rule texts by handle. */
+async function readNft(
+	context: CheckContext,
+	collected: Collected,
+): Promise<NftReading | undefined> {
 	const json = await runDump(
 		context,
 		'nft',
 		['-j', 'list', 'ruleset'],
 		collected,
 	);
-	if (json) {
-		try {
-			const ruleset = parseNftJson(json.stdout);
-			const text = await runDump(
-				context,
-				'nft',
-				['-a', 'list', 'ruleset'],
-				collected,
-			);
-			nft = {
-				command: json.command,
-				ruleset,
-				texts: text ? parseNftRuleTexts(text.stdout) : new Map(),
-			};
-		} catch (error) {
-			collected.failures.push(
-				`nft -j list ruleset: output not understood (${(error as Error).message})`,
-			);
-		}
+	if (!json) {
+		return undefined;
 	}
+
+	try {
+		const ruleset = parseNftJson(json.stdout);
+		const text = await runDump(
+			context,
+			'nft',
+			['-a', 'list', 'ruleset'],
+			collected,
+		);
+		return {
+			command: json.command,
+			ruleset,
+			texts: text ? parseNftRuleTexts(text.stdout) : new Map(),
+		};
+	} catch (error) {
+		collected.failures.push(
+			`nft -j list ruleset: output not understood (${(error as Error).message})`,
+		);
+		return undefined;
+	}
+}
+
+/**
+Every rule set this host has, read at once (iptables per family and nft side by side, so one hung
+program costs its time limit once, not once per reader); what each read found is merged in a fixed
+order, so the commands and caveats read the same from run to run.
+*/
+export async function readFirewall(
+	context: CheckContext,
+	families: ReadonlySet<4 | 6>,
+): Promise<Readings> {
+	const readers = ([4, 6] as const)
+		.filter(family => families.has(family))
+		.map(async family => {
+			const collected = emptyCollected();
+			const out: IptablesReading[] = [];
+			await readIptables(context, family, collected, out);
+			return {collected, out};
+		});
+	const nftCollected = emptyCollected();
+	const [nft, ...parts] = await Promise.all([
+		readNft(context, nftCollected),
+		...readers,
+	]);
+	const iptables = parts.flatMap(part => part.out);
+	const all = [...parts.map(part => part.collected), nftCollected];
+	const collected: Collected = {
+		denied: all.flatMap(c => c.denied),
+		missing: all.flatMap(c => c.missing),
+		failures: all.flatMap(c => c.failures),
+		commands: all.flatMap(c => c.commands),
+	};
 
 	return {
 		iptables,

@@ -1,14 +1,25 @@
 import type {CheckResult} from '../../tree/types.js';
 import {defineCheck} from '../define.js';
 import type {CheckContext, RunResult} from '../types.js';
+import {noKubeconfig} from './kubeconfig.js';
 import {requestTimeout} from './kubectl.js';
+
+/** What the context step saw: no kubeconfig to read (kubectl not started), or kubectl's answer. */
+export type ContextObservation =
+	| {readonly kind: 'no-kubeconfig'; readonly why: string}
+	| {readonly kind: 'ran'; readonly result: RunResult};
 
 /** `kubectl config current-context`: local only, reads the kubeconfig, asks no server. */
 async function measureContext({
 	io,
 	signal,
 	onCommand,
-}: CheckContext): Promise<RunResult> {
+}: CheckContext): Promise<ContextObservation> {
+	const none = await noKubeconfig(io);
+	if (none) {
+		return {kind: 'no-kubeconfig', why: none};
+	}
+
 	// The gcloud kubectl dispatcher asks the server's /version even here (to pick a client version):
 	// bound it, and keep its HTTP cache out of ~/.kube.
 	const args = [
@@ -18,10 +29,19 @@ async function measureContext({
 		'--cache-dir=/dev/null',
 	];
 	onCommand(`kubectl ${args.join(' ')}`);
-	return io.run({file: 'kubectl', args, timeoutMs: 8000}, {signal});
+	const result = await io.run(
+		{file: 'kubectl', args, timeoutMs: 8000},
+		{signal},
+	);
+	return {kind: 'ran', result};
 }
 
-export function judgeContext(result: RunResult): CheckResult {
+export function judgeContext(observation: ContextObservation): CheckResult {
+	if (observation.kind === 'no-kubeconfig') {
+		return {status: 'skipped', detail: observation.why};
+	}
+
+	const {result} = observation;
 	if (result.notFound) {
 		return {
 			status: 'skipped',

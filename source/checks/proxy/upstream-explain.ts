@@ -4,9 +4,8 @@ hint (what listens on its port here), the findings' summaries and evidence, and 
 every piece of system text quoted by `shellQuote` and `sudo` only when not root.
 */
 import {sourceOf} from '../../model/proxy/upstream.js';
-import {privileged} from '../../proxies/command.js';
+import {privileged, shellQuote} from '../../text/sanitize.js';
 import type {ProxyControl} from '../../proxies/types.js';
-import {shellQuote} from '../../text/sanitize.js';
 import type {ProxyKind, UpstreamFacts} from '../../tree/facts.js';
 import type {Fix, Outcome} from '../../tree/types.js';
 import {outcomeOf} from '../outcomes.js';

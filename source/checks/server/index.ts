@@ -1,4 +1,5 @@
 import type {CheckRun} from '../types.js';
+import {acceptQueue} from './accept-queue/index.js';
 import {bind} from './bind/index.js';
 import {serviceConfig} from './config/index.js';
 import {listeners} from './listeners/index.js';
@@ -10,4 +11,5 @@ export const serverRuns: Readonly<Record<string, CheckRun>> = {
 	'service-config': serviceConfig,
 	bind,
 	'service-state': serviceState,
+	'accept-queue': acceptQueue,
 };

@@ -34,6 +34,7 @@ export const containersChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'container-engine',
+		writes: ['containers'],
 		title: 'Container engine on this host',
 		why: 'A container has its own network: the port a service listens on inside it reaches the host only when it is published. The engine knows every container, its state and its port mappings.',
 		read: 'Lists each container with its state and mappings, as HOST_ADDRESS:HOST_PORT->CONTAINER_PORT. "unknown" means the engine could not be read (not root and not in the docker group, or not running): the command to check by hand is shown.',
@@ -44,6 +45,7 @@ export const containersChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'container-port',
+		writes: ['containers'],
 		title: 'Follow the port into its container',
 		why: "The chain is: host port, then the publishing (docker-proxy or a NAT rule), then the container's address and port, then the app's bind inside the container. Any link can break it.",
 		read: 'Shows the mapping for the port and what listens inside the container (read from /proc/PID/net/tcp, its own network namespace). An app on 127.0.0.1 inside cannot be reached through a published port.',
@@ -61,6 +63,7 @@ export const containersChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'container-logs',
+		writes: ['containers'],
 		title: 'Why the container stopped',
 		why: 'A stopped container publishes nothing: its port is gone with it. The exit code and its last log lines say why it stopped.',
 		read: 'Exit code 0 means the app ended on its own; 1 or more an error (see the log); 137 a SIGKILL (docker stop, or out of memory); 143 a SIGTERM.',
@@ -74,6 +77,7 @@ export const containersChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'container-by-hand',
+		writes: ['containers'],
 		title: 'Check the container by hand',
 		why: 'The service runs in a container, but the engine cannot be read from here (not root and not in the docker group, or the engine does not answer). These commands, run with sudo, walk the same chain.',
 		read: 'First find the container that publishes the port and its state; then, if it exited, its log; if it runs, what listens inside it.',

@@ -39,6 +39,7 @@ export const proxyChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'reverse-proxy',
+		writes: ['upstream'],
 		title: 'Is a reverse proxy answering?',
 		why: "When a proxy (nginx, HAProxy, Caddy, Envoy, Traefik) answers for the service, the connection that fails may be the proxy's own connection to its backend, not yours.",
 		read: 'Names the proxy and how it was recognised: the process listening on the port, or the HTTP Server header. 502, 503 or 504 from a proxy means it could not reach its backend.',
@@ -60,6 +61,7 @@ export const proxyChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'proxy-upstream',
+		writes: ['upstream'],
 		title: "Does the proxy's upstream accept?",
 		why: 'The proxy sends each request to a backend named in its config. If that backend refuses, the proxy answers 502/503 and the backend is what to fix.',
 		read: "Shows the config file and line that names the upstream for this request (server block, location, proxy_pass or server), what connecting to it gets, the proxy's error log lines, and what listens on that port on this host.",
@@ -85,6 +87,7 @@ export const proxyChecks: readonly CheckNode[] = [
 	{
 		kind: 'check',
 		id: 'load-balancer',
+		writes: ['upstream'],
 		title: 'The load balancer in front',
 		why: 'A load balancer on another host forwards only to backends that pass its health checks. What it sees can only be read on it, so the tool says what to check there and how.',
 		read: 'Lists what to check on the balancer (listener, target port, health check path and port, security groups) with the commands for AWS, Google Cloud, Azure, HAProxy and nginx.',

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Layout} from '../layout.js';
-import type {Row, Tone} from '../rows.js';
+import {asciiText, type Row, type Tone} from '../rows.js';
 import {tint, useTheme, type Theme} from '../theme.js';
 
 const toneColors: Readonly<Record<Tone, string>> = {
@@ -13,20 +13,6 @@ const toneColors: Readonly<Record<Tone, string>> = {
 	note: 'magenta',
 	fix: 'green',
 };
-
-/** ASCII stand-ins for the few Unicode characters the selectors write themselves. */
-const asciiText = (text: string) =>
-	text
-		.replaceAll('─', '-')
-		.replaceAll('│', '|')
-		.replaceAll('❯', '>')
-		.replaceAll('…', '~')
-		.replaceAll('•', '*')
-		.replaceAll('▸', '+')
-		.replaceAll('▾', '-')
-		.replaceAll('»', '>')
-		.replaceAll('⇒', '=>')
-		.replaceAll('↑↓', 'up/down');
 
 /** One row: its segments, styled when colours are on; never wider than the pane (cut by the selectors). */
 export function RowView({

@@ -1,4 +1,5 @@
 /** Compare the listeners on the target port with the addresses dialed: name why the kernel refused (pure). */
+import {hostPort} from '../../../net/address.js';
 import type {CheckResult} from '../../../tree/types.js';
 import type {JudgeInput} from '../../define.js';
 import {dialedAddresses} from './common.js';
@@ -17,6 +18,15 @@ export function judgeBind(
 			status: 'unknown',
 			detail: `the listeners could not be read, so the bind cannot be compared. Check by hand: ${command}`,
 			command,
+		};
+	}
+
+	// A nat rule on this host sends the connection elsewhere: the firewall step diagnoses the real destination.
+	const nat = input.facts.firewall?.nat;
+	if (nat?.local) {
+		return {
+			status: 'passed',
+			detail: `a nat rule sends this connection to ${hostPort(nat.to.address, nat.to.port)} (${nat.rule}): what listens on port ${input.target.port} does not decide it; the firewall step looks at the real destination`,
 		};
 	}
 

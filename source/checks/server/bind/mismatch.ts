@@ -194,7 +194,7 @@ function passedDetail(
 	}
 
 	return failing.length > 0
-		? `${takes} (packets are dropped before they reach it: a firewall DROP rule)`
+		? `${takes} (nothing answered: a firewall DROP rule, or a full accept queue; the next steps tell which)`
 		: takes;
 }
 
