@@ -74,6 +74,11 @@ export async function scriptLab(id: string): Promise<number> {
 
 	process.once('SIGINT', onSignal(130));
 	process.once('SIGTERM', onSignal(143));
+	// A crash of the app still tears the lab down (a kill -9 is the marker's job).
+	process.once('uncaughtException', error => {
+		process.stderr.write(`refused: internal error: ${error.message}\n`);
+		void stop().finally(() => process.exit(3));
+	});
 	try {
 		running = await startLab(state, lab, catalogue.indexOf(lab));
 		const {situation} = running;
@@ -90,6 +95,13 @@ export async function scriptLab(id: string): Promise<number> {
 			fix: situation.fix,
 			marker: running.marker(),
 		});
+		if (process.env['REFUSED_TEST_CRASH_LAB']) {
+			// Lets the tests prove that a crash of the app holding a lab leaves nothing behind.
+			setTimeout(() => {
+				throw new Error('crash requested by REFUSED_TEST_CRASH_LAB');
+			}, 10);
+		}
+
 		const lines = createInterface({input: process.stdin});
 		for await (const line of lines) {
 			if (line.trim() === 'check') {

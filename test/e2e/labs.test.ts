@@ -23,7 +23,7 @@ import {createInterface} from 'node:readline';
 import {execa} from 'execa';
 import {afterAll, afterEach, describe, expect, test} from 'vitest';
 import {causeRegistry} from '../../source/tree/causes.js';
-import {cliPath} from '../helpers/cli.js';
+import {asNobody, cliPath} from '../helpers/cli.js';
 
 const state = mkdtempSync(path.join(tmpdir(), 'refused-labs-'));
 const env = {...process.env, XDG_STATE_HOME: state};
@@ -377,6 +377,30 @@ describe('teardown when the app goes away', () => {
 		await expectNothingLeft(second.ready);
 	});
 
+	test('a crash of the app holding a lab: torn down, exit 3, one line', async () => {
+		const child = spawn(process.execPath, [cliPath, 'lab', 'reject-rule'], {
+			env: {...env, REFUSED_TEST_CRASH_LAB: '1'},
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', chunk => {
+			stdout += String(chunk);
+		});
+		child.stderr.on('data', chunk => {
+			stderr += String(chunk);
+		});
+		const code = await new Promise(resolve => {
+			child.once('exit', resolve);
+		});
+		expect(code).toBe(3);
+		expect(stderr).toBe(
+			'refused: internal error: crash requested by REFUSED_TEST_CRASH_LAB\n',
+		);
+		const ready = JSON.parse(stdout.split('\n')[0]!) as Ready;
+		expect(ready.clientNetns).toMatch(/^rfl-reject-rule-/);
+		await expectNothingLeft(ready);
+	});
+
 	test('Ctrl-C (SIGINT) tears the lab down and exits 130', async () => {
 		const held = await hold('nat-dead-port');
 		held.child.kill('SIGINT');
@@ -402,5 +426,56 @@ describe('progress and listing', () => {
 		});
 		expect(reset.stdout).toContain('Lab progress cleared.');
 		expect(existsSync(path.join(state, 'refused', 'labs.json'))).toBe(false);
+	});
+});
+
+describe('without root', () => {
+	test('as nobody: the root labs are listed as needing root, refused with one clear line; a lab without root plays and tears down', async () => {
+		const home = mkdtempSync(path.join(tmpdir(), 'refused-labs-nobody-'));
+		await execa('chown', ['nobody', home]);
+		try {
+			const nobodyEnv = ['env', `XDG_STATE_HOME=${home}`];
+			const runuser = (args: string[], input?: string) => {
+				const argv = asNobody(args);
+				const at = argv.indexOf('env');
+				return execa(
+					'runuser',
+					[...argv.slice(0, at), ...nobodyEnv, ...argv.slice(at + 1)],
+					{
+						reject: false,
+						...(input === undefined ? {stdin: 'ignore' as const} : {input}),
+					},
+				);
+			};
+
+			const list = await runuser(['lab', '--list']);
+			expect(list.stdout).toMatch(
+				/8\. reject-rule .*\(needs root: skipped here\)/,
+			);
+			expect(list.stdout).toContain('they need root');
+			const refusedLab = await runuser(['lab', 'drop-rule']);
+			expect(refusedLab.exitCode).toBe(2);
+			expect(refusedLab.stderr).toBe(
+				'refused: lab drop-rule needs root (private network namespaces and rules); skipped',
+			);
+			const played = await runuser(['lab', 'nothing-listens'], 'check\nquit\n');
+			expect(played.exitCode, played.stderr).toBe(0);
+			const events = played.stdout
+				.trim()
+				.split('\n')
+				.map(line => JSON.parse(line) as Record<string, unknown>);
+			expect(events.map(event => event['event'])).toEqual([
+				'ready',
+				'victory',
+				'done',
+			]);
+			expect(events[1]).toMatchObject({ok: false});
+			expect(
+				existsSync(path.join(home, 'refused', 'lab', 'nothing-listens')),
+			).toBe(false);
+			expect(readdirSync(path.join(home, 'refused', 'running'))).toEqual([]);
+		} finally {
+			rmSync(home, {recursive: true, force: true});
+		}
 	});
 });
