@@ -1,11 +1,13 @@
 /**
-Scoring, pure. Guided: 1 point for the probe predicted, 2 for the cause, 2 for the fix that makes
-the client connect. Hands-on: 5 for the fix, minus one per hint taken (at most 3 off). Max 5.
+Scoring, pure. Guided (max 6): 1 point for the probe predicted, 1 for the branch where the tree
+finds the problem, 2 for the cause, 2 for the fix that makes the client connect. Hands-on (max 5):
+5 for the fix, minus one per hint taken (at most 3 off).
 */
 export type Play =
 	| {
 			readonly mode: 'guided';
 			readonly probeRight: boolean;
+			readonly branchRight: boolean;
 			readonly causeRight: boolean;
 			readonly solved: boolean;
 	  }
@@ -17,10 +19,13 @@ export type Play =
 
 export const maxScore = 5;
 
+export const maxOf = (mode: Play['mode']) => (mode === 'guided' ? 6 : maxScore);
+
 export function scorePlay(play: Play): number {
 	if (play.mode === 'guided') {
 		return (
 			(play.probeRight ? 1 : 0) +
+			(play.branchRight ? 1 : 0) +
 			(play.causeRight ? 2 : 0) +
 			(play.solved ? 2 : 0)
 		);

@@ -3,6 +3,7 @@ The labs as the lab screens use them (structurally the screens' LabServices): on
 a time, its diagnosis read from this CLI's --json report, progress recorded.
 */
 import {causeRegistry} from '../tree/causes.js';
+import {shape} from '../tree/shape.js';
 import {catalogue, labById} from './catalogue.js';
 import {
 	checkVictory,
@@ -14,12 +15,37 @@ import {
 } from './lifecycle.js';
 import {labState} from './command.js';
 import {loadProgress, recordTry} from './progress.js';
-import {learned, maxScore, scorePlay, type Play} from './score.js';
+import {learned, maxOf, scorePlay, type Play} from './score.js';
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] =>
 	Array.isArray(value) ? (value as Json[]) : [];
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The fork the guided mode asks about: where will the tree find the problem? */
+export const branchChoices = () => [
+	...shape.branches
+		.filter(branch => branch.id !== 'pasted-error')
+		.map(branch => ({value: branch.id, label: branch.label})),
+	{value: 'none', label: 'nowhere: the tree finds no problem'},
+];
+
+/** The branch holding the first step with a problem after the trunk (none: no problem found). */
+function problemBranch(steps: Json[]): string {
+	const trunk = new Set([
+		shape.context,
+		...shape.trunk.map(step => step.check),
+	]);
+	const first = steps.find(
+		step => step['status'] === 'problem' && !trunk.has(text(step['id'])),
+	);
+	const branch = shape.branches.find(candidate =>
+		candidate.items.some(
+			item => item.kind === 'check' && item.id === text(first?.['id']),
+		),
+	);
+	return branch?.id ?? 'none';
+}
 
 /** The report's path and causes (the --json contract), as the screens show them. */
 export function viewOfReport(report: unknown) {
@@ -30,6 +56,7 @@ export function viewOfReport(report: unknown) {
 	const data = report as Json;
 	return {
 		probe: text((data['probe'] as Json | undefined)?.['outcome']),
+		branch: problemBranch(list(data['steps'])),
 		steps: list(data['steps'])
 			.filter(step => step['status'] !== 'skipped')
 			.map(step => ({
@@ -110,6 +137,7 @@ export function labServices(cliPath: string) {
 				await stopLab(current);
 			}
 		},
+		branchChoices,
 		causeChoices(id: string) {
 			const own = labById(id)?.cause ?? 'no-listener';
 			const others = [
@@ -132,10 +160,11 @@ export function labServices(cliPath: string) {
 			steps: ReadonlyArray<{title: string; detail: string}>,
 		) {
 			const score = scorePlay(play);
-			recordTry(state, id, {score, max: maxScore, solved: play.solved});
+			const max = maxOf(play.mode);
+			recordTry(state, id, {score, max, solved: play.solved});
 			return {
 				score,
-				max: maxScore,
+				max,
 				learned: learned(steps, labById(id)?.lesson ?? ''),
 			};
 		},

@@ -22,6 +22,7 @@ import path from 'node:path';
 import {createInterface} from 'node:readline';
 import {execa} from 'execa';
 import {afterAll, afterEach, describe, expect, test} from 'vitest';
+import {viewOfReport} from '../../source/labs/service.js';
 import {causeRegistry} from '../../source/tree/causes.js';
 import {asNobody, cliPath} from '../helpers/cli.js';
 
@@ -182,6 +183,8 @@ async function expectNothingLeft(ready: Ready) {
 
 type Case = {
 	id: string;
+	/** The branch where the tree finds the problem (the guided mode's fork question). */
+	branch: string;
 	cause: string | string[];
 	probe: string;
 	fix: (ready: Ready) => Promise<void>;
@@ -196,6 +199,7 @@ const restart = async (
 const cases: Case[] = [
 	{
 		id: 'localhost-ipv6',
+		branch: 'this-host',
 		cause: 'address-family-mismatch',
 		probe: 'refused',
 		async fix(ready) {
@@ -205,6 +209,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'wrong-port',
+		branch: 'this-host',
 		cause: 'no-listener',
 		probe: 'refused',
 		async fix(ready) {
@@ -214,6 +219,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'nothing-listens',
+		branch: 'this-host',
 		cause: 'no-listener',
 		probe: 'refused',
 		async fix(ready) {
@@ -222,6 +228,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'crashed-service',
+		branch: 'this-host',
 		cause: 'no-listener',
 		probe: 'refused',
 		async fix(ready) {
@@ -233,6 +240,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'other-loopback',
+		branch: 'this-host',
 		cause: 'bound-elsewhere',
 		probe: 'refused',
 		async fix(ready) {
@@ -242,6 +250,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'dead-proxy',
+		branch: 'proxy-variables',
 		cause: 'proxy-misroute',
 		probe: 'open',
 		async fix(ready) {
@@ -255,6 +264,7 @@ const cases: Case[] = [
 		// The tool reads nginx and HAProxy configs, not a Node proxy's: it sees the port accept and
 		// names no cause (a gap the lab's hands-on mode teaches around; the client sees the 502).
 		id: 'dead-upstream',
+		branch: 'none',
 		cause: [],
 		probe: 'open',
 		async fix(ready) {
@@ -263,6 +273,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'reject-rule',
+		branch: 'firewall',
 		cause: 'firewall-reject',
 		probe: 'refused',
 		async fix(ready) {
@@ -271,6 +282,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'drop-rule',
+		branch: 'firewall',
 		cause: 'filtered',
 		probe: 'timeout',
 		async fix(ready) {
@@ -279,6 +291,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'loopback-only',
+		branch: 'this-host',
 		cause: 'loopback-only',
 		probe: 'refused',
 		async fix(ready) {
@@ -288,6 +301,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'nat-dead-port',
+		branch: 'firewall',
 		cause: 'no-listener',
 		probe: 'refused',
 		async fix(ready) {
@@ -302,6 +316,7 @@ const cases: Case[] = [
 	},
 	{
 		id: 'outbound-reject',
+		branch: 'firewall',
 		cause: 'firewall-reject',
 		probe: 'refused',
 		async fix(ready) {
@@ -315,6 +330,7 @@ const cases: Case[] = [
 	{
 		// Until the accept-queue-full cause lands (issue 12), the tool says filtered: the lab expects the new id when it exists.
 		id: 'accept-queue',
+		branch: 'this-host',
 		cause:
 			'accept-queue-full' in causeRegistry ? 'accept-queue-full' : 'filtered',
 		probe: 'timeout',
@@ -326,12 +342,13 @@ const cases: Case[] = [
 ];
 
 describe('each lab: set up, diagnosed, fixed as a learner would, victory, torn down, nothing left', () => {
-	test.each(cases)('$id', async ({id, cause, probe, fix}) => {
+	test.each(cases)('$id', async ({id, branch, cause, probe, fix}) => {
 		const held = await hold(id);
 		const {ready} = held;
 		expect(existsSync(ready.folder)).toBe(true);
 		const report = await diagnose(ready);
 		expect(report.probe.outcome).toBe(probe);
+		expect(viewOfReport(report)?.branch).toBe(branch);
 		if (Array.isArray(cause)) {
 			expect(report.causes.map(c => c.id)).toEqual(cause);
 		} else {

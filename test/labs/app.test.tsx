@@ -6,11 +6,12 @@ node at a time, is told "not yet" by a failed check, then solves.
 import {describe, expect, test, vi} from 'vitest';
 import {LabApp} from '../../source/ui/lab/app.js';
 import type {LabDiagnosis, LabServices} from '../../source/ui/lab/types.js';
-import {scorePlay, learned, maxScore} from '../../source/labs/score.js';
+import {scorePlay, learned, maxOf} from '../../source/labs/score.js';
 import {keys, press, renderApp, waitFor} from '../helpers/ink.js';
 
 const diagnosis: LabDiagnosis = {
 	probe: 'refused',
+	branch: 'this-host',
 	steps: [
 		{title: 'Connect', status: 'problem', detail: 'refused at once: a reset'},
 		{
@@ -53,6 +54,10 @@ function fake(mode: 'guided' | 'hands-on', victories: boolean[]) {
 			output: 'connect ECONNREFUSED ::1:47001',
 		}),
 		stop: vi.fn(async () => {}),
+		branchChoices: () => [
+			{value: 'this-host', label: 'this host'},
+			{value: 'firewall', label: 'firewall'},
+		],
 		causeChoices: () => [
 			{value: 'address-family-mismatch', label: 'IPv4 only, dialed on IPv6'},
 			{value: 'no-listener', label: 'Nothing listens'},
@@ -61,7 +66,7 @@ function fake(mode: 'guided' | 'hands-on', victories: boolean[]) {
 			finished.push(play);
 			return {
 				score: scorePlay(play),
-				max: maxScore,
+				max: maxOf(play.mode),
 				learned: learned(steps, 'the lesson'),
 			};
 		},
@@ -70,7 +75,7 @@ function fake(mode: 'guided' | 'hands-on', victories: boolean[]) {
 }
 
 describe('lab screens', () => {
-	test('guided: predict the probe and the cause, fix, score 5/5 with one line learned per node', async () => {
+	test('guided: predict the probe, the branch and the cause, fix, score 6/6 with one line learned per node', async () => {
 		const {services, finished} = fake('guided', [true]);
 		const app = await renderApp(<LabApp services={services} />);
 		await waitFor(app, 'Lab A (guided)');
@@ -86,6 +91,12 @@ describe('lab screens', () => {
 			'Who listens: node listens on 127.0.0.1:47001 only',
 		);
 		await press(app, keys.enter);
+		await waitFor(app, 'Where will the tree find the problem?');
+		await press(app, keys.enter);
+		expect(await waitFor(app, 'The tree finds it in: this host')).toContain(
+			'✓ right',
+		);
+		await press(app, keys.enter);
 		await waitFor(app, 'Which cause will the tree end on?');
 		await press(app, keys.enter);
 		const card = await waitFor(app, 'IPv4 only, dialed on IPv6 · you said');
@@ -93,14 +104,20 @@ describe('lab screens', () => {
 		await press(app, keys.enter);
 		await waitFor(app, 'Fix it:');
 		await press(app, 'd');
-		const result = await waitFor(app, 'Score 5/5');
+		const result = await waitFor(app, 'Score 6/6');
 		expect(result).toContain('Solved: the app connects.');
 		expect(result).toContain('· Connect: refused at once: a reset');
 		expect(result).toContain(
 			'· Who listens: node listens on 127.0.0.1:47001 only',
 		);
 		expect(finished).toEqual([
-			{mode: 'guided', probeRight: true, causeRight: true, solved: true},
+			{
+				mode: 'guided',
+				probeRight: true,
+				branchRight: true,
+				causeRight: true,
+				solved: true,
+			},
 		]);
 		await press(app, 'q');
 		expect(services.stop).toHaveBeenCalled();
@@ -116,9 +133,13 @@ describe('lab screens', () => {
 			'you said timeout: ✗ not this time',
 		);
 		await press(app, keys.enter, keys.down, keys.enter);
-		await waitFor(app, '✗ not this time');
+		expect(await waitFor(app, 'The tree finds it in')).toContain(
+			'you said firewall: ✗ not this time',
+		);
+		await press(app, keys.enter, keys.down, keys.enter);
+		expect(await waitFor(app, '· you said: ')).toContain('✗ not this time');
 		await press(app, keys.enter, 'd');
-		expect(await waitFor(app, /Score \d\/5/)).toContain('Score 2/5');
+		expect(await waitFor(app, /Score \d\/6/)).toContain('Score 2/6');
 	});
 
 	test('hands-on: hints one node at a time, a failed check says not yet, then solved with hints off the score', async () => {

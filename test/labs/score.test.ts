@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {learned, maxScore, scorePlay} from '../../source/labs/score.js';
+import {learned, maxOf, maxScore, scorePlay} from '../../source/labs/score.js';
 import {
 	loadProgress,
 	recordTry,
@@ -11,31 +11,21 @@ import {
 import {stateDir} from '../../source/labs/paths.js';
 
 describe('scoring', () => {
-	test('guided: 1 for the probe, 2 for the cause, 2 for the fix', () => {
-		expect(
-			scorePlay({
-				mode: 'guided',
-				probeRight: true,
-				causeRight: true,
-				solved: true,
-			}),
-		).toBe(maxScore);
-		expect(
-			scorePlay({
-				mode: 'guided',
-				probeRight: false,
-				causeRight: true,
-				solved: true,
-			}),
-		).toBe(4);
-		expect(
-			scorePlay({
-				mode: 'guided',
-				probeRight: true,
-				causeRight: false,
-				solved: false,
-			}),
-		).toBe(1);
+	test('guided: 1 for the probe, 1 for the branch, 2 for the cause, 2 for the fix (max 6)', () => {
+		expect(maxOf('guided')).toBe(6);
+		expect(maxOf('hands-on')).toBe(maxScore);
+		const all = {
+			mode: 'guided',
+			probeRight: true,
+			branchRight: true,
+			causeRight: true,
+			solved: true,
+		} as const;
+		expect(scorePlay(all)).toBe(6);
+		expect(scorePlay({...all, probeRight: false})).toBe(5);
+		expect(scorePlay({...all, branchRight: false})).toBe(5);
+		expect(scorePlay({...all, causeRight: false})).toBe(4);
+		expect(scorePlay({...all, solved: false})).toBe(4);
 	});
 
 	test('hands-on: 5 for the fix, one off per hint (at most 3), 0 unsolved', () => {

@@ -62,10 +62,12 @@ function Goal({state}: {readonly state: LabState}) {
 }
 
 function Predict({state}: {readonly state: LabState}) {
-	const question =
-		state.screen === 'predict-probe'
-			? `What will the probe of ${state.lab!.target} say?`
-			: 'Which cause will the tree end on?';
+	const questions: Record<string, string> = {
+		'predict-probe': `What will the probe of ${state.lab!.target} say?`,
+		'predict-branch': 'Where will the tree find the problem?',
+		'predict-cause': 'Which cause will the tree end on?',
+	};
+	const question = questions[state.screen] ?? '';
 	return (
 		<Box flexDirection="column">
 			<Text bold>Predict: {question}</Text>
@@ -113,7 +115,31 @@ function RevealProbe({state}: {readonly state: LabState}) {
 					{visible(step.title)}: {visible(step.detail.split('\n')[0] ?? '')}
 				</Text>
 			))}
-			<Text dimColor>enter: the next fork</Text>
+			<Text dimColor>enter: the next fork, where the tree looks</Text>
+		</Box>
+	);
+}
+
+function RevealBranch({state}: {readonly state: LabState}) {
+	const actual = state.diagnosis?.branch ?? 'none';
+	const label = (value: string | undefined) =>
+		state.choices.find(choice => choice.value === value)?.label ?? value;
+	const steps =
+		state.diagnosis?.steps.filter(step => step.status === 'problem') ?? [];
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				The tree finds it in: {label(actual)} · you said{' '}
+				{label(state.predictions.branch)}:{' '}
+				{mark(state.predictions.branch === actual)}
+			</Text>
+			{steps.map(step => (
+				<Text key={step.title} wrap="truncate-end">
+					{' ✗ '}
+					{visible(step.title)}: {visible(step.detail.split('\n')[0] ?? '')}
+				</Text>
+			))}
+			<Text dimColor>enter: the last fork, the cause</Text>
 		</Box>
 	);
 }
@@ -192,7 +218,9 @@ const screens = {
 	catalogue: Catalogue,
 	goal: Goal,
 	'predict-probe': Predict,
+	'predict-branch': Predict,
 	'predict-cause': Predict,
+	'reveal-branch': RevealBranch,
 	'reveal-probe': RevealProbe,
 	'reveal-cause': RevealCause,
 	work: Work,
@@ -248,6 +276,7 @@ export function LabApp({services, first, onExit}: Props) {
 					? {
 							mode: 'guided' as const,
 							probeRight: now.predictions.probe === diagnosis?.probe,
+							branchRight: now.predictions.branch === diagnosis?.branch,
 							causeRight:
 								now.predictions.cause ===
 								(diagnosis?.causes[0]?.id ?? now.choices[0]?.value),
@@ -311,6 +340,7 @@ export function LabApp({services, first, onExit}: Props) {
 		) {
 			dispatch({
 				type: 'pick',
+				branchChoices: services.branchChoices(),
 				causeChoices: services.causeChoices(now.lab!.id),
 			});
 		} else if (now.screen === 'result') {

@@ -11,6 +11,8 @@ export type Screen =
 	| 'goal'
 	| 'predict-probe'
 	| 'reveal-probe'
+	| 'predict-branch'
+	| 'reveal-branch'
 	| 'predict-cause'
 	| 'reveal-cause'
 	| 'work'
@@ -27,7 +29,11 @@ export type LabState = {
 	readonly diagnosisFailed?: boolean;
 	readonly choices: readonly Choice[];
 	readonly choice: number;
-	readonly predictions: {readonly probe?: string; readonly cause?: string};
+	readonly predictions: {
+		readonly probe?: string;
+		readonly branch?: string;
+		readonly cause?: string;
+	};
 	readonly hints: number;
 	readonly message?: string;
 	readonly busy?: string;
@@ -57,7 +63,11 @@ export type LabAction =
 	| {readonly type: 'failed'; readonly message: string}
 	| {readonly type: 'begin'}
 	| {readonly type: 'diagnosed'; readonly diagnosis?: LabDiagnosis}
-	| {readonly type: 'pick'; readonly causeChoices: readonly Choice[]}
+	| {
+			readonly type: 'pick';
+			readonly branchChoices: readonly Choice[];
+			readonly causeChoices: readonly Choice[];
+	  }
 	| {readonly type: 'next'}
 	| {readonly type: 'hint'}
 	| {readonly type: 'not-yet'; readonly output: string}
@@ -94,30 +104,43 @@ function move(state: LabState, by: number): LabState {
 		: state;
 }
 
-/** Enter on a prediction: keep it and reveal. */
-function pick(state: LabState, causeChoices: readonly Choice[]): LabState {
-	const value = state.choices[state.choice]?.value;
-	if (state.screen === 'predict-probe') {
-		return {
-			...state,
-			screen: 'reveal-probe',
-			predictions: {...state.predictions, probe: value},
-		};
-	}
+const reveals: Partial<
+	Record<Screen, readonly [Screen, 'probe' | 'branch' | 'cause']>
+> = {
+	'predict-probe': ['reveal-probe', 'probe'],
+	'predict-branch': ['reveal-branch', 'branch'],
+	'predict-cause': ['reveal-cause', 'cause'],
+};
 
-	if (state.screen === 'predict-cause') {
+/** Enter on a prediction: keep it and reveal; enter on a reveal: the next fork. */
+function pick(
+	state: LabState,
+	action: Extract<LabAction, {type: 'pick'}>,
+): LabState {
+	const reveal = reveals[state.screen];
+	if (reveal) {
+		const value = state.choices[state.choice]?.value;
 		return {
 			...state,
-			screen: 'reveal-cause',
-			predictions: {...state.predictions, cause: value},
+			screen: reveal[0],
+			predictions: {...state.predictions, [reveal[1]]: value},
 		};
 	}
 
 	if (state.screen === 'reveal-probe') {
 		return {
 			...state,
+			screen: 'predict-branch',
+			choices: action.branchChoices,
+			choice: 0,
+		};
+	}
+
+	if (state.screen === 'reveal-branch') {
+		return {
+			...state,
 			screen: 'predict-cause',
-			choices: causeChoices,
+			choices: action.causeChoices,
 			choice: 0,
 		};
 	}
@@ -166,7 +189,7 @@ export function labReducer(state: LabState, action: LabAction): LabState {
 		}
 
 		case 'pick': {
-			return pick(state, action.causeChoices);
+			return pick(state, action);
 		}
 
 		case 'next': {

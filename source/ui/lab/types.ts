@@ -41,6 +41,8 @@ export type ViewCause = {
 /** The diagnosis of the lab as the CLI's --json report gave it. */
 export type LabDiagnosis = {
 	readonly probe: string;
+	/** The branch (its id) where the tree found the problem first; "none" when it found none. */
+	readonly branch: string;
 	/** The steps that ran, in tree order (the path). */
 	readonly steps: readonly ViewStep[];
 	readonly causes: readonly ViewCause[];
@@ -57,6 +59,8 @@ export type LabServices = {
 		readonly output: string;
 	}>;
 	readonly stop: () => Promise<void>;
+	/** The choices for "where will the tree find the problem?" (the tree's branches, and none). */
+	readonly branchChoices: () => readonly Choice[];
 	/** The choices for "which cause?": the lab's own among others (shuffled by the caller's seed). */
 	readonly causeChoices: (id: string) => readonly Choice[];
 	/** Score a finished play, record the progress, and say what was learned (one line per node of the path). */
@@ -66,6 +70,7 @@ export type LabServices = {
 			| {
 					readonly mode: 'guided';
 					readonly probeRight: boolean;
+					readonly branchRight: boolean;
 					readonly causeRight: boolean;
 					readonly solved: boolean;
 			  }
