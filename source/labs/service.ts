@@ -81,6 +81,7 @@ const titleOf = (id: string) =>
 export function labServices(cliPath: string) {
 	const state = labState();
 	let running: RunningLab | undefined;
+	let stopping: Promise<void> = Promise.resolve();
 	return {
 		list() {
 			const progress = loadProgress(state);
@@ -130,12 +131,15 @@ export function labServices(cliPath: string) {
 				? checkVictory(running)
 				: {ok: false, output: 'no lab is running'};
 		},
+		/** Tear the running lab down; callers at the same time share one teardown. */
 		async stop() {
 			const current = running;
 			running = undefined;
 			if (current) {
-				await stopLab(current);
+				stopping = stopLab(current);
 			}
+
+			await stopping;
 		},
 		branchChoices,
 		causeChoices(id: string) {

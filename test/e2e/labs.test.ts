@@ -20,6 +20,7 @@ import {
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
+import * as pty from '@lydell/node-pty';
 import {execa} from 'execa';
 import {afterAll, afterEach, describe, expect, test} from 'vitest';
 import {viewOfReport} from '../../source/labs/service.js';
@@ -494,5 +495,78 @@ describe('without root', () => {
 		} finally {
 			rmSync(home, {recursive: true, force: true});
 		}
+	});
+});
+
+describe('the lab screens in a pseudo-terminal', () => {
+	/** Start `refused lab ID` in a pty at 80x24; resolves with its screen text so far, and its exit. */
+	function screen(id: string, extra: Record<string, string> = {}) {
+		const term = pty.spawn(process.execPath, [cliPath, 'lab', id], {
+			cols: 80,
+			rows: 24,
+			env: {...env, TERM: 'xterm-256color', ...extra},
+		});
+		let output = '';
+		term.onData(data => {
+			output += data;
+		});
+		const exited = new Promise<number>(resolve => {
+			term.onExit(({exitCode}) => {
+				resolve(exitCode);
+			});
+		});
+		const waitFor = async (text: string) => {
+			const deadline = Date.now() + 20_000;
+			while (!output.includes(text)) {
+				if (Date.now() > deadline) {
+					throw new Error(`no "${text}" on screen: ${output}`);
+				}
+
+				await new Promise(resolve => {
+					setTimeout(resolve, 50);
+				});
+			}
+		};
+
+		return {term, exited, waitFor, output: () => output};
+	}
+
+	const markerOf = (id: string) =>
+		JSON.parse(
+			readFileSync(
+				path.join(state, 'refused', 'running', `${id}.json`),
+				'utf8',
+			),
+		) as {folder: string; pids: number[]; namespaces: string[]};
+
+	test('Ctrl-C on the goal screen: the lab is torn down, exit 130', async () => {
+		const app = screen('loopback-only');
+		await app.waitFor('Goal:');
+		const marker = markerOf('loopback-only');
+		expect(marker.namespaces).toHaveLength(2);
+		app.term.write('\u0003');
+		expect(await app.exited).toBe(130);
+		await expectNothingLeft({
+			folder: marker.folder,
+			marker,
+			clientNetns: marker.namespaces[0]!,
+			diagnoseNetns: marker.namespaces[1]!,
+		} as unknown as Ready);
+	});
+
+	test('a crash of the app (an error thrown outside React): the lab is torn down, exit 3', async () => {
+		const app = screen('other-loopback', {REFUSED_TEST_CRASH_LAB: '1'});
+		await app.waitFor('Goal:');
+		const marker = markerOf('other-loopback');
+		expect(await app.exited).toBe(3);
+		expect(app.output()).toContain(
+			'refused: internal error: crash requested by REFUSED_TEST_CRASH_LAB',
+		);
+		await expectNothingLeft({
+			folder: marker.folder,
+			marker,
+			clientNetns: null,
+			diagnoseNetns: null,
+		} as unknown as Ready);
 	});
 });

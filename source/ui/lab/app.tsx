@@ -18,7 +18,8 @@ import type {LabServices} from './types.js';
 type Props = {
 	readonly services: LabServices;
 	readonly first?: string;
-	readonly onExit?: () => void;
+	/** The exit code: 0 after q, 130 after Ctrl-C. */
+	readonly onExit?: (code: number) => void;
 };
 
 const mark = (right: boolean) => (right ? '✓ right' : '✗ not this time');
@@ -294,12 +295,15 @@ export function LabApp({services, first, onExit}: Props) {
 		[services],
 	);
 
-	const quit = useCallback(() => {
-		void services.stop().finally(() => {
-			onExit?.();
-			exit();
-		});
-	}, [services, exit, onExit]);
+	const quit = useCallback(
+		(code: number) => {
+			void services.stop().finally(() => {
+				onExit?.(code);
+				exit();
+			});
+		},
+		[services, exit, onExit],
+	);
 
 	const onWork = useCallback(
 		(input: string) => {
@@ -352,7 +356,7 @@ export function LabApp({services, first, onExit}: Props) {
 
 	useInput((input, key) => {
 		if (input === 'q' || (key.ctrl && input === 'c')) {
-			quit();
+			quit(input === 'q' ? 0 : 130);
 		} else if (key.upArrow || key.downArrow) {
 			dispatch({type: 'move', by: key.upArrow ? -1 : 1});
 		} else if (key.return) {

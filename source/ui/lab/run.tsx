@@ -7,27 +7,52 @@ import {render} from 'ink';
 import {LabApp} from './app.js';
 import type {LabServices} from './types.js';
 
+/** Test-only: REFUSED_TEST_CRASH_LAB throws outside React once a lab is set up (a crash must tear it down). */
+function crashHook(services: LabServices): LabServices {
+	if (!process.env['REFUSED_TEST_CRASH_LAB']) {
+		return services;
+	}
+
+	return {
+		...services,
+		async start(id) {
+			const started = await services.start(id);
+			setTimeout(() => {
+				throw new Error('crash requested by REFUSED_TEST_CRASH_LAB');
+			}, 200);
+			return started;
+		},
+	};
+}
+
 export async function runLabApp(options: {
 	readonly services: LabServices;
 	readonly first?: string;
 	readonly color: boolean;
 }): Promise<number> {
-	const {services} = options;
+	const services = crashHook(options.services);
+	let code = 0;
 	const instance = render(
-		<LabApp services={services} first={options.first} />,
+		<LabApp
+			services={services}
+			first={options.first}
+			onExit={exitCode => {
+				code = exitCode;
+			}}
+		/>,
 		{exitOnCtrlC: false},
 	);
-	const bail = (code: number) => () => {
+	// However it ends, the lab is torn down (below, awaited) before the code is returned.
+	const bail = (exitCode: number) => () => {
+		code = exitCode;
 		instance.unmount();
-		void services.stop().finally(() => process.exit(code));
 	};
 
 	const crash = (error: unknown) => {
-		instance.unmount();
 		process.stderr.write(
 			`refused: internal error: ${(error as Error)?.message ?? String(error)}\n`,
 		);
-		void services.stop().finally(() => process.exit(3));
+		bail(3)();
 	};
 
 	process.once('SIGTERM', bail(143));
@@ -41,5 +66,5 @@ export async function runLabApp(options: {
 		await services.stop();
 	}
 
-	return 0;
+	return code;
 }
