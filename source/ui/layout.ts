@@ -18,6 +18,13 @@ import {
 	treeContext,
 	walkTree,
 } from './select-tree.js';
+import {
+	serverDetail,
+	serverExtras,
+	serverFollowed,
+	serverPending,
+	shownReport,
+} from './server-view.js';
 import type {AppState} from './state.js';
 import {
 	asciiGlyphs,
@@ -97,6 +104,11 @@ function followed(state: AppState): string | undefined {
 	);
 	if (running) {
 		return checkKey(running.id);
+	}
+
+	const fork = serverFollowed(state);
+	if (fork) {
+		return fork;
 	}
 
 	const cause = state.concluded ? buildReport(session).causes[0] : undefined;
@@ -216,7 +228,8 @@ function lowerContent(state: AppState, input: LowerInput): Lower {
 		return {
 			rows: [
 				[{text: cut(`── detail ${'─'.repeat(width)}`, width), tone: 'accent'}],
-				...detailRows(session, cursor, {width, learn: state.learn}),
+				...(serverDetail(state, cursor, width) ??
+					detailRows(session, cursor, {width, learn: state.learn})),
 			],
 			items: [],
 			essential: 0,
@@ -225,7 +238,7 @@ function lowerContent(state: AppState, input: LowerInput): Lower {
 	}
 
 	if (state.concluded) {
-		const card = causeCard(buildReport(session), {
+		const card = causeCard(shownReport({session, server: state.server}), {
 			width,
 			height: cardHeight,
 			selected:
@@ -321,7 +334,7 @@ export function layout(state: AppState, ascii = false): Layout {
 	const frames = ascii ? spinners.ascii : spinners.unicode;
 	const spinner = frames[Math.floor(state.now / 100) % frames.length]!;
 	const session = state.session!;
-	const root = walkTree(treeContext(state, session));
+	const root = walkTree(treeContext(state, session, serverExtras(state)));
 	const toggled = new Set(state.toggled);
 	const cursorCandidate = state.cursor ?? followed(state);
 	const probe = treeRows(root, {
@@ -365,7 +378,8 @@ export function layout(state: AppState, ascii = false): Layout {
 	const maxTop = Math.max(0, lower.rows.length - lowerHeight);
 	const lowerTop = Math.min(state.lowerTop, maxTop);
 	const footerText =
-		plan(session).ask && state.focus === 'tree'
+		(plan(session).ask !== undefined || serverPending(state)) &&
+		state.focus === 'tree'
 			? footers.ask
 			: footers[state.focus];
 	return {

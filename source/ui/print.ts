@@ -2,10 +2,10 @@
 What stays in the scrollback after the app leaves the alternate screen: the final tree, the cause
 card with every fix, as plain text (the same selectors as the screen, nothing windowed or cut).
 */
-import {buildReport} from '../report/model.js';
 import {asciiText, rowText, type Row} from './rows.js';
 import {causeCard} from './select-detail.js';
 import {treeContext, walkTree} from './select-tree.js';
+import {serverExtras, shownReport} from './server-view.js';
 import type {AppState} from './state.js';
 import {asciiGlyphs, treeRows, unicodeGlyphs} from './tree-rows.js';
 
@@ -16,7 +16,7 @@ export function finalText(state: AppState, ascii = false): string {
 	}
 
 	const width = Math.max(40, state.columns);
-	const root = walkTree(treeContext(state, session));
+	const root = walkTree(treeContext(state, session, serverExtras(state)));
 	const tree = treeRows(root, {
 		width,
 		glyphs: ascii ? asciiGlyphs : unicodeGlyphs,
@@ -25,10 +25,11 @@ export function finalText(state: AppState, ascii = false): string {
 	});
 	const rows: Row[] = [...tree.rows];
 	if (state.concluded) {
+		const report = shownReport({session, server: state.server});
 		rows.push(
-			...causeCard(buildReport(session), {
+			...causeCard(report, {
 				width,
-				unfolded: new Set(buildReport(session).causes.map(cause => cause.id)),
+				unfolded: new Set(report.causes.map(cause => cause.id)),
 				ascii,
 			}).rows,
 		);

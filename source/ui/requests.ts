@@ -9,7 +9,14 @@ export type Request =
 	| {readonly id: number; readonly kind: 'export'}
 	| {readonly id: number; readonly kind: 'quit'; readonly interrupted: boolean}
 	| {readonly id: number; readonly kind: 'parse'; readonly text: string}
-	| {readonly id: number; readonly kind: 'practice'};
+	| {readonly id: number; readonly kind: 'practice'}
+	| {
+			readonly id: number;
+			readonly kind: 'server';
+			readonly destination: string;
+			/** The fork's run number (ServerView.run): the result comes back with it. */
+			readonly run: number;
+	  };
 
 export type RequestBody = Request extends infer R
 	? R extends {id: number}

@@ -37,6 +37,8 @@ export type TreeContext = {
 	/** Steps whose result was kept from the last run (their inputs did not change). */
 	readonly kept?: readonly string[];
 	readonly shape?: TreeShape;
+	/** Nodes the UI adds under a taken branch, by branch id (the "look at the server over SSH?" fork). */
+	readonly extras?: Readonly<Record<string, readonly TreeNode[]>>;
 };
 
 export const checkKey = (id: string) => `check:${id}`;
@@ -222,13 +224,33 @@ function branchNodeOf(context: TreeContext, branch: Branch): TreeNode {
 	};
 }
 
-/** The whole tree of this walk: the target, the trunk, then each branch in the shape's order. */
+/** A taken branch grows the nodes the UI adds to it (after its own steps). */
+function withExtras(
+	node: TreeNode,
+	context: TreeContext,
+	branch: Branch,
+): TreeNode {
+	const extra = context.extras?.[branch.id] ?? [];
+	return extra.length > 0 && node.onPath
+		? {
+				...node,
+				mark:
+					worst([node, ...extra]) === 'answer'
+						? 'passed'
+						: worst([node, ...extra]),
+				children: [...(node.children ?? []), ...extra],
+			}
+		: node;
+}
+
 /** The tree selector's input from the app's state (the screen and the scrollback print use the same). */
 export function treeContext(
-	state: Omit<TreeContext, 'session' | 'shape'>,
+	state: Omit<TreeContext, 'session' | 'shape' | 'extras'>,
 	session: Session,
+	extras?: TreeContext['extras'],
 ): TreeContext {
 	return {
+		...(extras ? {extras} : {}),
 		session,
 		timeoutMs: state.timeoutMs,
 		startedAt: state.startedAt,
@@ -238,6 +260,7 @@ export function treeContext(
 	};
 }
 
+/** The whole tree of this walk: the target, the trunk, then each branch in the shape's order. */
 export function walkTree(context: TreeContext): TreeNode {
 	const {session} = context;
 	const shape = context.shape ?? defaultShape;
@@ -263,7 +286,7 @@ export function walkTree(context: TreeContext): TreeNode {
 	const branches = shape.branches
 		.filter(branch => branch.items.some(item => present(item)))
 		.filter(branch => !branch.onlyWhenTaken || ran(branch))
-		.map(branch => branchNodeOf(context, branch));
+		.map(branch => withExtras(branchNodeOf(context, branch), context, branch));
 	// Checks and questions the shape does not place still show, in a branch of their own.
 	const placedQuestions = new Set(
 		shape.branches.flatMap(branch =>

@@ -12,7 +12,7 @@ import {
 	type EngineEvent,
 	type Session,
 } from '../engine/session.js';
-import {buildReport} from '../report/model.js';
+import type {Report} from '../report/model.js';
 import type {Target} from '../tree/facts.js';
 import type {Answers, Fix, Tree} from '../tree/types.js';
 import {noKey, walkIntent, type Intent, type Key} from './keymap.js';
@@ -20,6 +20,8 @@ import {request, type Request} from './requests.js';
 import {startScreenKey} from './start-keys.js';
 import {layout} from './layout.js';
 import {questionKey} from './select-tree.js';
+import {shownReport, type ServerView} from './server-view.js';
+import {serverBack, serverDone, serverIntent} from './server-keys.js';
 
 export type Focus = 'tree' | 'lower';
 
@@ -64,6 +66,12 @@ export type AppState = {
 	readonly nextRequest: number;
 	readonly columns: number;
 	readonly rows: number;
+	/** The fork "look at the server over SSH?": its answer and the server's side (server-view.ts). */
+	readonly server?: ServerView;
+	/** False when the app must not offer the fork. */
+	readonly offerServer?: boolean;
+	/** Runs of the server's side started so far (a result of an older run is ignored). */
+	readonly serverRuns: number;
 };
 
 export type AppAction =
@@ -81,6 +89,11 @@ export type AppAction =
 	| {readonly type: 'notice'; readonly text: string}
 	| {readonly type: 'tick'; readonly now: number}
 	| {readonly type: 'kept'; readonly id: string}
+	| {
+			readonly type: 'server-done';
+			readonly run: number;
+			readonly report: Report;
+	  }
 	| {readonly type: 'resize'; readonly columns: number; readonly rows: number};
 
 export function initialState(options: {
@@ -120,6 +133,7 @@ export function initialState(options: {
 		nextRequest: 1,
 		columns: options.columns ?? 80,
 		rows: options.rows ?? 24,
+		serverRuns: 0,
 	};
 	return options.target ? start(state, options.target, undefined, now) : state;
 }
@@ -149,6 +163,7 @@ function start(
 		detail: false,
 		previous: undefined,
 		kept: [],
+		server: undefined,
 	});
 }
 
@@ -158,7 +173,10 @@ export function fixesOf(state: AppState): readonly Fix[] {
 		return [];
 	}
 
-	return buildReport(state.session).causes[0]?.fixes ?? [];
+	return (
+		shownReport({session: state.session, server: state.server}).causes[0]
+			?.fixes ?? []
+	);
 }
 
 /** How many items the card has: the fixes, then the other causes. */
@@ -167,7 +185,7 @@ function cardItems(state: AppState): number {
 		return 0;
 	}
 
-	const {causes} = buildReport(state.session);
+	const {causes} = shownReport({session: state.session, server: state.server});
 	return (causes[0]?.fixes.length ?? 0) + Math.max(0, causes.length - 1);
 }
 
@@ -318,7 +336,9 @@ function enter(state: AppState): AppState {
 			return state;
 		}
 
-		const other = buildReport(session).causes[state.fix - fixes + 1];
+		const other = shownReport({session, server: state.server}).causes[
+			state.fix - fixes + 1
+		];
 		return other
 			? {...state, unfolded: toggle(state.unfolded, other.id)}
 			: state;
@@ -338,6 +358,10 @@ function enter(state: AppState): AppState {
 }
 
 function back(state: AppState): AppState {
+	if (state.server) {
+		return serverBack(state);
+	}
+
 	const session = state.session!;
 	const last = session.userAnswers.at(-1);
 	if (last === undefined) {
@@ -394,6 +418,7 @@ function rerun(state: AppState): AppState {
 			walkStart: state.now,
 			previous: state.session,
 			kept: [],
+			server: undefined,
 			notice: `Rerun: connecting to ${state.session!.target.input} again; a step runs again only when what it depends on changed (your answers are kept).`,
 		},
 		{type: 'rerun'},
@@ -468,7 +493,7 @@ const commands: Partial<Record<Intent['kind'], (state: AppState) => AppState>> =
 	};
 
 function walkIntentReduce(state: AppState, intent: Intent): AppState {
-	const asked = askIntent(state, intent);
+	const asked = askIntent(state, intent) ?? serverIntent(state, intent);
 	if (asked) {
 		return asked;
 	}
@@ -563,6 +588,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
 
 		case 'resize': {
 			return {...state, columns: action.columns, rows: action.rows};
+		}
+
+		case 'server-done': {
+			return serverDone(state, action.run, action.report);
 		}
 	}
 }

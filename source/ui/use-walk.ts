@@ -14,6 +14,7 @@ import {createDriver, type Driver} from '../engine/driver.js';
 import {plan} from '../engine/session.js';
 import {buildReport} from '../report/model.js';
 import {targetOrMessage} from '../parsers/error-message.js';
+import type {LookAtServer} from '../look-at-server.js';
 import type {Practice} from '../practice.js';
 import {tree as defaultTree} from '../tree/index.js';
 import type {Target} from '../tree/facts.js';
@@ -27,6 +28,7 @@ import {
 	type AppState,
 } from './state.js';
 import type {Request} from './requests.js';
+import {shownReport} from './server-view.js';
 
 export type WalkOptions = {
 	readonly target?: Target;
@@ -48,6 +50,8 @@ export type WalkOptions = {
 	readonly exportDir?: string;
 	readonly startPractice?: () => Promise<Practice>;
 	readonly now?: () => Date;
+	/** The server's side over SSH for the fork "look at the server over SSH?" (tests inject one). */
+	readonly lookAtServer?: LookAtServer;
 };
 
 /** A long text cut in the middle, for a one-line confirmation. */
@@ -87,10 +91,11 @@ function withKept(
 a new file (never over an existing one), through Io's one writing capability.
 */
 async function exportReport(
-	snapshot: AppState['session'],
+	state: AppState,
 	options: WalkOptions,
 	dispatch: (action: AppAction) => void,
 ): Promise<void> {
+	const snapshot = state.session;
 	if (!snapshot) {
 		dispatch({
 			type: 'notice',
@@ -101,7 +106,7 @@ async function exportReport(
 
 	const {renderMarkdownWithPath} = await import('../report/markdown.js');
 	const {treeChart} = await import('../report/chart.js');
-	const report = buildReport(snapshot);
+	const report = shownReport({session: snapshot, server: state.server});
 	const chart = treeChart(snapshot.tree, {
 		session: snapshot,
 		concluded: report.causes[0]?.id,
@@ -122,6 +127,46 @@ async function exportReport(
 			text: `Could not write the report to ${file}: ${(error as Error).message}`,
 		});
 	}
+}
+
+type ServerSlot = {
+	current: {run: number; abort: AbortController} | undefined;
+};
+
+/**
+The fork's "Yes: ssh DEST": the server's side of this walk in BatchMode (never a prompt inside the
+tree), joined with this host's report; the reducer ignores a result whose run was set aside.
+*/
+async function runServerSide(
+	request: Extract<Request, {kind: 'server'}>,
+	context: {
+		readonly options: WalkOptions;
+		readonly session: AppState['session'];
+		readonly dispatch: (action: AppAction) => void;
+		readonly slot: ServerSlot;
+	},
+): Promise<void> {
+	const {options, session, dispatch, slot} = context;
+	if (!session) {
+		return;
+	}
+
+	slot.current?.abort.abort();
+	const abort = new AbortController();
+	slot.current = {run: request.run, abort};
+	const look =
+		options.lookAtServer ?? (await import('../look-at-server.js')).lookAtServer;
+	const report = await look(request.destination, buildReport(session), {
+		io: options.io,
+		timeoutMs: options.timeoutMs,
+		answers: session.preset,
+		signal: abort.signal,
+	});
+	if (slot.current?.run === request.run) {
+		slot.current = undefined;
+	}
+
+	dispatch({type: 'server-done', run: request.run, report});
 }
 
 export function useWalk(options: WalkOptions): {
@@ -155,6 +200,10 @@ export function useWalk(options: WalkOptions): {
 		timeoutMs: options.timeoutMs,
 	});
 	const practice = useRef<Practice | undefined>(undefined);
+	// The server's side while it runs (aborted by b, r, a new target or quitting).
+	const serverRun = useRef<{run: number; abort: AbortController} | undefined>(
+		undefined,
+	);
 	const handled = useRef(0);
 	const optionsRef = useRef(options);
 	const stateRef = useRef(state);
@@ -182,7 +231,8 @@ export function useWalk(options: WalkOptions): {
 
 	// While steps run, the clock ticks: elapsed times and the spinner move.
 	const {session, concluded} = state;
-	const running = Boolean(session) && !concluded;
+	const running =
+		(Boolean(session) && !concluded) || state.server?.phase === 'running';
 	useEffect(() => {
 		if (!running) {
 			return;
@@ -222,9 +272,20 @@ export function useWalk(options: WalkOptions): {
 		});
 	}, [session]);
 
+	// The fork's run set aside (b, r, a new target): its ssh is stopped.
+	const serverRunning =
+		state.server?.phase === 'running' ? state.server.run : undefined;
+	useEffect(() => {
+		if (serverRun.current && serverRun.current.run !== serverRunning) {
+			serverRun.current.abort.abort();
+			serverRun.current = undefined;
+		}
+	}, [serverRunning]);
+
 	// Abort everything and close the practice server when the app goes away.
 	useEffect(
 		() => () => {
+			serverRun.current?.abort.abort();
 			driver.current?.stop();
 			void practice.current?.close();
 		},
@@ -251,7 +312,7 @@ export function useWalk(options: WalkOptions): {
 				}
 
 				case 'export': {
-					await exportReport(snapshot, current, dispatch);
+					await exportReport(stateRef.current, current, dispatch);
 					break;
 				}
 
@@ -293,7 +354,18 @@ export function useWalk(options: WalkOptions): {
 					break;
 				}
 
+				case 'server': {
+					await runServerSide(request, {
+						options: current,
+						session: snapshot,
+						dispatch,
+						slot: serverRun,
+					});
+					break;
+				}
+
 				case 'quit': {
+					serverRun.current?.abort.abort();
 					driver.current?.stop();
 
 					await practice.current?.close();
@@ -302,7 +374,10 @@ export function useWalk(options: WalkOptions): {
 					const code = request.interrupted
 						? 130
 						: snapshot
-							? buildReport(snapshot).exitCode
+							? shownReport({
+									session: snapshot,
+									server: stateRef.current.server,
+								}).exitCode
 							: 0;
 					current.onExit?.(code, stateRef.current);
 					exit();

@@ -162,7 +162,10 @@ export async function connectSsh(settings: SshSettings): Promise<Connected> {
 	const connectTimeoutS = settings.connectTimeoutS ?? 5;
 	const folder = privateFolder();
 	const controlPath = join(folder, '%C');
+	// Quitting while the master still connects (the app's "q") kills it with its process group.
+	const connecting = new AbortController();
 	const exitHook = () => {
+		connecting.abort();
 		try {
 			execFileSync(ssh, exitArgs(settings, controlPath), {
 				stdio: 'ignore',
@@ -174,13 +177,18 @@ export async function connectSsh(settings: SshSettings): Promise<Connected> {
 		rmSync(folder, {recursive: true, force: true});
 	};
 
-	const opened = await spawn({
-		file: ssh,
-		args: masterArgs(settings, controlPath),
-		// Resolving, connecting, the key exchange and the login; a passphrase typed by hand may take longer.
-		timeoutMs: settings.batch ? connectTimeoutS * 1000 + 10_000 : 120_000,
-	});
+	process.on('exit', exitHook);
+	const opened = await spawn(
+		{
+			file: ssh,
+			args: masterArgs(settings, controlPath),
+			// Resolving, connecting, the key exchange and the login; a passphrase typed by hand may take longer.
+			timeoutMs: settings.batch ? connectTimeoutS * 1000 + 10_000 : 120_000,
+		},
+		{signal: connecting.signal},
+	);
 	if (opened.exitCode !== 0) {
+		process.off('exit', exitHook);
 		rmSync(folder, {recursive: true, force: true});
 		return {
 			ok: false,
@@ -190,7 +198,6 @@ export async function connectSsh(settings: SshSettings): Promise<Connected> {
 		};
 	}
 
-	process.on('exit', exitHook);
 	const limit = gate(settings.maxSessions ?? 4);
 	let count = 0;
 	let closed = false;

@@ -143,24 +143,21 @@ async function serverWalk(
 	});
 }
 
-/** Both sides, joined; an SSH failure is one line in `server.error`, the client's walk stands. */
-export async function diagnoseVia(
-	target: Target,
-	options: ViaOptions,
-): Promise<JoinedReport> {
-	const opening = openServer({
+function openFor(options: ViaOptions): Promise<OpenedServer> {
+	return openServer({
 		destination: options.destination,
 		batch: options.batch,
 		connectTimeoutS: options.connectTimeoutS ?? 5,
 		...(options.ssh ? {ssh: options.ssh} : {}),
 	});
-	const clientSession = await options.diagnose(target, {
-		io: options.io,
-		timeoutMs: options.timeoutMs,
-		...(options.answers ? {answers: options.answers} : {}),
-		...(options.signal ? {signal: options.signal} : {}),
-	});
-	const client = buildReport(clientSession);
+}
+
+/** The server's side of a client walk already done (the app's "look at the server over SSH?"), joined. */
+export async function diagnoseServer(
+	client: ReturnType<typeof buildReport>,
+	options: ViaOptions,
+	opening: Promise<OpenedServer> = openFor(options),
+): Promise<JoinedReport> {
 	const opened = await opening;
 	if (!opened.ok) {
 		return joinFailure(
@@ -175,4 +172,20 @@ export async function diagnoseVia(
 	} finally {
 		await opened.close();
 	}
+}
+
+/** Both sides, joined; an SSH failure is one line in `server.error`, the client's walk stands. */
+export async function diagnoseVia(
+	target: Target,
+	options: ViaOptions,
+): Promise<JoinedReport> {
+	// The SSH connection opens while this host's walk runs.
+	const opening = openFor(options);
+	const clientSession = await options.diagnose(target, {
+		io: options.io,
+		timeoutMs: options.timeoutMs,
+		...(options.answers ? {answers: options.answers} : {}),
+		...(options.signal ? {signal: options.signal} : {}),
+	});
+	return diagnoseServer(buildReport(clientSession), options, opening);
 }

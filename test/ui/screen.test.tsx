@@ -171,11 +171,15 @@ describe.each(sizes)('the tree at %ix%i', (columns, rows) => {
 		expect(asked).toMatch(/❯ 1\. Yes/);
 		expect(asked).toMatch(/▸ this host +ruled out/);
 		await press(app, keys.down, keys.enter);
-		const frame = await waitFor(app, /done in/);
-		expect(frame).toMatch(/↳ proxy\? No \(your answer\): Is there a reverse/);
+		const ended = await waitFor(app, /done in/);
+		expect(ended).toMatch(/↳ proxy\? No \(your answer\): Is there a reverse/);
+		// The walk ends on the fork "look at the server over SSH?" (test/ui/via-fork.test.tsx): no.
+		expect(ended).toContain('Look at the server over SSH?');
+		await press(app, keys.down, keys.enter);
+		const frame = await waitFor(app, /via\? +No \(your answer\)/);
 		expect(frame).toMatch(/\? another host +taken/);
 		const cause = /Cause: (\S+)/.exec(frame)![1]!;
-		const firstFix = /1\. (.+)/.exec(frame)![1]!.trim();
+		const firstFix = /^[❯ ] 1\. (.+)/m.exec(frame)![1]!.trim();
 		expectEnd(frame, size, cause, firstFix);
 	}, 40_000);
 
