@@ -186,6 +186,10 @@ function asciiChart(): boolean {
 	);
 }
 
+/** `refused lab`, `refused lab ID`: the labs (`refused lab 80` stays the host "lab", port 80). */
+const isLabCommand = (input: readonly string[]) =>
+	input[0] === 'lab' && !/^\d+$/.test(input[1] ?? '');
+
 /** --tree with a target: the walk on this host, marked on the chart. */
 async function printPath(
 	target: Target,
@@ -221,6 +225,12 @@ async function bothSides(
 	return report;
 }
 
+/** --tree with no target and no --error: the whole chart, no walk. */
+const chartOnly = (
+	flags: {readonly tree: boolean; readonly error?: string},
+	input: readonly string[],
+) => flags.tree && input.length === 0 && flags.error === undefined;
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -237,6 +247,8 @@ async function main(): Promise<number> {
 			via: {type: 'string'},
 			error: {type: 'string'},
 			tree: {type: 'boolean', default: false},
+			list: {type: 'boolean', default: false},
+			reset: {type: 'boolean', default: false},
 		},
 	});
 	if (process.env['REFUSED_TEST_CRASH']) {
@@ -244,13 +256,14 @@ async function main(): Promise<number> {
 		throw new Error('crash requested by REFUSED_TEST_CRASH');
 	}
 
+	if (isLabCommand(cli.input)) {
+		const {labCommand} = await import('./lab.js');
+		return labCommand(cli.input.slice(1), cli.flags);
+	}
+
 	const timeoutMs = parseTimeout(cli.flags.timeout);
 	const {answers, via} = answersAndVia(cli.flags.answer, cli.flags.via);
-	if (
-		cli.flags.tree &&
-		cli.input.length === 0 &&
-		cli.flags.error === undefined
-	) {
+	if (chartOnly(cli.flags, cli.input)) {
 		const {renderChart} = await import('./report/chart.js');
 		const {tree} = await import('./tree/index.js');
 		process.stdout.write(`${renderChart(tree, {ascii: asciiChart()})}\n`);

@@ -5,6 +5,7 @@ export const helpText = `
   Usage
     $ refused TARGET [options]
     $ refused            (no target: asks for one, or offers a practice case)
+    $ refused lab        (labs: real broken services to diagnose and fix)
 
   TARGET
     host:port            db.internal:5432, 10.0.0.5:8080
@@ -49,6 +50,14 @@ ${questions.map(q => `    ${q.help}`).join('\n')}
     q  quit (Ctrl-C too): the tree and the cause stay in the scrollback
     Copy uses OSC 52, which reaches your own terminal through SSH. Inside
     tmux it needs: set -g set-clipboard on
+
+  Labs
+    refused lab          the catalogue, guided or hands-on (needs a terminal)
+    refused lab --list   the catalogue and your progress, as text
+    refused lab --reset  clear the progress (and tear down leftovers)
+    refused lab ID       hold one lab for a script: stdin lines check, quit
+    Labs 8-13 build private network namespaces: they need root. Progress:
+    $XDG_STATE_HOME/refused/labs.json (default ~/.local/state/refused)
 
   Exit codes
     0  the target accepted the connection and no problem was found

@@ -1,9 +1,15 @@
 /**
-The practice case: a small server on this host, broken in a known way, so a first-time user (or
-a student) sees the whole walk on a real refusal. It is started only when the user picks it, runs
-inside this process, and closes when the app exits.
+The practice case on the start screen: the first lab of the catalogue (source/labs/), walked in the
+full tree screen. A real server (a Node process of the lab's own, in the lab's folder under the
+XDG state directory) listens on 127.0.0.1 only and the client dials [::1]; where this host has
+no IPv6 loopback, the 127.0.0.2 lab instead. Torn down when the app exits (a marker covers a
+kill -9: the next start cleans up). More labs: `refused lab`.
 */
-import net from 'node:net';
+import process from 'node:process';
+import {labById, catalogue} from './labs/catalogue.js';
+import {hasIpv6Loopback, startLab, stopLab} from './labs/lifecycle.js';
+import {stateDir} from './labs/paths.js';
+import {parseTarget} from './parsers/target.js';
 import type {Target} from './tree/facts.js';
 
 export type Practice = {
@@ -13,65 +19,26 @@ export type Practice = {
 	readonly close: () => Promise<void>;
 };
 
-async function listen(host: string, port = 0): Promise<net.Server> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer(socket => {
-			// A client that resets (as the probe does) must not crash the app.
-			socket.on('error', () => {});
-			socket.end('refused practice server: you reached me\n');
-			// Never keep a connection open: closing the server must not wait for one.
-			socket.setTimeout(1000, () => {
-				socket.destroy();
-			});
-		});
-		server.once('error', reject);
-		server.listen({host, port, ipv6Only: host.includes(':')}, () => {
-			server.off('error', reject);
-			server.unref();
-			resolve(server);
-		});
-	});
-}
-
-async function close(server: net.Server): Promise<void> {
-	return new Promise(resolve => {
-		server.close(() => {
-			resolve();
-		});
-	});
-}
-
-/** Can this host bind the IPv6 loopback (::1)? */
-async function hasIpv6Loopback(): Promise<boolean> {
-	try {
-		await close(await listen('::1'));
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/**
-Start the practice server. Where ::1 exists: listen on 127.0.0.1 only and dial [::1]:PORT (the
-"ECONNREFUSED ::1" that Node 17+ users meet with "localhost"). Otherwise: listen on 127.0.0.2 and
-dial 127.0.0.1 (a service bound to another address).
-*/
 export async function startPractice(): Promise<Practice> {
-	if (await hasIpv6Loopback()) {
-		const server = await listen('127.0.0.1');
-		const {port} = server.address() as net.AddressInfo;
-		return {
-			target: {input: `[::1]:${port}`, host: '::1', port},
-			description: `A practice server now listens on 127.0.0.1:${port} only (IPv4). The client dials [::1]:${port}, the IPv6 loopback, as Node 17+ does first for "localhost": it fails with "connect ECONNREFUSED ::1:${port}". Follow the walk to find out why.`,
-			close: async () => close(server),
-		};
+	const v6 = await hasIpv6Loopback();
+	const lab = labById(v6 ? 'localhost-ipv6' : 'other-loopback')!;
+	const running = await startLab(
+		stateDir(process.env),
+		lab,
+		catalogue.indexOf(lab),
+	);
+	const parsed = parseTarget([running.situation.target]);
+	if ('error' in parsed) {
+		await stopLab(running);
+		throw new Error(parsed.error);
 	}
 
-	const server = await listen('127.0.0.2');
-	const {port} = server.address() as net.AddressInfo;
+	const {port} = parsed;
+	const served = v6 ? '127.0.0.1' : '127.0.0.2';
+	const dialed = v6 ? `[::1]:${port}` : `127.0.0.1:${port}`;
 	return {
-		target: {input: `127.0.0.1:${port}`, host: '127.0.0.1', port},
-		description: `A practice server now listens on 127.0.0.2:${port} only. The client dials 127.0.0.1:${port} and is refused. Follow the walk to find out why.`,
-		close: async () => close(server),
+		target: parsed,
+		description: `Lab "${lab.title}": a server now listens on ${served}:${port} only. The app dials ${dialed}${v6 ? ', the IPv6 loopback, as Node 17+ does first for "localhost"' : ''}, and is refused. Follow the walk to find out why. (More labs: refused lab)`,
+		close: async () => stopLab(running),
 	};
 }

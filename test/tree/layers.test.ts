@@ -25,6 +25,8 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 	checks: ['tree', 'parsers', 'model', 'services', 'proxies', 'net', 'text'],
 	report: ['engine', 'tree', 'text', 'net'],
 	ui: ['engine', 'tree', 'report', 'text', 'net'],
+	// Labs (source/labs/) build real broken situations and read the cause registry's titles.
+	labs: ['tree', 'text', 'net'],
 	// --via: the server's Io over SSH (an Io like checks/io.ts) and the join of two walks' reports.
 	via: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net'],
 	root: [
@@ -36,6 +38,7 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 		'text',
 		'net',
 		'ui',
+		'labs',
 		'via',
 	],
 };

@@ -47,7 +47,8 @@ export function StartScreen({
 				</Box>
 				<Prose>
 					<Text bold={field === 1 && theme.color}>Practice case:</Text> start a
-					small local server broken in a known way, and diagnose it
+					small local server broken in a known way, and diagnose it (12 more
+					labs: refused lab)
 				</Prose>
 			</Box>
 			{error ? (
