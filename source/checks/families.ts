@@ -1,9 +1,16 @@
 import {hostPort} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
-import type {CheckRun} from './types.js';
+import type {CheckResult} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
 
-/** Some addresses of the name accept and others do not: clients that dial only the first one fail. */
-export const families: CheckRun = async ({target, facts}) => {
+/** Nothing to measure: the probe of every address is in the facts. */
+type Observations = Record<string, never>;
+
+/** Pure: some addresses of the name accept and others do not: clients that dial only the first one fail. */
+export function judgeFamilies(
+	_observations: Observations,
+	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+): CheckResult {
 	const addresses = facts.probe?.addresses ?? [];
 	const works = (a: (typeof addresses)[number]) => a.outcome === 'open';
 	const open = addresses.filter(a => works(a));
@@ -87,4 +94,9 @@ export const families: CheckRun = async ({target, facts}) => {
 			},
 		],
 	};
-};
+}
+
+export const families = defineCheck<Observations>({
+	measure: async () => ({}),
+	judge: judgeFamilies,
+});

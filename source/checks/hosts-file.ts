@@ -1,7 +1,21 @@
-import {parseHostsFile} from '../parsers/hosts.js';
+import {parseHostsFile, type HostsEntry} from '../parsers/hosts.js';
 import {hostPort, isLoopback} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
-import type {CheckRun} from './types.js';
+import type {CheckResult} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext} from './types.js';
+
+/** The lines of /etc/hosts (none when it could not be read). */
+export type HostsFileObservations = {
+	readonly entries: readonly HostsEntry[];
+};
+
+export async function measureHostsFile({
+	io,
+}: CheckContext): Promise<HostsFileObservations> {
+	const file = await io.readFile('/etc/hosts');
+	return {entries: file.ok ? parseHostsFile(file.text) : []};
+}
 
 const localNames = new Set([
 	'localhost',
@@ -12,12 +26,13 @@ const localNames = new Set([
 	'localhost6.localdomain6',
 ]);
 
-/** A line of /etc/hosts sends the name to an address that refuses, or back to this very host. */
-export const hostsFile: CheckRun = async ({target, facts, io}) => {
+/** Pure: a line of /etc/hosts sends the name to an address that refuses, or back to this very host. */
+export function judgeHostsFile(
+	{entries}: HostsFileObservations,
+	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+): CheckResult {
 	const addresses = facts.probe?.addresses ?? [];
 	const fromHosts = addresses.filter(a => a.source.startsWith('/etc/hosts'));
-	const file = await io.readFile('/etc/hosts');
-	const entries = file.ok ? parseHostsFile(file.text) : [];
 	const lineOf = (source: string) =>
 		entries.find(e => `/etc/hosts:${e.line}` === source)?.text ?? '';
 	const output = fromHosts.map(
@@ -83,4 +98,9 @@ export const hostsFile: CheckRun = async ({target, facts, io}) => {
 			},
 		],
 	};
-};
+}
+
+export const hostsFile = defineCheck<HostsFileObservations>({
+	measure: measureHostsFile,
+	judge: judgeHostsFile,
+});

@@ -3,7 +3,16 @@ import type {CheckResult, Finding} from '../tree/types.js';
 import {hostPort} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
 import {connectMeaning, routeCodes} from './outcomes.js';
-import type {CheckContext, CheckRun} from './types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext, RunResult} from './types.js';
+
+/** The route to the address, read only when the probe got a route error (no route, net down). */
+export type OutcomeObservations = {
+	readonly route?: Pick<
+		RunResult,
+		'command' | 'notFound' | 'stdout' | 'stderr'
+	>;
+};
 
 type Probed = {
 	readonly target: Target;
@@ -138,22 +147,16 @@ function timedOut(probed: Probed): CheckResult {
 	};
 }
 
-async function unreachable(
+function unreachable(
 	probed: Probed,
 	code: string,
-	context: CheckContext,
-): Promise<CheckResult> {
-	if (!routeCodes.has(code)) {
+	route: OutcomeObservations['route'],
+): CheckResult {
+	if (!routeCodes.has(code) || !route) {
 		return localError(probed, code);
 	}
 
 	const {address, dialed, target} = probed;
-	context.onCommand(shellQuote(['ip', 'route', 'get', address]));
-	const route = await context.io.run({
-		file: 'ip',
-		args: ['route', 'get', address],
-		timeoutMs: 3000,
-	});
 	const routeLine = route.notFound
 		? 'ip route get: the ip command is not installed'
 		: `ip route get ${address}: ${(route.stdout.trim() || route.stderr.trim()).split('\n')[0] ?? ''}`;
@@ -194,9 +197,34 @@ async function unreachable(
 	};
 }
 
-/** Turn the first address's outcome into what it means: refused, dropped (filtered) or undeliverable. */
-export const outcome: CheckRun = async context => {
-	const {target, facts} = context;
+const firstCode = (context: Pick<CheckContext, 'facts'>) =>
+	context.facts.probe?.addresses[0]?.code;
+
+/** Only a route error needs a look: the route the kernel would take to the address. */
+export async function measureOutcome(
+	context: CheckContext,
+): Promise<OutcomeObservations> {
+	const probe = context.facts.probe;
+	const code = firstCode(context) ?? 'EIO';
+	if (probe?.outcome !== 'unreachable' || !routeCodes.has(code)) {
+		return {};
+	}
+
+	const args = ['route', 'get', probe.address];
+	context.onCommand(shellQuote(['ip', ...args]));
+	const {command, notFound, stdout, stderr} = await context.io.run({
+		file: 'ip',
+		args,
+		timeoutMs: 3000,
+	});
+	return {route: {command, notFound, stdout, stderr}};
+}
+
+/** Pure: turn the first address's outcome into what it means: refused, dropped (filtered) or undeliverable. */
+export function judgeOutcome(
+	{route}: OutcomeObservations,
+	{target, facts, uid}: Pick<JudgeInput, 'target' | 'facts' | 'uid'>,
+): CheckResult {
 	const probe = facts.probe;
 	if (!probe) {
 		return {
@@ -208,7 +236,7 @@ export const outcome: CheckRun = async context => {
 	const first = probe.addresses[0];
 	const probed: Probed = {
 		target,
-		uid: context.io.uid,
+		uid,
 		address: probe.address,
 		ms: probe.ms,
 		addresses: probe.addresses,
@@ -236,7 +264,12 @@ export const outcome: CheckRun = async context => {
 		}
 
 		case 'unreachable': {
-			return unreachable(probed, first?.code ?? 'EIO', context);
+			return unreachable(probed, first?.code ?? 'EIO', route);
 		}
 	}
-};
+}
+
+export const outcome = defineCheck<OutcomeObservations>({
+	measure: measureOutcome,
+	judge: judgeOutcome,
+});

@@ -1,23 +1,52 @@
 import {hostPort} from '../net/address.js';
-import {chooseProxy} from '../parsers/proxy-env.js';
+import {chooseProxy, type ProxyChoice} from '../parsers/proxy-env.js';
 import {shellQuote} from '../text/sanitize.js';
+import type {CheckResult} from '../tree/types.js';
 import {outcomeOf} from './outcomes.js';
-import type {CheckRun} from './types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext, ConnectResult} from './types.js';
 
-/** Would an HTTP client use a proxy for this URL, and does that proxy answer? */
-export const proxyEnv: CheckRun = async ({
+/** The proxy the environment names for this URL, and what a connect to it got. */
+export type ProxyEnvObservations = {
+	readonly choice: ProxyChoice;
+	/** The connect to the proxy; absent when its name did not resolve (or no proxy is used). */
+	readonly connect?: ConnectResult;
+};
+
+/** Would an HTTP client use a proxy for this URL? If so, dial it. */
+export async function measureProxyEnv({
 	target,
 	io,
 	timeoutMs,
 	signal,
 	onCommand,
-}) => {
+}: CheckContext): Promise<ProxyEnvObservations> {
 	const choice = chooseProxy(
 		io.env,
 		target.scheme ?? 'http',
 		target.host,
 		target.port,
 	);
+	if (choice.kind !== 'proxy') {
+		return {choice};
+	}
+
+	onCommand(
+		`connect ${hostPort(choice.host, choice.port)}  (the proxy named by ${choice.variable})`,
+	);
+	const lookup = await io.lookup(choice.host, Math.max(timeoutMs, 2000));
+	const address = lookup.ok ? lookup.addresses[0]?.address : undefined;
+	const result = address
+		? await io.connect(address, choice.port, timeoutMs, signal)
+		: undefined;
+	return {choice, ...(result ? {connect: result} : {})};
+}
+
+/** Pure: would an HTTP client use a proxy for this URL, and does that proxy answer? */
+export function judgeProxyEnv(
+	{choice, connect: result}: ProxyEnvObservations,
+	{target}: Pick<JudgeInput, 'target'>,
+): CheckResult {
 	if (choice.kind === 'none') {
 		return {
 			status: 'passed',
@@ -35,14 +64,6 @@ export const proxyEnv: CheckRun = async ({
 		};
 	}
 
-	onCommand(
-		`connect ${hostPort(choice.host, choice.port)}  (the proxy named by ${choice.variable})`,
-	);
-	const lookup = await io.lookup(choice.host, Math.max(timeoutMs, 2000));
-	const address = lookup.ok ? lookup.addresses[0]?.address : undefined;
-	const result = address
-		? await io.connect(address, choice.port, timeoutMs, signal)
-		: undefined;
 	const outcome = result ? outcomeOf(result.code) : 'dns-failure';
 	const facts = {
 		proxyEnv: {
@@ -98,4 +119,9 @@ export const proxyEnv: CheckRun = async ({
 			},
 		],
 	};
-};
+}
+
+export const proxyEnv = defineCheck<ProxyEnvObservations>({
+	measure: measureProxyEnv,
+	judge: judgeProxyEnv,
+});

@@ -1,8 +1,11 @@
 import {hostPort} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
 import type {RefusalFacts} from '../tree/facts.js';
-import type {Finding} from '../tree/types.js';
-import type {CheckRun} from './types.js';
+import type {CheckResult, Finding} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+
+/** Nothing to measure: another host's listeners and firewall cannot be read from here. */
+type Observations = Record<string, never>;
 
 /** What came back, in the words of the first evidence line. */
 function cameBack(refusal: RefusalFacts | undefined): string {
@@ -21,8 +24,11 @@ function cameBack(refusal: RefusalFacts | undefined): string {
 	}
 }
 
-/** A remote host refused: what that proves, what it cannot, and what to run on the server. */
-export const remote: CheckRun = async ({target, facts}) => {
+/** Pure: a remote host refused: what that proves, what it cannot, and what to run on the server. */
+export function judgeRemote(
+	_observations: Observations,
+	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+): CheckResult {
 	const probe = facts.probe!;
 	const {refusal} = facts;
 	const dialed = hostPort(probe.address, target.port);
@@ -103,4 +109,9 @@ export const remote: CheckRun = async ({target, facts}) => {
 			? [firewallReject, noListener, loopbackOnly]
 			: [noListener, loopbackOnly, firewallReject],
 	};
-};
+}
+
+export const remote = defineCheck<Observations>({
+	measure: async () => ({}),
+	judge: judgeRemote,
+});
