@@ -1,7 +1,7 @@
 import {hostPort} from '../net/address.js';
 import {chooseProxy, type ProxyChoice} from '../parsers/proxy-env.js';
 import {shellQuote} from '../text/sanitize.js';
-import type {CheckResult} from '../tree/types.js';
+import type {CheckResult, Finding, Outcome} from '../tree/types.js';
 import {outcomeOf} from './outcomes.js';
 import {defineCheck, type JudgeInput} from './define.js';
 import type {CheckContext, ConnectResult} from './types.js';
@@ -40,6 +40,38 @@ export async function measureProxyEnv({
 		? await io.connect(address, choice.port, timeoutMs, signal)
 		: undefined;
 	return {choice, ...(result ? {connect: result} : {})};
+}
+
+type Proxy = Extract<ProxyChoice, {kind: 'proxy'}>;
+
+/** Pure: the words and fixes of a proxy variable that sends clients to a proxy that does not answer. */
+export function explainProxyMisroute(
+	choice: Proxy,
+	outcome: Outcome,
+	line: string,
+	host: string,
+): Finding {
+	const names = [choice.variable.toLowerCase(), choice.variable.toUpperCase()];
+	return {
+		id: 'proxy-misroute',
+		confidence: 'confirmed',
+		summary: `${choice.variable} sends HTTP clients to the proxy ${hostPort(choice.host, choice.port)}, which is ${outcome}: the error is the proxy's, not ${host}'s.`,
+		evidence: [line, `NO_PROXY does not exempt ${host}`],
+		fixes: [
+			{
+				command: `unset ${[...new Set(names)].join(' ')}`,
+				why: 'Connect directly in this shell (and check where the variable is set: ~/.bashrc, /etc/environment, systemd units).',
+			},
+			{
+				command: `export NO_PROXY="\${NO_PROXY:+$NO_PROXY,}${host}" no_proxy="\${no_proxy:+$no_proxy,}${host}"`,
+				why: `Keep the proxy for everything else but reach ${host} directly.`,
+			},
+			{
+				command: shellQuote(['refused', hostPort(choice.host, choice.port)]),
+				why: 'Or find out why the proxy itself does not answer.',
+			},
+		],
+	};
 }
 
 /** Pure: would an HTTP client use a proxy for this URL, and does that proxy answer? */
@@ -86,38 +118,13 @@ export function judgeProxyEnv(
 		};
 	}
 
-	const names = [choice.variable.toLowerCase(), choice.variable.toUpperCase()];
 	return {
 		status: 'problem',
 		detail: `HTTP clients go through ${choice.display} (${choice.variable}), which is ${outcome}`,
 		command: 'env | grep -i _proxy',
 		output: [line],
 		facts,
-		findings: [
-			{
-				id: 'proxy-misroute',
-				confidence: 'confirmed',
-				summary: `${choice.variable} sends HTTP clients to the proxy ${hostPort(choice.host, choice.port)}, which is ${outcome}: the error is the proxy's, not ${target.host}'s.`,
-				evidence: [line, `NO_PROXY does not exempt ${target.host}`],
-				fixes: [
-					{
-						command: `unset ${[...new Set(names)].join(' ')}`,
-						why: 'Connect directly in this shell (and check where the variable is set: ~/.bashrc, /etc/environment, systemd units).',
-					},
-					{
-						command: `export NO_PROXY="\${NO_PROXY:+$NO_PROXY,}${target.host}" no_proxy="\${no_proxy:+$no_proxy,}${target.host}"`,
-						why: `Keep the proxy for everything else but reach ${target.host} directly.`,
-					},
-					{
-						command: shellQuote([
-							'refused',
-							hostPort(choice.host, choice.port),
-						]),
-						why: 'Or find out why the proxy itself does not answer.',
-					},
-				],
-			},
-		],
+		findings: [explainProxyMisroute(choice, outcome, line, target.host)],
 	};
 }
 

@@ -231,6 +231,12 @@ describe('proxy-env', () => {
 		);
 		expect(result.findings?.[0]?.id).toBe('proxy-misroute');
 		expect(result.findings?.[0]?.confidence).toBe('confirmed');
+		expect(result.findings?.[0]?.fixes.map(f => f.command)).toEqual([
+			'unset http_proxy HTTP_PROXY',
+			// eslint-disable-next-line no-template-curly-in-string -- the shell expansion is the fix
+			'export NO_PROXY="${NO_PROXY:+$NO_PROXY,}example.com" no_proxy="${no_proxy:+$no_proxy,}example.com"',
+			'refused 127.0.0.1:3128',
+		]);
 	});
 
 	test('a proxy whose name did not resolve is dns-failure', () => {
