@@ -14,7 +14,7 @@ export type OutcomeObservations = {
 	>;
 };
 
-type Probed = {
+export type Probed = {
 	readonly target: Target;
 	/** Effective uid here: root gets no `sudo`, and is never told to run as root. */
 	readonly uid: number | undefined;
@@ -68,34 +68,21 @@ function refused(probed: Probed, code: string | undefined): CheckResult {
 	};
 }
 
-/** A timeout: dropped packets, or (a listener here) a program that does not accept. */
-function timedOut(probed: Probed): CheckResult {
+/** Pure: the words and fixes of a timeout (dropped packets, or a listener that does not accept). */
+export function explainFiltered(
+	probed: Probed,
+	evidence: readonly string[],
+): Finding {
 	const {target, dialed, isLocal, address} = probed;
 	const sudo = probed.uid === 0 ? [] : ['sudo'];
-	const evidence = [
-		`connect ${dialed}: no answer within ${probed.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
-		...probed.addresses
-			.slice(1)
-			.map(
-				a =>
-					`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
-			),
-	];
 	const server = isLocal ? 'this host' : `the server ${address}`;
-	// Here a full accept queue drops SYNs as well as a DROP rule: the accept-queue and firewall steps tell which.
-	if (isLocal) {
-		evidence.push(
-			'on this host a DROP rule or a listener whose accept queue is full (it does not accept) both drop the SYN: the accept-queue and firewall steps tell which',
-		);
-	}
-
-	const finding: Finding = {
+	return {
 		id: 'filtered',
 		confidence: isLocal ? 'possible' : 'likely',
 		summary: isLocal
 			? `Nothing answered ${dialed}: a firewall rule on this host may drop the packets, or a program listens there but does not accept connections (a full accept queue).`
 			: `Nothing answered ${dialed}: a firewall drops the packets (on ${server}, a cloud security group or network ACL, or a firewall in between).`,
-		evidence,
+		evidence: [...evidence],
 		fixes: [
 			{
 				command: `${shellQuote([...sudo, 'iptables', '-L', 'INPUT', '-n', '-v', '--line-numbers'])}; ${shellQuote([...sudo, 'nft', 'list', 'ruleset'])}`,
@@ -137,6 +124,28 @@ function timedOut(probed: Probed): CheckResult {
 					]),
 		],
 	};
+}
+
+/** A timeout: dropped packets, or (a listener here) a program that does not accept. */
+function timedOut(probed: Probed): CheckResult {
+	const {target, dialed, isLocal} = probed;
+	const evidence = [
+		`connect ${dialed}: no answer within ${probed.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
+		...probed.addresses
+			.slice(1)
+			.map(
+				a =>
+					`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
+			),
+	];
+	// Here a full accept queue drops SYNs as well as a DROP rule: the accept-queue and firewall steps tell which.
+	if (isLocal) {
+		evidence.push(
+			'on this host a DROP rule or a listener whose accept queue is full (it does not accept) both drop the SYN: the accept-queue and firewall steps tell which',
+		);
+	}
+
+	const finding = explainFiltered(probed, evidence);
 	return {
 		status: 'problem',
 		detail: isLocal
@@ -144,6 +153,39 @@ function timedOut(probed: Probed): CheckResult {
 			: `no answer from ${dialed}: packets are dropped`,
 		output: evidence,
 		findings: [finding],
+	};
+}
+
+/** Pure: the words and fixes of an address with no route from here. */
+export function explainUnreachable(
+	{address, target}: Probed,
+	code: string,
+	evidence: readonly string[],
+): Finding {
+	return {
+		id: 'host-unreachable',
+		confidence: 'confirmed',
+		summary: `${address} cannot be reached from here (${code}): ${connectMeaning(code)}.`,
+		evidence: [...evidence],
+		fixes: [
+			{
+				command: shellQuote(['ip', 'route', 'get', address]),
+				why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
+			},
+			{
+				command: shellQuote(['ping', '-c', '3', address]),
+				why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
+			},
+			{
+				command: shellQuote(['getent', 'ahosts', target.host]),
+				why: 'Make sure the name points at the address you expect.',
+			},
+			{
+				command:
+					'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
+				why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
+			},
+		],
 	};
 }
 
@@ -156,7 +198,7 @@ function unreachable(
 		return localError(probed, code);
 	}
 
-	const {address, dialed, target} = probed;
+	const {address, dialed} = probed;
 	const routeLine = route.notFound
 		? 'ip route get: the ip command is not installed'
 		: `ip route get ${address}: ${(route.stdout.trim() || route.stderr.trim()).split('\n')[0] ?? ''}`;
@@ -167,33 +209,7 @@ function unreachable(
 		detail: `${dialed} is unreachable (${code}): ${why}`,
 		command: route.command,
 		output: evidence,
-		findings: [
-			{
-				id: 'host-unreachable',
-				confidence: 'confirmed',
-				summary: `${address} cannot be reached from here (${code}): ${why}.`,
-				evidence,
-				fixes: [
-					{
-						command: shellQuote(['ip', 'route', 'get', address]),
-						why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
-					},
-					{
-						command: shellQuote(['ping', '-c', '3', address]),
-						why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
-					},
-					{
-						command: shellQuote(['getent', 'ahosts', target.host]),
-						why: 'Make sure the name points at the address you expect.',
-					},
-					{
-						command:
-							'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
-						why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
-					},
-				],
-			},
-		],
+		findings: [explainUnreachable(probed, code, evidence)],
 	};
 }
 
