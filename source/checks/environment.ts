@@ -1,54 +1,111 @@
-import type {CheckRun} from './types.js';
+import type {CheckResult} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext} from './types.js';
+
+/** What was read from files and the environment, before any judgement. */
+export type EnvironmentObservations = {
+	readonly platform: string;
+	readonly uid: number | undefined;
+	/** Which container marker file exists, if any. */
+	readonly marker?: {readonly path: string; readonly engine: string};
+	/** The /proc/1/cgroup line naming a container runtime, if any. */
+	readonly cgroupLine?: string;
+	readonly kubernetesServiceHost: boolean;
+	/** /proc/1/comm, trimmed, or undefined when unreadable. */
+	readonly init?: string;
+};
+
+const markers = [
+	['/.dockerenv', 'Docker'],
+	['/run/.containerenv', 'Podman'],
+] as const;
 
 /** Platform, privileges, container, init system: read from files, no command needed. */
-export const environment: CheckRun = async ({io}) => {
-	const isRoot = io.uid === 0;
-	let inContainer = {
-		value: false,
-		evidence:
-			'no /.dockerenv, no /run/.containerenv, no container in /proc/1/cgroup',
-	};
-	for (const [path, engine] of [
-		['/.dockerenv', 'Docker'],
-		['/run/.containerenv', 'Podman'],
-	] as const) {
+export async function measureEnvironment({
+	io,
+}: CheckContext): Promise<EnvironmentObservations> {
+	let marker: EnvironmentObservations['marker'];
+	for (const [path, engine] of markers) {
 		if ((await io.readFile(path)).ok) {
-			inContainer = {value: true, evidence: `${path} exists (${engine})`};
+			marker = {path, engine};
 			break;
 		}
 	}
 
-	if (!inContainer.value) {
+	let cgroupLine: string | undefined;
+	if (!marker) {
 		const cgroup = await io.readFile('/proc/1/cgroup');
-		const line = cgroup.ok
+		cgroupLine = cgroup.ok
 			? cgroup.text
 					.split('\n')
 					.find(l => /docker|kubepods|containerd|libpod/.test(l))
 			: undefined;
-		if (line) {
-			inContainer = {value: true, evidence: `/proc/1/cgroup: ${line.trim()}`};
-		} else if (io.env['KUBERNETES_SERVICE_HOST']) {
-			inContainer = {
-				value: true,
-				evidence: 'KUBERNETES_SERVICE_HOST is set (a pod)',
-			};
-		}
 	}
 
 	const comm = await io.readFile('/proc/1/comm');
-	const init = comm.ok ? comm.text.trim() : 'unknown';
+	return {
+		platform: io.platform,
+		uid: io.uid,
+		...(marker ? {marker} : {}),
+		...(cgroupLine ? {cgroupLine} : {}),
+		kubernetesServiceHost: Boolean(io.env['KUBERNETES_SERVICE_HOST']),
+		...(comm.ok ? {init: comm.text.trim()} : {}),
+	};
+}
+
+function containerOf(observations: EnvironmentObservations): {
+	value: boolean;
+	evidence: string;
+} {
+	if (observations.marker) {
+		const {path, engine} = observations.marker;
+		return {value: true, evidence: `${path} exists (${engine})`};
+	}
+
+	if (observations.cgroupLine) {
+		return {
+			value: true,
+			evidence: `/proc/1/cgroup: ${observations.cgroupLine.trim()}`,
+		};
+	}
+
+	if (observations.kubernetesServiceHost) {
+		return {value: true, evidence: 'KUBERNETES_SERVICE_HOST is set (a pod)'};
+	}
+
+	return {
+		value: false,
+		evidence:
+			'no /.dockerenv, no /run/.containerenv, no container in /proc/1/cgroup',
+	};
+}
+
+/** Pure: the environment in words and facts. */
+export function judgeEnvironment(
+	observations: EnvironmentObservations,
+	_input?: JudgeInput,
+): CheckResult {
+	const {platform, uid} = observations;
+	const isRoot = uid === 0;
+	const inContainer = containerOf(observations);
+	const init = observations.init ?? 'unknown';
 	const systemd = init === 'systemd';
-	const linux = io.platform === 'linux';
+	const linux = platform === 'linux';
 	const lines = [
-		`platform: ${io.platform}${linux ? '' : ' (Linux first: listener, service and firewall steps need Linux and will say unknown)'}`,
-		`user: ${isRoot ? 'root' : `uid ${io.uid ?? '?'} (not root: process owners and firewall rules may be hidden)`}`,
+		`platform: ${platform}${linux ? '' : ' (Linux first: listener, service and firewall steps need Linux and will say unknown)'}`,
+		`user: ${isRoot ? 'root' : `uid ${uid ?? '?'} (not root: process owners and firewall rules may be hidden)`}`,
 		`container: ${inContainer.value ? 'yes' : 'no'} (${inContainer.evidence})`,
 		`init: ${init}${systemd ? '' : ' (no systemd: services are looked up by process and log files)'}`,
 	];
 	return {
 		status: linux ? 'passed' : 'unknown',
-		detail: `${io.platform}, ${isRoot ? 'root' : 'not root'}, ${inContainer.value ? 'in a container' : 'not in a container'}, ${systemd ? 'systemd' : `init ${init}`}`,
+		detail: `${platform}, ${isRoot ? 'root' : 'not root'}, ${inContainer.value ? 'in a container' : 'not in a container'}, ${systemd ? 'systemd' : `init ${init}`}`,
 		output: lines,
-		facts: {environment: {platform: io.platform, isRoot, inContainer, systemd}},
+		facts: {environment: {platform, isRoot, inContainer, systemd}},
 	};
-};
+}
+
+export const environment = defineCheck<EnvironmentObservations>({
+	measure: measureEnvironment,
+	judge: judgeEnvironment,
+});

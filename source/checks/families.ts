@@ -1,26 +1,33 @@
 import {hostPort} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
-import type {CheckRun} from './types.js';
+import type {AddressProbe, Target} from '../tree/facts.js';
+import type {CheckResult, Finding} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
 
-/** Some addresses of the name accept and others do not: clients that dial only the first one fail. */
-export const families: CheckRun = async ({target, facts}) => {
-	const addresses = facts.probe?.addresses ?? [];
-	const works = (a: (typeof addresses)[number]) => a.outcome === 'open';
-	const open = addresses.filter(a => works(a));
-	const failing = addresses.filter(a => !works(a));
-	const lines = addresses.map(
-		a =>
-			`${hostPort(a.address, target.port)} (IPv${a.family}, ${a.source}): ${a.outcome} in ${a.ms} ms`,
-	);
-	if (open.length === 0 || failing.length === 0) {
-		return {
-			status: 'passed',
-			detail: `every address ${open.length === 0 ? 'fails' : 'accepts'} alike`,
-			output: lines,
-		};
-	}
+/** Nothing to measure: the probe of every address is in the facts. */
+type Observations = Record<string, never>;
 
-	const first = addresses[0]!;
+type Split = {
+	readonly target: Target;
+	/** The address this host dials first. */
+	readonly first: AddressProbe;
+	readonly open: readonly AddressProbe[];
+	readonly failing: readonly AddressProbe[];
+	readonly lines: readonly string[];
+	readonly isLocal: boolean;
+};
+
+const works = (a: AddressProbe) => a.outcome === 'open';
+
+/** Pure: the words and fixes when only some addresses of the name accept. */
+export function explainFamilyMismatch({
+	target,
+	first,
+	open,
+	failing,
+	lines,
+	isLocal,
+}: Split): Finding {
 	const firstFails = !works(first);
 	const openFamilies = new Set(open.map(a => a.family));
 	const failingFamilies = new Set(failing.map(a => a.family));
@@ -38,53 +45,88 @@ export const families: CheckRun = async ({target, facts}) => {
 		: `This host dials ${first.address} first and works, but clients that prefer IPv${bad.family} (or get the addresses in another order) dial ${bad.address} and fail.`;
 	const wildcard = bad.family === 6 ? '::' : '0.0.0.0';
 	return {
+		id: 'address-family-mismatch',
+		confidence: firstFails ? 'confirmed' : 'likely',
+		summary: `${target.host} resolves to IPv4 and IPv6 addresses and only some accept: ${listenHint}`,
+		evidence: [...lines, clients],
+		fixes: [
+			// Server side first. Here, ss shows the bind (the listener step adds the exact edit when it can
+			// read it); for another host, the same diagnosis run there does.
+			isLocal
+				? {
+						command: shellQuote([
+							'sudo',
+							'ss',
+							'-Htlnp',
+							`sport = :${target.port}`,
+						]),
+						why: `Server side (best): see which address the service binds, then make it listen on both families: "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}.`,
+					}
+				: {
+						command: shellQuote([
+							'refused',
+							hostPort(bad.address, target.port),
+						]),
+						why: `Server side (best): run this on the server: it shows what listens there and where its bind is set, to make it listen on both families ("::" with IPv6-only off, or a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}).`,
+					},
+			{
+				// Quoted as one word: it is copied, and may be pasted into a shell.
+				command: shellQuote([
+					target.scheme
+						? target.input.replace(
+								target.host,
+								good.family === 6 ? `[${good.address}]` : good.address,
+							)
+						: hostPort(good.address, target.port),
+				]),
+				why: `Client side: put this in the client's configuration instead of ${target.input}: it dials the address that works (${good.address}) rather than the name.`,
+			},
+			{
+				command: `NODE_OPTIONS=--dns-result-order=${good.family === 4 ? 'ipv4first' : 'verbatim'} node app.js`,
+				why: 'Node.js clients: change the order of resolved addresses (or call net.setDefaultAutoSelectFamily(true) to try both, Happy Eyeballs).',
+			},
+		],
+	};
+}
+
+/** Pure: some addresses of the name accept and others do not: clients that dial only the first one fail. */
+export function judgeFamilies(
+	_observations: Observations,
+	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+): CheckResult {
+	const addresses = facts.probe?.addresses ?? [];
+	const open = addresses.filter(a => works(a));
+	const failing = addresses.filter(a => !works(a));
+	const lines = addresses.map(
+		a =>
+			`${hostPort(a.address, target.port)} (IPv${a.family}, ${a.source}): ${a.outcome} in ${a.ms} ms`,
+	);
+	if (open.length === 0 || failing.length === 0) {
+		return {
+			status: 'passed',
+			detail: `every address ${open.length === 0 ? 'fails' : 'accepts'} alike`,
+			output: lines,
+		};
+	}
+
+	return {
 		status: 'problem',
 		detail: `${target.host}: ${open.map(a => a.address).join(', ')} open; ${failing.map(a => `${a.address} ${a.outcome}`).join(', ')}`,
 		output: lines,
 		findings: [
-			{
-				id: 'address-family-mismatch',
-				confidence: firstFails ? 'confirmed' : 'likely',
-				summary: `${target.host} resolves to IPv4 and IPv6 addresses and only some accept: ${listenHint}`,
-				evidence: [...lines, clients],
-				fixes: [
-					// Server side first. Here, ss shows the bind (the listener step adds the exact edit when it can
-					// read it); for another host, the same diagnosis run there does.
-					facts.local?.isLocal
-						? {
-								command: shellQuote([
-									'sudo',
-									'ss',
-									'-Htlnp',
-									`sport = :${target.port}`,
-								]),
-								why: `Server side (best): see which address the service binds, then make it listen on both families: "::" with IPv6-only off (dual-stack), or add a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}.`,
-							}
-						: {
-								command: shellQuote([
-									'refused',
-									hostPort(bad.address, target.port),
-								]),
-								why: `Server side (best): run this on the server: it shows what listens there and where its bind is set, to make it listen on both families ("::" with IPv6-only off, or a listener on ${wildcard === '::' ? '"::1" or "::"' : '"127.0.0.1" or "0.0.0.0"'}).`,
-							},
-					{
-						// Quoted as one word: it is copied, and may be pasted into a shell.
-						command: shellQuote([
-							target.scheme
-								? target.input.replace(
-										target.host,
-										good.family === 6 ? `[${good.address}]` : good.address,
-									)
-								: hostPort(good.address, target.port),
-						]),
-						why: `Client side: put this in the client's configuration instead of ${target.input}: it dials the address that works (${good.address}) rather than the name.`,
-					},
-					{
-						command: `NODE_OPTIONS=--dns-result-order=${good.family === 4 ? 'ipv4first' : 'verbatim'} node app.js`,
-						why: 'Node.js clients: change the order of resolved addresses (or call net.setDefaultAutoSelectFamily(true) to try both, Happy Eyeballs).',
-					},
-				],
-			},
+			explainFamilyMismatch({
+				target,
+				first: addresses[0]!,
+				open,
+				failing,
+				lines,
+				isLocal: facts.local?.isLocal ?? false,
+			}),
 		],
 	};
-};
+}
+
+export const families = defineCheck<Observations>({
+	measure: async () => ({}),
+	judge: judgeFamilies,
+});

@@ -1,7 +1,22 @@
-import {parseHostsFile} from '../parsers/hosts.js';
+import {parseHostsFile, type HostsEntry} from '../parsers/hosts.js';
 import {hostPort, isLoopback} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
-import type {CheckRun} from './types.js';
+import type {AddressProbe} from '../tree/facts.js';
+import type {CheckResult, Finding} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext} from './types.js';
+
+/** The lines of /etc/hosts (none when it could not be read). */
+export type HostsFileObservations = {
+	readonly entries: readonly HostsEntry[];
+};
+
+export async function measureHostsFile({
+	io,
+}: CheckContext): Promise<HostsFileObservations> {
+	const file = await io.readFile('/etc/hosts');
+	return {entries: file.ok ? parseHostsFile(file.text) : []};
+}
 
 const localNames = new Set([
 	'localhost',
@@ -12,12 +27,57 @@ const localNames = new Set([
 	'localhost6.localdomain6',
 ]);
 
-/** A line of /etc/hosts sends the name to an address that refuses, or back to this very host. */
-export const hostsFile: CheckRun = async ({target, facts, io}) => {
+/** Pure: the words and fixes of a hosts line that sends the name to the wrong place. */
+export function explainHostsMismatch({
+	host,
+	port,
+	bad,
+	text,
+	isSelf,
+}: {
+	readonly host: string;
+	readonly port: number;
+	/** The probe of the address the hosts line gives. */
+	readonly bad: AddressProbe;
+	/** The hosts line itself. */
+	readonly text: string;
+	/** The address is this very host. */
+	readonly isSelf: boolean;
+}): Finding {
+	const line = Number(bad.source.split(':')[1]);
+	return {
+		id: 'dns-mismatch',
+		confidence: 'likely',
+		summary: `${bad.source} maps ${host} to ${bad.address}${isSelf ? ', this very host,' : ''} which ${bad.outcome === 'refused' ? 'refuses' : `is ${bad.outcome}`}: /etc/hosts overrides DNS, so clients here never see the name's real address.`,
+		evidence: [
+			`${bad.source}: ${text}`,
+			`connect ${hostPort(bad.address, port)}: ${bad.outcome} in ${bad.ms} ms`,
+		],
+		fixes: [
+			{
+				command: `sudo sed -n '${line}p' /etc/hosts`,
+				why: `Look at line ${line}: is it a leftover (a copied hosts file, an old server address, the 127.0.1.1 hostname line)?`,
+			},
+			{
+				command: `sudo sed -i.bak '${line}s/^/# /' /etc/hosts`,
+				why: `Comment out line ${line} (a backup is kept as /etc/hosts.bak) so the name resolves through DNS again.`,
+				undo: 'sudo mv /etc/hosts.bak /etc/hosts',
+			},
+			{
+				command: shellQuote(['getent', 'ahosts', host]),
+				why: 'Afterwards: check what the name resolves to now.',
+			},
+		],
+	};
+}
+
+/** Pure: a line of /etc/hosts sends the name to an address that refuses, or back to this very host. */
+export function judgeHostsFile(
+	{entries}: HostsFileObservations,
+	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+): CheckResult {
 	const addresses = facts.probe?.addresses ?? [];
 	const fromHosts = addresses.filter(a => a.source.startsWith('/etc/hosts'));
-	const file = await io.readFile('/etc/hosts');
-	const entries = file.ok ? parseHostsFile(file.text) : [];
 	const lineOf = (source: string) =>
 		entries.find(e => `/etc/hosts:${e.line}` === source)?.text ?? '';
 	const output = fromHosts.map(
@@ -51,36 +111,23 @@ export const hostsFile: CheckRun = async ({target, facts, io}) => {
 
 	const bad = suspicious[0]!;
 	const isSelf = local.has(bad.address) || isLoopback(bad.address);
-	const line = Number(bad.source.split(':')[1]);
 	return {
 		status: 'problem',
 		detail: `${bad.source} sends ${target.host} to ${bad.address}${isSelf ? ' (this host)' : ''}, which is ${bad.outcome}`,
 		output,
 		findings: [
-			{
-				id: 'dns-mismatch',
-				confidence: 'likely',
-				summary: `${bad.source} maps ${target.host} to ${bad.address}${isSelf ? ', this very host,' : ''} which ${bad.outcome === 'refused' ? 'refuses' : `is ${bad.outcome}`}: /etc/hosts overrides DNS, so clients here never see the name's real address.`,
-				evidence: [
-					`${bad.source}: ${lineOf(bad.source)}`,
-					`connect ${hostPort(bad.address, target.port)}: ${bad.outcome} in ${bad.ms} ms`,
-				],
-				fixes: [
-					{
-						command: `sudo sed -n '${line}p' /etc/hosts`,
-						why: `Look at line ${line}: is it a leftover (a copied hosts file, an old server address, the 127.0.1.1 hostname line)?`,
-					},
-					{
-						command: `sudo sed -i.bak '${line}s/^/# /' /etc/hosts`,
-						why: `Comment out line ${line} (a backup is kept as /etc/hosts.bak) so the name resolves through DNS again.`,
-						undo: 'sudo mv /etc/hosts.bak /etc/hosts',
-					},
-					{
-						command: shellQuote(['getent', 'ahosts', target.host]),
-						why: 'Afterwards: check what the name resolves to now.',
-					},
-				],
-			},
+			explainHostsMismatch({
+				host: target.host,
+				port: target.port,
+				bad,
+				text: lineOf(bad.source),
+				isSelf,
+			}),
 		],
 	};
-};
+}
+
+export const hostsFile = defineCheck<HostsFileObservations>({
+	measure: measureHostsFile,
+	judge: judgeHostsFile,
+});

@@ -3,9 +3,18 @@ import type {CheckResult, Finding} from '../tree/types.js';
 import {hostPort} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
 import {connectMeaning, routeCodes} from './outcomes.js';
-import type {CheckContext, CheckRun} from './types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext, RunResult} from './types.js';
 
-type Probed = {
+/** The route to the address, read only when the probe got a route error (no route, net down). */
+export type OutcomeObservations = {
+	readonly route?: Pick<
+		RunResult,
+		'command' | 'notFound' | 'stdout' | 'stderr'
+	>;
+};
+
+export type Probed = {
 	readonly target: Target;
 	/** Effective uid here: root gets no `sudo`, and is never told to run as root. */
 	readonly uid: number | undefined;
@@ -59,34 +68,21 @@ function refused(probed: Probed, code: string | undefined): CheckResult {
 	};
 }
 
-/** A timeout: dropped packets, or (a listener here) a program that does not accept. */
-function timedOut(probed: Probed): CheckResult {
+/** Pure: the words and fixes of a timeout (dropped packets, or a listener that does not accept). */
+export function explainFiltered(
+	probed: Probed,
+	evidence: readonly string[],
+): Finding {
 	const {target, dialed, isLocal, address} = probed;
 	const sudo = probed.uid === 0 ? [] : ['sudo'];
-	const evidence = [
-		`connect ${dialed}: no answer within ${probed.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
-		...probed.addresses
-			.slice(1)
-			.map(
-				a =>
-					`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
-			),
-	];
 	const server = isLocal ? 'this host' : `the server ${address}`;
-	// Here a full accept queue drops SYNs as well as a DROP rule: the accept-queue and firewall steps tell which.
-	if (isLocal) {
-		evidence.push(
-			'on this host a DROP rule or a listener whose accept queue is full (it does not accept) both drop the SYN: the accept-queue and firewall steps tell which',
-		);
-	}
-
-	const finding: Finding = {
+	return {
 		id: 'filtered',
 		confidence: isLocal ? 'possible' : 'likely',
 		summary: isLocal
 			? `Nothing answered ${dialed}: a firewall rule on this host may drop the packets, or a program listens there but does not accept connections (a full accept queue).`
 			: `Nothing answered ${dialed}: a firewall drops the packets (on ${server}, a cloud security group or network ACL, or a firewall in between).`,
-		evidence,
+		evidence: [...evidence],
 		fixes: [
 			{
 				command: `${shellQuote([...sudo, 'iptables', '-L', 'INPUT', '-n', '-v', '--line-numbers'])}; ${shellQuote([...sudo, 'nft', 'list', 'ruleset'])}`,
@@ -128,6 +124,28 @@ function timedOut(probed: Probed): CheckResult {
 					]),
 		],
 	};
+}
+
+/** A timeout: dropped packets, or (a listener here) a program that does not accept. */
+function timedOut(probed: Probed): CheckResult {
+	const {target, dialed, isLocal} = probed;
+	const evidence = [
+		`connect ${dialed}: no answer within ${probed.ms} ms: no SYN-ACK, no reset, no ICMP error came back`,
+		...probed.addresses
+			.slice(1)
+			.map(
+				a =>
+					`connect ${hostPort(a.address, target.port)}: ${a.outcome} in ${a.ms} ms`,
+			),
+	];
+	// Here a full accept queue drops SYNs as well as a DROP rule: the accept-queue and firewall steps tell which.
+	if (isLocal) {
+		evidence.push(
+			'on this host a DROP rule or a listener whose accept queue is full (it does not accept) both drop the SYN: the accept-queue and firewall steps tell which',
+		);
+	}
+
+	const finding = explainFiltered(probed, evidence);
 	return {
 		status: 'problem',
 		detail: isLocal
@@ -138,22 +156,49 @@ function timedOut(probed: Probed): CheckResult {
 	};
 }
 
-async function unreachable(
+/** Pure: the words and fixes of an address with no route from here. */
+export function explainUnreachable(
+	{address, target}: Probed,
+	code: string,
+	evidence: readonly string[],
+): Finding {
+	return {
+		id: 'host-unreachable',
+		confidence: 'confirmed',
+		summary: `${address} cannot be reached from here (${code}): ${connectMeaning(code)}.`,
+		evidence: [...evidence],
+		fixes: [
+			{
+				command: shellQuote(['ip', 'route', 'get', address]),
+				why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
+			},
+			{
+				command: shellQuote(['ping', '-c', '3', address]),
+				why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
+			},
+			{
+				command: shellQuote(['getent', 'ahosts', target.host]),
+				why: 'Make sure the name points at the address you expect.',
+			},
+			{
+				command:
+					'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
+				why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
+			},
+		],
+	};
+}
+
+function unreachable(
 	probed: Probed,
 	code: string,
-	context: CheckContext,
-): Promise<CheckResult> {
-	if (!routeCodes.has(code)) {
+	route: OutcomeObservations['route'],
+): CheckResult {
+	if (!routeCodes.has(code) || !route) {
 		return localError(probed, code);
 	}
 
-	const {address, dialed, target} = probed;
-	context.onCommand(shellQuote(['ip', 'route', 'get', address]));
-	const route = await context.io.run({
-		file: 'ip',
-		args: ['route', 'get', address],
-		timeoutMs: 3000,
-	});
+	const {address, dialed} = probed;
 	const routeLine = route.notFound
 		? 'ip route get: the ip command is not installed'
 		: `ip route get ${address}: ${(route.stdout.trim() || route.stderr.trim()).split('\n')[0] ?? ''}`;
@@ -164,39 +209,38 @@ async function unreachable(
 		detail: `${dialed} is unreachable (${code}): ${why}`,
 		command: route.command,
 		output: evidence,
-		findings: [
-			{
-				id: 'host-unreachable',
-				confidence: 'confirmed',
-				summary: `${address} cannot be reached from here (${code}): ${why}.`,
-				evidence,
-				fixes: [
-					{
-						command: shellQuote(['ip', 'route', 'get', address]),
-						why: 'Shows the route and the interface the packet would take; "unreachable" or a wrong gateway is the problem.',
-					},
-					{
-						command: shellQuote(['ping', '-c', '3', address]),
-						why: 'Is the host up at all? (Some hosts do not answer ping; a "Destination Host Unreachable" line is telling.)',
-					},
-					{
-						command: shellQuote(['getent', 'ahosts', target.host]),
-						why: 'Make sure the name points at the address you expect.',
-					},
-					{
-						command:
-							'sudo iptables -S | grep -E "icmp-(host|admin)-prohibited"; sudo firewall-cmd --list-all',
-						why: 'On the server: firewalld and RHEL-style rules reject with host-prohibited, which clients report as "No route to host".',
-					},
-				],
-			},
-		],
+		findings: [explainUnreachable(probed, code, evidence)],
 	};
 }
 
-/** Turn the first address's outcome into what it means: refused, dropped (filtered) or undeliverable. */
-export const outcome: CheckRun = async context => {
-	const {target, facts} = context;
+const firstCode = (context: Pick<CheckContext, 'facts'>) =>
+	context.facts.probe?.addresses[0]?.code;
+
+/** Only a route error needs a look: the route the kernel would take to the address. */
+export async function measureOutcome(
+	context: CheckContext,
+): Promise<OutcomeObservations> {
+	const probe = context.facts.probe;
+	const code = firstCode(context) ?? 'EIO';
+	if (probe?.outcome !== 'unreachable' || !routeCodes.has(code)) {
+		return {};
+	}
+
+	const args = ['route', 'get', probe.address];
+	context.onCommand(shellQuote(['ip', ...args]));
+	const {command, notFound, stdout, stderr} = await context.io.run({
+		file: 'ip',
+		args,
+		timeoutMs: 3000,
+	});
+	return {route: {command, notFound, stdout, stderr}};
+}
+
+/** Pure: turn the first address's outcome into what it means: refused, dropped (filtered) or undeliverable. */
+export function judgeOutcome(
+	{route}: OutcomeObservations,
+	{target, facts, uid}: Pick<JudgeInput, 'target' | 'facts' | 'uid'>,
+): CheckResult {
 	const probe = facts.probe;
 	if (!probe) {
 		return {
@@ -208,7 +252,7 @@ export const outcome: CheckRun = async context => {
 	const first = probe.addresses[0];
 	const probed: Probed = {
 		target,
-		uid: context.io.uid,
+		uid,
 		address: probe.address,
 		ms: probe.ms,
 		addresses: probe.addresses,
@@ -236,7 +280,12 @@ export const outcome: CheckRun = async context => {
 		}
 
 		case 'unreachable': {
-			return unreachable(probed, first?.code ?? 'EIO', context);
+			return unreachable(probed, first?.code ?? 'EIO', route);
 		}
 	}
-};
+}
+
+export const outcome = defineCheck<OutcomeObservations>({
+	measure: measureOutcome,
+	judge: judgeOutcome,
+});

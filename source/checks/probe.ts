@@ -1,7 +1,14 @@
 import type {AddressProbe} from '../tree/facts.js';
 import {hostPort} from '../net/address.js';
+import type {CheckResult} from '../tree/types.js';
 import {connectMeaning, outcomeOf} from './outcomes.js';
-import type {CheckRun} from './types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+import type {CheckContext} from './types.js';
+
+/** One connect per resolved address, in resolution order. */
+export type ProbeObservations = {
+	readonly probes: readonly AddressProbe[];
+};
 
 const describe = (probe: AddressProbe) => {
 	const what =
@@ -20,7 +27,7 @@ const describe = (probe: AddressProbe) => {
 };
 
 /** A real TCP connect to every address, concurrently, each with its own timer. */
-export const probe: CheckRun = async ({
+export async function measureProbe({
 	target,
 	facts,
 	io,
@@ -28,7 +35,7 @@ export const probe: CheckRun = async ({
 	signal,
 	onCommand,
 	onLine,
-}) => {
+}: CheckContext): Promise<ProbeObservations> {
 	const resolved = facts.resolution?.ok ? facts.resolution.addresses : [];
 	onCommand(
 		`connect() to ${resolved.map(a => hostPort(a.address, target.port)).join(', ')} (timeout ${timeoutMs} ms each)`,
@@ -49,6 +56,14 @@ export const probe: CheckRun = async ({
 			return done;
 		}),
 	);
+	return {probes};
+}
+
+/** Pure: what the connects got, as the step's verdict and the probe facts. */
+export function judgeProbe(
+	{probes}: ProbeObservations,
+	{target}: Pick<JudgeInput, 'target'>,
+): CheckResult {
 	const first = probes[0]!;
 	const output = probes.map(p => describe(p));
 	const allOpen = probes.every(p => p.outcome === 'open');
@@ -73,4 +88,9 @@ export const probe: CheckRun = async ({
 			},
 		},
 	};
-};
+}
+
+export const probe = defineCheck<ProbeObservations>({
+	measure: measureProbe,
+	judge: judgeProbe,
+});

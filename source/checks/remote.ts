@@ -1,8 +1,11 @@
 import {hostPort} from '../net/address.js';
 import {shellQuote} from '../text/sanitize.js';
 import type {RefusalFacts} from '../tree/facts.js';
-import type {Finding} from '../tree/types.js';
-import type {CheckRun} from './types.js';
+import type {CheckResult, Finding} from '../tree/types.js';
+import {defineCheck, type JudgeInput} from './define.js';
+
+/** Nothing to measure: another host's listeners and firewall cannot be read from here. */
+type Observations = Record<string, never>;
 
 /** What came back, in the words of the first evidence line. */
 function cameBack(refusal: RefusalFacts | undefined): string {
@@ -21,86 +24,136 @@ function cameBack(refusal: RefusalFacts | undefined): string {
 	}
 }
 
-/** A remote host refused: what that proves, what it cannot, and what to run on the server. */
-export const remote: CheckRun = async ({target, facts}) => {
-	const probe = facts.probe!;
-	const {refusal} = facts;
-	const dialed = hostPort(probe.address, target.port);
-	const onServer = shellQuote([
-		'refused',
-		hostPort(probe.address, target.port),
-	]);
-	const evidence = [
-		`connect ${dialed}: refused in ${probe.ms} ms: ${cameBack(refusal)}, so the packet reached ${probe.address} or a firewall rejecting for it`,
-		`${probe.address} is not an address of this host (${facts.local?.hostname ?? 'here'}): its listeners and firewall cannot be read from here`,
-		...(refusal?.address === probe.address ? refusal.evidence : []),
-	];
-	const ss = shellQuote(['sudo', 'ss', '-Htlnp', `sport = :${target.port}`]);
-	const icmp = refusal?.answer === 'icmp' && refusal.address === probe.address;
-	const reset =
-		refusal?.answer === 'reset' && refusal.address === probe.address;
-	const noListener: Finding = {
+/** What the refusal measured, as the explainers need it. */
+type Refused = {
+	readonly port: number;
+	readonly address: string;
+	readonly dialed: string;
+	readonly evidence: readonly string[];
+	/** The refusal was measured as an ICMP port-unreachable (a REJECT), or as a plain TCP reset. */
+	readonly icmp: boolean;
+	readonly reset: boolean;
+	readonly rejectConfidence: 'confirmed' | 'likely';
+	/** The name typed, for the --via fix. */
+	readonly host: string;
+};
+
+const ssOn = (port: number) =>
+	shellQuote(['sudo', 'ss', '-Htlnp', `sport = :${port}`]);
+
+/** Pure: nothing listens there (the most common reason for a fast refusal). */
+export function explainNoListener(refused: Refused): Finding {
+	const {port, address, dialed, icmp, host} = refused;
+	return {
 		id: 'no-listener',
 		confidence: 'possible',
 		summary: icmp
-			? `Nothing listens on port ${target.port} on ${probe.address}: possible, but the firewall's REJECT answers first, so the port cannot be seen from here.`
-			: `Nothing listens on port ${target.port} on ${probe.address} (the most common reason for a fast refusal).`,
-		evidence,
+			? `Nothing listens on port ${port} on ${address}: possible, but the firewall's REJECT answers first, so the port cannot be seen from here.`
+			: `Nothing listens on port ${port} on ${address} (the most common reason for a fast refusal).`,
+		evidence: [...refused.evidence],
 		fixes: [
 			{
-				command: onServer,
+				command: shellQuote(['refused', hostPort(address, port)]),
 				why: 'On the server: the same diagnosis, with its listeners, services and firewall.',
 			},
 			{
-				command: ss,
-				why: `On the server: what listens on port ${target.port}, on which address, which process (empty = nothing).`,
+				command: ssOn(port),
+				why: `On the server: what listens on port ${port}, on which address, which process (empty = nothing).`,
 			},
 			{
-				command: shellQuote(['refused', dialed, '--via', target.host]),
+				command: shellQuote(['refused', dialed, '--via', host]),
 				why: 'From here, over your own ssh (add USER@ if needed): the server side walked there and joined with this one, nothing installed or written on the server.',
 			},
 		],
 	};
-	const loopbackOnly: Finding = {
+}
+
+/** Pure: the service listens on loopback only there. */
+export function explainLoopbackOnly(refused: Refused): Finding {
+	return {
 		id: 'loopback-only',
 		confidence: 'possible',
-		summary: `The service on ${probe.address} listens on 127.0.0.1 (or ::1) only, so connections from other hosts are refused.`,
-		evidence,
+		summary: `The service on ${refused.address} listens on 127.0.0.1 (or ::1) only, so connections from other hosts are refused.`,
+		evidence: [...refused.evidence],
 		fixes: [
 			{
-				command: ss,
+				command: ssOn(refused.port),
 				why: 'On the server: a Local Address of 127.0.0.1 or [::1] means loopback only; 0.0.0.0, * or [::] means all addresses.',
 			},
 		],
 	};
-	const firewallReject: Finding = {
+}
+
+function rejectSummary({port, address, icmp, reset}: Refused): string {
+	if (icmp) {
+		return `A firewall rejects port ${port} with ICMP port-unreachable (on ${address} or on the way): the kernel answers a closed TCP port with a reset, never with ICMP.`;
+	}
+
+	return reset
+		? `A firewall on ${address} rejects port ${port} with a TCP reset (REJECT --reject-with tcp-reset): it looks exactly like "nothing listens".`
+		: `A firewall on ${address} rejects port ${port} (a REJECT rule looks exactly like "nothing listens").`;
+}
+
+/** Pure: a firewall rejects for the server. */
+export function explainFirewallReject(refused: Refused): Finding {
+	return {
 		id: 'firewall-reject',
-		confidence: icmp ? (refusal.confidence ?? 'likely') : 'possible',
-		summary: icmp
-			? `A firewall rejects port ${target.port} with ICMP port-unreachable (on ${probe.address} or on the way): the kernel answers a closed TCP port with a reset, never with ICMP.`
-			: reset
-				? `A firewall on ${probe.address} rejects port ${target.port} with a TCP reset (REJECT --reject-with tcp-reset): it looks exactly like "nothing listens".`
-				: `A firewall on ${probe.address} rejects port ${target.port} (a REJECT rule looks exactly like "nothing listens").`,
-		evidence,
+		confidence: refused.icmp ? refused.rejectConfidence : 'possible',
+		summary: rejectSummary(refused),
+		evidence: [...refused.evidence],
 		fixes: [
 			{
 				command:
 					'sudo iptables -S INPUT; sudo nft list ruleset; sudo ufw status numbered',
-				why: icmp
+				why: refused.icmp
 					? 'On the server (or the firewall in between): look for a REJECT rule matching this port (iptables: REJECT --reject-with icmp-port-unreachable is the default).'
 					: 'On the server: look for a REJECT rule matching this port.',
 			},
 		],
 	};
+}
+
+/** Pure: a remote host refused: what that proves, what it cannot, and what to run on the server. */
+export function judgeRemote(
+	_observations: Observations,
+	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+): CheckResult {
+	const probe = facts.probe!;
+	const {refusal} = facts;
+	const dialed = hostPort(probe.address, target.port);
+	const measured = refusal?.address === probe.address ? refusal : undefined;
+	const evidence = [
+		`connect ${dialed}: refused in ${probe.ms} ms: ${cameBack(refusal)}, so the packet reached ${probe.address} or a firewall rejecting for it`,
+		`${probe.address} is not an address of this host (${facts.local?.hostname ?? 'here'}): its listeners and firewall cannot be read from here`,
+		...(measured ? measured.evidence : []),
+	];
+	const refused: Refused = {
+		port: target.port,
+		address: probe.address,
+		dialed,
+		evidence,
+		icmp: measured?.answer === 'icmp',
+		reset: measured?.answer === 'reset',
+		rejectConfidence: measured?.confidence ?? 'likely',
+		host: target.host,
+	};
+	const noListener = explainNoListener(refused);
+	const loopbackOnly = explainLoopbackOnly(refused);
+	const firewallReject = explainFirewallReject(refused);
 	return {
 		status: 'unknown',
-		detail: icmp
-			? `refused by ${probe.address}, another host, with an ICMP port-unreachable: a firewall's REJECT (${refusal.confidence ?? 'likely'}); run the diagnosis there to name the rule`
+		detail: refused.icmp
+			? `refused by ${probe.address}, another host, with an ICMP port-unreachable: a firewall's REJECT (${refused.rejectConfidence}); run the diagnosis there to name the rule`
 			: `refused by ${probe.address}, another host: run the diagnosis there to tell which`,
 		output: evidence,
 		// A measured ICMP answer puts the firewall first; otherwise the most common cause leads.
-		findings: icmp
+		findings: refused.icmp
 			? [firewallReject, noListener, loopbackOnly]
 			: [noListener, loopbackOnly, firewallReject],
 	};
-};
+}
+
+export const remote = defineCheck<Observations>({
+	measure: async () => ({}),
+	judge: judgeRemote,
+});
