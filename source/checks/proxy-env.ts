@@ -63,7 +63,7 @@ export function explainProxyMisroute(
 				why: 'Connect directly in this shell (and check where the variable is set: ~/.bashrc, /etc/environment, systemd units).',
 			},
 			{
-				command: `export NO_PROXY="\${NO_PROXY:+$NO_PROXY,}${host}" no_proxy="\${no_proxy:+$no_proxy,}${host}"`,
+				command: `export NO_PROXY="\${NO_PROXY:+$NO_PROXY,}"${shellQuote([host])} no_proxy="\${no_proxy:+$no_proxy,}"${shellQuote([host])}`,
 				why: `Keep the proxy for everything else but reach ${host} directly.`,
 			},
 			{

@@ -234,7 +234,7 @@ describe('proxy-env', () => {
 		expect(result.findings?.[0]?.fixes.map(f => f.command)).toEqual([
 			'unset http_proxy HTTP_PROXY',
 			// eslint-disable-next-line no-template-curly-in-string -- the shell expansion is the fix
-			'export NO_PROXY="${NO_PROXY:+$NO_PROXY,}example.com" no_proxy="${no_proxy:+$no_proxy,}example.com"',
+			'export NO_PROXY="${NO_PROXY:+$NO_PROXY,}"example.com no_proxy="${no_proxy:+$no_proxy,}"example.com',
 			'refused 127.0.0.1:3128',
 		]);
 	});
