@@ -292,7 +292,17 @@ async function main(): Promise<number> {
 			!('NO_COLOR' in process.env) &&
 			process.env['TERM'] !== 'dumb';
 		const {runInteractive} = await import('./ui/run.js');
-		return runInteractive({target, io, timeoutMs, answers, color});
+		return runInteractive({
+			target,
+			io,
+			timeoutMs,
+			answers,
+			color,
+			async openLabs() {
+				const {labCommand} = await import('./lab.js');
+				return labCommand([], {list: false, reset: false, color});
+			},
+		});
 	}
 
 	const controller = new AbortController();

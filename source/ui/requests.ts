@@ -7,7 +7,13 @@ export type Request =
 			readonly index: number;
 	  }
 	| {readonly id: number; readonly kind: 'export'}
-	| {readonly id: number; readonly kind: 'quit'; readonly interrupted: boolean}
+	| {
+			readonly id: number;
+			readonly kind: 'quit';
+			readonly interrupted: boolean;
+			/** Then open the labs catalogue (the start screen's "Labs" line). */
+			readonly next?: 'labs';
+	  }
 	| {readonly id: number; readonly kind: 'parse'; readonly text: string}
 	| {readonly id: number; readonly kind: 'practice'}
 	| {

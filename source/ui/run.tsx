@@ -14,6 +14,8 @@ export type InteractiveOptions = {
 	readonly timeoutMs: number;
 	readonly answers: Answers;
 	readonly color: boolean;
+	/** The labs catalogue, opened when the start screen's "Labs" line is chosen (after this app has left the screen). */
+	readonly openLabs?: () => Promise<number>;
 };
 
 const enterAlternate = '\u001B[?1049h';
@@ -43,6 +45,7 @@ export async function runInteractive(
 ): Promise<number> {
 	let code = 0;
 	let last: AppState | undefined;
+	let next: 'labs' | undefined;
 	const theme = detectTheme(process.env, options.color);
 	process.stdout.write(enterAlternate);
 	inAlternate = true;
@@ -56,9 +59,10 @@ export async function runInteractive(
 			theme={theme}
 			writeTerminal={data => process.stdout.write(data)}
 			{...(crashAfter ? {crashAfter} : {})}
-			onExit={(exitCode, state) => {
+			onExit={(exitCode, state, then) => {
 				code = exitCode;
 				last = state;
+				next = then;
 			}}
 		/>,
 		{exitOnCtrlC: false, patchConsole: true},
@@ -99,6 +103,10 @@ export async function runInteractive(
 		process.off('SIGTERM', terminate);
 		process.off('SIGHUP', terminate);
 		restoreTerminal();
+	}
+
+	if (next === 'labs' && options.openLabs) {
+		return options.openLabs();
 	}
 
 	// Back on the normal screen: the final tree, the cause and the fixes stay in the scrollback.

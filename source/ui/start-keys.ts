@@ -31,6 +31,13 @@ function typePasted(state: AppState, input: string): AppState {
 }
 
 function startEnter(state: AppState): AppState {
+	if (state.field === 2) {
+		return request(
+			{...state, screen: 'starting'},
+			{kind: 'quit', interrupted: false, next: 'labs'},
+		);
+	}
+
 	if (state.field === 1) {
 		return request(
 			{...state, screen: 'starting', error: undefined},
@@ -85,7 +92,8 @@ export function startScreenKey(
 	}
 
 	if (key.upArrow || key.downArrow || key.tab) {
-		return {...state, field: state.field === 0 ? 1 : 0};
+		const step = key.upArrow ? 2 : 1;
+		return {...state, field: ((state.field + step) % 3) as 0 | 1 | 2};
 	}
 
 	if (key.return) {

@@ -30,9 +30,9 @@ export type AppState = {
 	readonly preset: Answers;
 	readonly timeoutMs: number;
 	readonly screen: 'start' | 'starting' | 'walk';
-	/** Start screen: the target being typed, which line is selected (0 the field, 1 the practice case), an error. */
+	/** Start screen: the target being typed, which line is selected (0 the field, 1 the practice case, 2 the labs), an error. */
 	readonly text: string;
-	readonly field: 0 | 1;
+	readonly field: 0 | 1 | 2;
 	readonly error?: string;
 	readonly session?: Session;
 	/** The session before the last rerun, and the steps that kept its results (their inputs did not change). */

@@ -39,7 +39,7 @@ export type WalkOptions = {
 	/** Check implementations by id (tests may replace some). */
 	readonly registry?: Readonly<Record<string, CheckRun>>;
 	/** Called once when the user quits: the exit code, and the last state (printed to the scrollback). */
-	readonly onExit?: (code: number, state: AppState) => void;
+	readonly onExit?: (code: number, state: AppState, next?: 'labs') => void;
 	/** Learn mode on from the start. */
 	readonly learn?: boolean;
 	/** The clock (ms), for elapsed times. */
@@ -379,7 +379,8 @@ export function useWalk(options: WalkOptions): {
 									server: stateRef.current.server,
 								}).exitCode
 							: 0;
-					current.onExit?.(code, stateRef.current);
+					// After the start screen's "Labs": the composition root opens the catalogue.
+					current.onExit?.(code, stateRef.current, request.next);
 					exit();
 					break;
 				}

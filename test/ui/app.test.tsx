@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {act} from 'react';
 import {cleanup} from 'ink-testing-library';
-import {afterEach, describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
 import {runs} from '../../source/checks/registry.js';
 import {foundationChecks} from '../../source/tree/nodes/foundation.js';
 import {causes} from '../../source/tree/causes.js';
@@ -494,6 +494,23 @@ describe('the start screen', () => {
 		);
 		await press(app, 'q');
 		expect(closed).toBe(true);
+	});
+
+	test("the start screen's Labs line ends this app and asks for the labs catalogue", async () => {
+		const exits: Array<[number, string | undefined]> = [];
+		const app = await start({
+			io: familyWorld(),
+			tree: foundationTree,
+			onExit(code, _state, next) {
+				exits.push([code, next]);
+			},
+		});
+		const frame = await waitFor(app, 'Labs:');
+		expect(frame).toContain('13 real broken');
+		await press(app, keys.down, keys.down, keys.enter);
+		await vi.waitFor(() => {
+			expect(exits).toEqual([[0, 'labs']]);
+		});
 	});
 
 	test('a target pasted with its Enter in one chunk starts the walk', async () => {

@@ -8,7 +8,7 @@ export function StartScreen({
 	error,
 }: {
 	readonly text: string;
-	readonly field: 0 | 1;
+	readonly field: 0 | 1 | 2;
 	readonly error?: string;
 }) {
 	const theme = useTheme();
@@ -47,8 +47,19 @@ export function StartScreen({
 				</Box>
 				<Prose>
 					<Text bold={field === 1 && theme.color}>Practice case:</Text> start a
-					small local server broken in a known way, and diagnose it (12 more
-					labs: refused lab)
+					small local server broken in a known way, and diagnose it
+				</Prose>
+			</Box>
+			<Box>
+				<Box flexShrink={0} width={2}>
+					<Prose color={tint(theme, 'blue')}>
+						{field === 2 ? symbols.pointer : ' '}
+					</Prose>
+				</Box>
+				<Prose>
+					<Text bold={field === 2 && theme.color}>Labs:</Text> 13 real broken
+					services to practise on, guided or hands-on, scored (also: refused
+					lab)
 				</Prose>
 			</Box>
 			{error ? (
