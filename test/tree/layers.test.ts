@@ -50,6 +50,8 @@ const hookMay = new Set(['checks', 'parsers', 'root']);
 /** Type-only arrows that are allowed: a proxy dialect measures through the checks' Io and context types. */
 const typesMay: Readonly<Record<string, readonly string[]>> = {
 	proxies: ['checks'],
+	// The lab screens show what the labs layer scores: its types only (the composition root wires them).
+	ui: ['labs'],
 };
 
 /** Known arrows against the layers, file -> layer: none left. */

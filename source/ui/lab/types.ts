@@ -2,6 +2,7 @@
 What the lab screens need from the labs, as plain data and functions (the composition root,
 source/lab.ts, passes the real ones; tests pass fakes). The screens know no lab and no cause id.
 */
+import type {Play} from '../../labs/score.js';
 
 export type LabEntry = {
 	readonly id: string;
@@ -66,19 +67,7 @@ export type LabServices = {
 	/** Score a finished play, record the progress, and say what was learned (one line per node of the path). */
 	readonly finish: (
 		id: string,
-		play:
-			| {
-					readonly mode: 'guided';
-					readonly probeRight: boolean;
-					readonly branchRight: boolean;
-					readonly causeRight: boolean;
-					readonly solved: boolean;
-			  }
-			| {
-					readonly mode: 'hands-on';
-					readonly hints: number;
-					readonly solved: boolean;
-			  },
+		play: Play,
 		steps: readonly ViewStep[],
 	) => {
 		readonly score: number;
