@@ -105,7 +105,8 @@ export function createRunner(
 			const child = spawn(spec.file, [...spec.args], {
 				detached: true,
 				stdio: ['ignore', 'pipe', 'pipe'],
-				env: {...process.env, LC_ALL: 'C', LANG: 'C'},
+				env: {...(spec.env ?? process.env), LC_ALL: 'C', LANG: 'C'},
+				...(spec.cwd ? {cwd: spec.cwd} : {}),
 			});
 
 			const finish = () => {

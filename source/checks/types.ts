@@ -10,6 +10,10 @@ export type CommandSpec = {
 	readonly args: readonly string[];
 	/** Defaults to the runner's own (5 s). */
 	readonly timeoutMs?: number;
+	/** The whole environment (default: this process's); LC_ALL=C and LANG=C are always set. Labs only: checks never pass one. */
+	readonly env?: Readonly<Record<string, string | undefined>>;
+	/** The working folder (labs only). */
+	readonly cwd?: string;
 };
 
 export type RunResult = {

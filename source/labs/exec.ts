@@ -1,16 +1,21 @@
 /**
-How a lab runs a command: an argument array (never a shell string), a timeout, LC_ALL=C, the
-output kept short: the project's runner semantics, plus what setting up a lab needs and a
-diagnosis never does (an environment for the client, a working folder, a detached service).
+How a lab runs a command: through the project's one runner (an argument array, never a shell
+string; a timeout that kills the whole process group; LC_ALL=C; output sanitised), with what
+setting up a lab needs and a diagnosis never does (an environment for the client, a working
+folder); and how it starts a service that outlives the command (detached, its own group).
 */
-import {execFile, spawn} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import process from 'node:process';
+import {createRunner} from '../checks/runner.js';
 
 export type Ran = {
 	readonly code: number | undefined;
 	readonly stdout: string;
 	readonly stderr: string;
 };
+
+// Setting up a lab may wait in silence (a namespace, a rule): no idle limit shorter than the timeout.
+const runner = createRunner({idleTimeoutMs: 120_000});
 
 export async function run(
 	file: string,
@@ -22,29 +27,18 @@ export async function run(
 		readonly cwd?: string;
 	} = {},
 ): Promise<Ran> {
-	return new Promise(resolve => {
-		execFile(
-			file,
-			[...args],
-			{
-				timeout: options.timeoutMs ?? 10_000,
-				killSignal: 'SIGKILL',
-				maxBuffer: 4 * 1024 * 1024,
-				cwd: options.cwd,
-				env: {...(options.env ?? process.env), LC_ALL: 'C'},
-				encoding: 'utf8',
-			},
-			(error, stdout, stderr) => {
-				const code =
-					error === null
-						? 0
-						: typeof error.code === 'number'
-							? error.code
-							: undefined;
-				resolve({code, stdout: String(stdout), stderr: String(stderr)});
-			},
-		);
+	const result = await runner({
+		file,
+		args,
+		timeoutMs: options.timeoutMs ?? 10_000,
+		...(options.env ? {env: options.env} : {}),
+		...(options.cwd ? {cwd: options.cwd} : {}),
 	});
+	return {
+		code: result.exitCode,
+		stdout: result.stdout,
+		stderr: result.stderr,
+	};
 }
 
 /** Run, and throw with the command and its stderr when it fails (setup steps must all succeed). */

@@ -26,7 +26,7 @@ const allowed: Readonly<Record<string, readonly string[]>> = {
 	report: ['engine', 'tree', 'text', 'net'],
 	ui: ['engine', 'tree', 'report', 'text', 'net'],
 	// Labs (source/labs/) build real broken situations and read the cause registry's titles.
-	labs: ['tree', 'text', 'net'],
+	labs: ['tree', 'text', 'net', 'checks'],
 	// --via: the server's Io over SSH (an Io like checks/io.ts) and the join of two walks' reports.
 	via: ['checks', 'engine', 'parsers', 'report', 'tree', 'text', 'net'],
 	root: [
