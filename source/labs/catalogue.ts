@@ -220,6 +220,19 @@ async function oneHost(
 	return {netns, address};
 }
 
+/** Two namespaces linked by a veth pair: a server at 10.213.N.2 and a client at 10.213.N.1. */
+async function twoHosts(context: LabContext) {
+	const server = `10.213.${context.index}.2`;
+	const client = `10.213.${context.index}.1`;
+	const serverNs = await context.namespace('s');
+	const clientNs = await context.namespace('c');
+	await context.link(
+		{netns: serverNs, address: server},
+		{netns: clientNs, address: client},
+	);
+	return {server, client, serverNs, clientNs};
+}
+
 const inHost = (netns: string, port: number) => [
 	`ip netns exec ${netns} node client.js`,
 	`ip netns exec ${netns} ss -ltnp`,
@@ -302,14 +315,7 @@ const loopbackOnly: Lab = {
 	lesson:
 		'127.0.0.1 is reachable only from the same host: other hosts are refused. Look on the server.',
 	async setup(context) {
-		const server = `10.213.${context.index}.2`;
-		const client = `10.213.${context.index}.1`;
-		const serverNs = await context.namespace('s');
-		const clientNs = await context.namespace('c');
-		await context.link(
-			{netns: serverNs, address: server},
-			{netns: clientNs, address: client},
-		);
+		const {server, client, serverNs, clientNs} = await twoHosts(context);
 		await context.service(
 			'cache',
 			{host: '127.0.0.1', port: 6379, mode: 'tcp'},
@@ -388,14 +394,7 @@ const outbound: Lab = {
 	lesson:
 		"A refusal can come from the client's own firewall, on the way out: walk its OUTPUT chain too.",
 	async setup(context) {
-		const server = `10.213.${context.index}.2`;
-		const client = `10.213.${context.index}.1`;
-		const serverNs = await context.namespace('s');
-		const clientNs = await context.namespace('c');
-		await context.link(
-			{netns: serverNs, address: server},
-			{netns: clientNs, address: client},
-		);
+		const {server, client, serverNs, clientNs} = await twoHosts(context);
 		await context.service(
 			'db',
 			{host: '0.0.0.0', port: 5432, mode: 'tcp'},
