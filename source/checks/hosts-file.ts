@@ -1,6 +1,6 @@
 import {parseHostsFile, type HostsEntry} from '../parsers/hosts.js';
 import {hostPort, isLoopback} from '../net/address.js';
-import {shellQuote} from '../text/sanitize.js';
+import {shellQuote, sudoPrefix} from '../text/sanitize.js';
 import type {AddressProbe} from '../tree/facts.js';
 import type {CheckResult, Finding} from '../tree/types.js';
 import {defineCheck, type JudgeInput} from './define.js';
@@ -34,6 +34,7 @@ export function explainHostsMismatch({
 	bad,
 	text,
 	isSelf,
+	uid,
 }: {
 	readonly host: string;
 	readonly port: number;
@@ -43,6 +44,7 @@ export function explainHostsMismatch({
 	readonly text: string;
 	/** The address is this very host. */
 	readonly isSelf: boolean;
+	readonly uid: number | undefined;
 }): Finding {
 	const line = Number(bad.source.split(':')[1]);
 	return {
@@ -55,13 +57,13 @@ export function explainHostsMismatch({
 		],
 		fixes: [
 			{
-				command: `sudo sed -n '${line}p' /etc/hosts`,
+				command: `sed -n '${line}p' /etc/hosts`,
 				why: `Look at line ${line}: is it a leftover (a copied hosts file, an old server address, the 127.0.1.1 hostname line)?`,
 			},
 			{
-				command: `sudo sed -i.bak '${line}s/^/# /' /etc/hosts`,
+				command: `${sudoPrefix(uid)}sed -i.bak '${line}s/^/# /' /etc/hosts`,
 				why: `Comment out line ${line} (a backup is kept as /etc/hosts.bak) so the name resolves through DNS again.`,
-				undo: 'sudo mv /etc/hosts.bak /etc/hosts',
+				undo: `${sudoPrefix(uid)}mv /etc/hosts.bak /etc/hosts`,
 			},
 			{
 				command: shellQuote(['getent', 'ahosts', host]),
@@ -74,7 +76,11 @@ export function explainHostsMismatch({
 /** Pure: a line of /etc/hosts sends the name to an address that refuses, or back to this very host. */
 export function judgeHostsFile(
 	{entries}: HostsFileObservations,
-	{target, facts}: Pick<JudgeInput, 'target' | 'facts'>,
+	{
+		target,
+		facts,
+		uid,
+	}: Pick<JudgeInput, 'target' | 'facts'> & Partial<Pick<JudgeInput, 'uid'>>,
 ): CheckResult {
 	const addresses = facts.probe?.addresses ?? [];
 	const fromHosts = addresses.filter(a => a.source.startsWith('/etc/hosts'));
@@ -122,6 +128,7 @@ export function judgeHostsFile(
 				bad,
 				text: lineOf(bad.source),
 				isSelf,
+				uid,
 			}),
 		],
 	};

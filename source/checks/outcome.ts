@@ -1,7 +1,7 @@
 import type {AddressProbe, Target} from '../tree/facts.js';
 import type {CheckResult, Finding} from '../tree/types.js';
 import {hostPort} from '../net/address.js';
-import {shellQuote} from '../text/sanitize.js';
+import {shellQuote, sudoArgs} from '../text/sanitize.js';
 import {connectMeaning, routeCodes} from './outcomes.js';
 import {defineCheck, type JudgeInput} from './define.js';
 import type {CheckContext, RunResult} from './types.js';
@@ -74,7 +74,7 @@ export function explainFiltered(
 	evidence: readonly string[],
 ): Finding {
 	const {target, dialed, isLocal, address} = probed;
-	const sudo = probed.uid === 0 ? [] : ['sudo'];
+	const sudo = sudoArgs(probed.uid);
 	const server = isLocal ? 'this host' : `the server ${address}`;
 	return {
 		id: 'filtered',

@@ -15,6 +15,7 @@ The report keeps every field it had (additive): `server` holds who and where, th
 probe, its steps and the join's one-line verdict.
 */
 import {hostPort} from '../net/address.js';
+import {shellQuote} from '../text/sanitize.js';
 import type {Report, ReportCause, ReportServer} from '../report/model.js';
 import {causeNode} from '../tree/causes.js';
 import type {Outcome} from '../tree/types.js';
@@ -139,7 +140,7 @@ function betweenCause(
 				why: `On ${host}, while this host connects again: no SYN arriving means it is dropped before the server (look at the security group or the network firewall); a SYN answered by a reset means a rule on ${host}.`,
 			},
 			{
-				command: `refused ${dialed} --via ${info.identity.destination} --answer client=ADDRESS`,
+				command: `${shellQuote(['refused', dialed, '--via', info.identity.destination])} --answer client=ADDRESS`,
 				why: 'If the server sees this client under another address (NAT), give that address so its firewall is walked for it.',
 			},
 		],

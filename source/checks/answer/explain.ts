@@ -1,6 +1,6 @@
 /** The words of the reset-or-ICMP step. Pure. */
 import {hostPort} from '../../net/address.js';
-import {shellQuote} from '../../text/sanitize.js';
+import {shellQuote, sudoPrefix} from '../../text/sanitize.js';
 import type {Confidence, Finding} from '../../tree/types.js';
 import type {JudgeInput} from '../define.js';
 import type {AnswerVerdict} from './judge.js';
@@ -94,7 +94,7 @@ export function localReject(
 	input: JudgeInput,
 ): Finding {
 	const dialed = hostPort(observations.address, observations.port);
-	const sudo = input.uid === 0 ? '' : 'sudo ';
+	const sudo = sudoPrefix(input.uid);
 	return {
 		id: 'firewall-reject',
 		confidence,

@@ -365,6 +365,25 @@ describe('hosts-file', () => {
 		expect(result.findings?.[0]?.fixes[1]?.command).toBe(
 			"sudo sed -i.bak '3s/^/# /' /etc/hosts",
 		);
+		// Root gets no sudo (issue 12 item 6); reading the line needs none at all.
+		const asRoot = judgeHostsFile(
+			{entries},
+			{
+				target: target('api.example'),
+				facts: factsOf([
+					probed('10.0.0.9', 'ECONNREFUSED', {source: '/etc/hosts:3'}),
+				]),
+				uid: 0,
+			},
+		);
+		expect(asRoot.findings?.[0]?.fixes.map(f => f.command)).toEqual([
+			"sed -n '3p' /etc/hosts",
+			"sed -i.bak '3s/^/# /' /etc/hosts",
+			...(asRoot.findings?.[0]?.fixes.slice(2).map(f => f.command) ?? []),
+		]);
+		expect(asRoot.findings?.[0]?.fixes[1]?.undo).toBe(
+			'mv /etc/hosts.bak /etc/hosts',
+		);
 	});
 
 	test('localhost is expected to be in /etc/hosts', () => {

@@ -1,13 +1,13 @@
 /** The words and fixes of the accept-queue step. Pure. */
 import {hostPort} from '../../../net/address.js';
-import {shellQuote} from '../../../text/sanitize.js';
+import {shellQuote, sudoPrefix} from '../../../text/sanitize.js';
 import type {Listener} from '../../../tree/facts.js';
 import type {Confidence, Finding} from '../../../tree/types.js';
 import type {JudgeInput} from '../../define.js';
 import {describeListener} from '../address.js';
 import type {QueueObservations} from './measure.js';
 
-const sudo = (input: JudgeInput) => (input.uid === 0 ? '' : 'sudo ');
+const sudo = (input: JudgeInput) => sudoPrefix(input.uid);
 
 function queueLine(listener: Listener): string {
 	const where = describeListener(listener);

@@ -3,6 +3,7 @@ Is the accept queue of the listener full? The kernel drops a SYN for a listener 
 full (Recv-Q above Send-Q, its backlog) and counts it in TcpExt ListenOverflows and ListenDrops.
 Pure.
 */
+import {sudoPrefix} from '../../../text/sanitize.js';
 import {hostPort} from '../../../net/address.js';
 import type {Confidence, CheckResult, Finding} from '../../../tree/types.js';
 import type {Listener} from '../../../tree/facts.js';
@@ -94,7 +95,7 @@ function noTaker(
 		evidence,
 		fixes: [
 			{
-				command: `${input.uid === 0 ? '' : 'sudo '}iptables -L INPUT -n -v --line-numbers; ${input.uid === 0 ? '' : 'sudo '}nft list ruleset`,
+				command: `${sudoPrefix(input.uid)}iptables -L INPUT -n -v --line-numbers; ${sudoPrefix(input.uid)}nft list ruleset`,
 				why: `Look for a DROP rule or a DROP policy for port ${input.target.port} (the firewall step names it when it can read the rules).`,
 			},
 		],

@@ -1,4 +1,5 @@
 /** Compare the listeners on the target port with the addresses dialed: name why the kernel refused (pure). */
+import {sudoPrefix} from '../../../text/sanitize.js';
 import {hostPort} from '../../../net/address.js';
 import type {CheckResult} from '../../../tree/types.js';
 import type {JudgeInput} from '../../define.js';
@@ -13,7 +14,7 @@ export function judgeBind(
 ): CheckResult {
 	const inventory = input.facts.listeners;
 	if (!inventory) {
-		const command = input.uid === 0 ? 'ss -ltnp' : 'sudo ss -ltnp';
+		const command = `${sudoPrefix(input.uid)}ss -ltnp`;
 		return {
 			status: 'unknown',
 			detail: `the listeners could not be read, so the bind cannot be compared. Check by hand: ${command}`,

@@ -1,4 +1,5 @@
 /** Nothing listens on the port: no-listener, and wrong-port when another listener is probably the one meant. */
+import {sudoPrefix} from '../../../text/sanitize.js';
 import type {AddressProbe, ListenerFacts} from '../../../tree/facts.js';
 import type {CheckResult, Finding, Fix} from '../../../tree/types.js';
 import {hostPort} from '../../../net/address.js';
@@ -117,7 +118,7 @@ function noListener(scene: Scene, strongCandidate: boolean): Finding {
 		fixes: [
 			...startFixes,
 			{
-				command: input.uid === 0 ? 'ss -ltnp' : 'sudo ss -ltnp',
+				command: `${sudoPrefix(input.uid)}ss -ltnp`,
 				why: 'Every listening socket with its process: is the service up on another port or address?',
 			},
 		],

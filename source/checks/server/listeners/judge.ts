@@ -1,4 +1,5 @@
 /** Judge the listener inventory: the listeners on the target port, and what could not be read. */
+import {sudoPrefix} from '../../../text/sanitize.js';
 import type {ListenerFacts} from '../../../tree/facts.js';
 import type {CheckResult} from '../../../tree/types.js';
 import type {JudgeInput} from '../../define.js';
@@ -26,7 +27,7 @@ export function judgeListeners(
 		};
 	}
 
-	const sudo = uid === 0 ? '' : 'sudo ';
+	const sudo = sudoPrefix(uid);
 	if (!inventory) {
 		return {
 			status: 'unknown',
