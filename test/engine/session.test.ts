@@ -8,30 +8,8 @@ import {
 } from '../../source/engine/session.js';
 import {rankFindings} from '../../source/engine/rank.js';
 import {causes} from '../../source/tree/causes.js';
-import type {
-	CheckNode,
-	CheckResult,
-	QuestionNode,
-	Tree,
-} from '../../source/tree/types.js';
-
-const target = {input: 'x:1', host: 'x', port: 1};
-
-const node = (
-	id: string,
-	after: string[] = [],
-	extra: Partial<CheckNode> = {},
-): CheckNode => ({
-	kind: 'check',
-	id,
-	title: id,
-	why: 'why',
-	read: 'read',
-	after,
-	when: () => true,
-	timeoutMs: 100,
-	...extra,
-});
+import type {CheckResult, QuestionNode, Tree} from '../../source/tree/types.js';
+import {node, target} from '../helpers/nodes.js';
 
 const question: QuestionNode = {
 	kind: 'question',
