@@ -39,11 +39,18 @@ export const judgeInput = (context: CheckContext): JudgeInput => ({
 	uid: context.io.uid,
 });
 
-/** The runnable form the driver starts: measure, then judge. */
+/**
+The runnable form the driver starts: measure, then judge. The judge sees the facts as they are once
+the checks the node `awaits` are done (its measurement ran beside them).
+*/
 export function defineCheck<Observations>(
 	check: Check<Observations>,
 ): CheckRun & {readonly check: Check<Observations>} {
-	const run = async (context: CheckContext) =>
-		check.judge(await check.measure(context), judgeInput(context));
+	const run = async (context: CheckContext) => {
+		const observations = await check.measure(context);
+		const facts = context.settled ? await context.settled() : context.facts;
+		return check.judge(observations, judgeInput({...context, facts}));
+	};
+
 	return Object.assign(run, {check});
 }

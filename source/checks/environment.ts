@@ -24,25 +24,23 @@ const markers = [
 export async function measureEnvironment({
 	io,
 }: CheckContext): Promise<EnvironmentObservations> {
-	let marker: EnvironmentObservations['marker'];
-	for (const [path, engine] of markers) {
-		if ((await io.readFile(path)).ok) {
-			marker = {path, engine};
-			break;
-		}
-	}
-
-	let cgroupLine: string | undefined;
-	if (!marker) {
-		const cgroup = await io.readFile('/proc/1/cgroup');
-		cgroupLine = cgroup.ok
+	// The files are read side by side (each is a few hundred bytes of /proc or a marker).
+	const [found, cgroup, comm] = await Promise.all([
+		Promise.all(markers.map(async ([path]) => (await io.readFile(path)).ok)),
+		io.readFile('/proc/1/cgroup'),
+		io.readFile('/proc/1/comm'),
+	]);
+	const index = found.indexOf(true);
+	const marker: EnvironmentObservations['marker'] =
+		index === -1
+			? undefined
+			: {path: markers[index]![0], engine: markers[index]![1]};
+	const cgroupLine =
+		!marker && cgroup.ok
 			? cgroup.text
 					.split('\n')
 					.find(l => /docker|kubepods|containerd|libpod/.test(l))
 			: undefined;
-	}
-
-	const comm = await io.readFile('/proc/1/comm');
 	return {
 		platform: io.platform,
 		uid: io.uid,

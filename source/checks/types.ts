@@ -125,6 +125,8 @@ export type CheckContext = {
 	readonly onCommand: (command: string) => void;
 	/** Stream an output line to the screen. */
 	readonly onLine: (line: string) => void;
+	/** The facts once the checks the node `awaits` are done (the driver gives it; tests may leave it out). */
+	readonly settled?: () => Promise<Facts>;
 };
 
 export type {CheckResult} from '../tree/types.js';

@@ -15,6 +15,7 @@ import type {
 import {
 	answersOf,
 	factsOf,
+	isDone,
 	plan,
 	reduce,
 	type EngineEvent,
@@ -29,6 +30,11 @@ export type StepContext = {
 	readonly signal: AbortSignal;
 	readonly onCommand: (command: string) => void;
 	readonly onLine: (line: string) => void;
+	/**
+	The facts once every check the node `awaits` is done (at once when it awaits none): what its
+	judge reads. Rejects when the launch is aborted.
+	*/
+	readonly settled: () => Promise<Facts>;
 };
 
 export type StepRun = (context: StepContext) => Promise<CheckResult>;
@@ -108,7 +114,18 @@ type RunOneOptions = DriverOptions & {
 	/** The launch's own controller: aborted when the check outruns its limit. */
 	readonly controller: AbortController;
 	readonly dispatch: (event: EngineEvent) => void;
+	readonly settled: () => Promise<Facts>;
 };
+
+/** A launch waiting for the checks it awaits, resolved by `sync` once they are done. */
+type Waiter = {
+	readonly node: CheckNode;
+	readonly generation: number;
+	readonly resolve: (facts: Facts) => void;
+};
+
+const awaitedDone = (session: Session, node: CheckNode) =>
+	(node.awaits ?? []).every(id => isDone(session, id));
 
 /** Run one check to its result; never throws. */
 async function runOne(
@@ -146,6 +163,7 @@ async function runOne(
 				onLine(line) {
 					dispatch({type: 'line', id: node.id, line, generation});
 				},
+				settled: options.settled,
 			}),
 			outrun,
 		]);
@@ -165,6 +183,38 @@ async function runOne(
 
 export function createDriver(options: DriverOptions): Driver {
 	const launches = new Map<string, Launch>();
+	const waiters = new Set<Waiter>();
+	let latest: Session | undefined;
+	const wake = () => {
+		for (const waiter of waiters) {
+			if (
+				latest?.generation === waiter.generation &&
+				awaitedDone(latest, waiter.node)
+			) {
+				waiters.delete(waiter);
+				waiter.resolve(factsOf(latest));
+			}
+		}
+	};
+
+	/** The facts once the node's awaited checks are done in this generation; rejects on abort. */
+	const settledFor =
+		(node: CheckNode, generation: number, signal: AbortSignal) => async () =>
+			new Promise<Facts>((resolve, reject) => {
+				if (signal.aborted) {
+					reject(new Error('stopped'));
+					return;
+				}
+
+				const waiter: Waiter = {node, generation, resolve};
+				signal.addEventListener('abort', () => {
+					waiters.delete(waiter);
+					reject(new Error('stopped'));
+				});
+				waiters.add(waiter);
+				wake();
+			});
+
 	const stop = () => {
 		for (const launch of launches.values()) {
 			launch.controller.abort();
@@ -174,6 +224,7 @@ export function createDriver(options: DriverOptions): Driver {
 	};
 
 	const sync: Driver['sync'] = (session, dispatch) => {
+		latest = session;
 		for (const [id, launch] of launches) {
 			if (launch.generation !== session.generation) {
 				launch.controller.abort();
@@ -214,6 +265,7 @@ export function createDriver(options: DriverOptions): Driver {
 					...options,
 					controller,
 					dispatch: guarded,
+					settled: settledFor(node, session.generation, controller.signal),
 				});
 				options.signal?.removeEventListener('abort', abort);
 				guarded({
@@ -228,6 +280,8 @@ export function createDriver(options: DriverOptions): Driver {
 			})();
 			launches.set(node.id, {...launch, done});
 		}
+
+		wake();
 	};
 
 	return {

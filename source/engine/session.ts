@@ -140,7 +140,7 @@ export function answersOf(session: Session): Answers {
 	return answers;
 }
 
-const isDone = (session: Session, id: string) =>
+export const isDone = (session: Session, id: string) =>
 	session.steps[id]?.state === 'done';
 
 function questionReady(session: Session, question: QuestionNode): boolean {
@@ -254,7 +254,7 @@ export function plan(session: Session): Plan {
 function dependents(tree: Tree, ids: ReadonlySet<string>): Set<string> {
 	const result = new Set(ids);
 	for (const node of tree.checks) {
-		if (node.after.some(id => result.has(id))) {
+		if ([...node.after, ...(node.awaits ?? [])].some(id => result.has(id))) {
 			result.add(node.id);
 		}
 	}

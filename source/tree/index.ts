@@ -37,7 +37,7 @@ export function validateTree(
 			problems.push(`check ${node.id} is defined twice`);
 		}
 
-		for (const dependency of node.after) {
+		for (const dependency of [...node.after, ...(node.awaits ?? [])]) {
 			if (!ids.has(dependency)) {
 				problems.push(
 					`check ${node.id} runs after ${dependency}, which is not an earlier check`,

@@ -95,6 +95,11 @@ export type CheckNode = {
 	readonly read: string;
 	/** Checks that must finish first (their facts feed this one). */
 	readonly after: readonly string[];
+	/**
+	Checks whose facts only its judge reads: its measurement starts without them (its commands run
+	beside theirs), and its judge waits until they are done. They count as inputs like `after`.
+	*/
+	readonly awaits?: readonly string[];
 	/** Questions whose answers this check uses (it waits for them, and reruns when they change). */
 	readonly uses?: readonly QuestionKey[];
 	/** Run it (true) or skip it (a string saying why it does not apply). */

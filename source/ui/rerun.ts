@@ -39,7 +39,7 @@ export function keptResult(
 		return undefined;
 	}
 
-	const sameInputs = node.after.every(
+	const sameInputs = [...node.after, ...(node.awaits ?? [])].every(
 		id =>
 			inputOf(previous.steps[id]?.result) ===
 			inputOf(current.steps[id]?.result),

@@ -184,6 +184,88 @@ describe('the driver', () => {
 		);
 	});
 
+	test('a check that awaits another starts beside it, and its judge reads the facts once that one is done', async () => {
+		// "firewall" awaits "probe": it starts at once (its commands run while the probe is out)
+		// and `settled()` resolves only when the probe is done, with the probe's facts.
+		const awaiting: Tree = {
+			...tree,
+			checks: [
+				node('probe', [], {writes: ['probe']}),
+				node('firewall', [], {writes: [], awaits: ['probe']}),
+			],
+		};
+		const order: string[] = [];
+		let release: (() => void) | undefined;
+		const session = await drive(
+			startSession(awaiting, target, {interactive: false}),
+			{
+				timeoutMs: 1000,
+				runs: {
+					async probe() {
+						order.push('probe started');
+						await new Promise<void>(resolve => {
+							release = resolve;
+						});
+						order.push('probe finished');
+						return probeResult('refused');
+					},
+					async firewall({facts, settled}) {
+						order.push(
+							`firewall measured (probe known: ${Boolean(facts.probe)})`,
+						);
+						release?.();
+						const later = await settled();
+						order.push(`firewall judged (probe: ${later.probe?.outcome})`);
+						return {status: 'passed', detail: 'ok'};
+					},
+				},
+			},
+		);
+		expect(order).toEqual([
+			'probe started',
+			'firewall measured (probe known: false)',
+			'probe finished',
+			'firewall judged (probe: refused)',
+		]);
+		expect(session.steps['firewall']?.result?.status).toBe('passed');
+	});
+
+	test('a check waiting for what it awaits is stopped with the rest (unknown, not hung)', async () => {
+		const awaiting: Tree = {
+			...tree,
+			checks: [
+				node('probe', [], {writes: ['probe']}),
+				node('firewall', [], {writes: [], awaits: ['probe']}),
+			],
+		};
+		const controller = new AbortController();
+		const session = await drive(
+			startSession(awaiting, target, {interactive: false}),
+			{
+				timeoutMs: 1000,
+				signal: controller.signal,
+				runs: {
+					async probe({signal}) {
+						return new Promise(resolve => {
+							signal.addEventListener('abort', () => {
+								resolve({status: 'unknown', detail: 'aborted'});
+							});
+						});
+					},
+					async firewall({settled}) {
+						controller.abort();
+						await settled();
+						return {status: 'passed', detail: 'ok'};
+					},
+				},
+			},
+		);
+		expect(session.steps['firewall']?.result).toEqual({
+			status: 'unknown',
+			detail: 'could not tell: stopped',
+		});
+	});
+
 	test('sync aborts the launches of an older generation and drops their events', async () => {
 		const driver = createDriver({
 			timeoutMs: 1000,

@@ -24,11 +24,17 @@ describe('the tree', () => {
 			...tree,
 			checks: [
 				...tree.checks,
-				{...tree.checks[0]!, id: 'ghost', after: ['nowhere']},
+				{
+					...tree.checks[0]!,
+					id: 'ghost',
+					after: ['nowhere'],
+					awaits: ['later'],
+				},
 			],
 		};
 		expect(validateTree(broken, new Set(Object.keys(runs)))).toEqual([
 			'check ghost runs after nowhere, which is not an earlier check',
+			'check ghost runs after later, which is not an earlier check',
 			'check ghost has no implementation in checks/',
 		]);
 	});

@@ -38,7 +38,9 @@ export const containersChecks: readonly CheckNode[] = [
 		title: 'Container engine on this host',
 		why: 'A container has its own network: the port a service listens on inside it reaches the host only when it is published. The engine knows every container, its state and its port mappings.',
 		read: 'Lists each container with its state and mappings, as HOST_ADDRESS:HOST_PORT->CONTAINER_PORT. "unknown" means the engine could not be read (not root and not in the docker group, or not running): the command to check by hand is shown.',
-		after: ['probe', 'local', 'listeners'],
+		after: ['probe', 'local'],
+		// The engine is asked while ss runs; the judge sees the listeners too.
+		awaits: ['listeners'],
 		when: facts => containersApply(facts),
 		timeoutMs: 12_000,
 	},

@@ -35,8 +35,9 @@ export const serverChecks: readonly CheckNode[] = [
 		title: 'Who listens on this host',
 		why: 'A refusal from this host means no socket took the connection. The list of listening sockets says which program listens on which address and port.',
 		read: "0.0.0.0:P takes every IPv4 address; [::]:P IPv6 only (v6only); *:P both; 127.0.0.1 or [::1] this host only; a specific address only that address. Without root, the owners of other users' sockets are hidden (the command to see them is shown).",
-		// The server steps pick their commands by environment facts (systemd or not, root or not).
-		after: ['environment', 'probe', 'local'],
+		// Ss runs at once; the judge waits for the environment facts the server steps read.
+		after: ['probe', 'local'],
+		awaits: ['environment'],
 		when: facts =>
 			facts.local?.isLocal === true
 				? true

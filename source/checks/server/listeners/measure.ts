@@ -259,13 +259,15 @@ export async function measureListeners(
 		return {platform: io.platform, uid: io.uid, problems: [], damaged: []};
 	}
 
-	const users = await readUsers(io);
+	// /etc/passwd and bindv6only are read while ss runs (neither read ever rejects).
+	const usersRead = readUsers(io);
+	const bindv6onlyRead = readBindv6only(io);
 	const problems: string[] = [];
 	const damaged: string[] = [];
 	const partial: ListenerSource[] = [];
 	for (const read of [
 		() => fromSs(context),
-		() => fromProc(context, users),
+		async () => fromProc(context, await usersRead),
 		() => fromLsof(context),
 	]) {
 		const result = await read();
@@ -285,7 +287,7 @@ export async function measureListeners(
 		return {platform: io.platform, uid: io.uid, problems, damaged};
 	}
 
-	const bindv6only = await readBindv6only(io);
+	const [users, bindv6only] = await Promise.all([usersRead, bindv6onlyRead]);
 	return {
 		platform: io.platform,
 		uid: io.uid,
