@@ -37,7 +37,8 @@ sits in a comment at the end of this file (V8 skims a comment faster than it bui
 after a line holding the marker, with every comment end written with a NUL between its two characters.
 */
 export function appSource(file: string): string {
-	const text = readFileSync(file, 'utf8');
+	// The build makes it ASCII: latin1 reads it straight into a one-byte string.
+	const text = readFileSync(file, 'latin1');
 	const marker = `\n/*${'refused-app'}\n`;
 	const start = text.lastIndexOf(marker) + marker.length;
 	const end = text.lastIndexOf('*/');
@@ -178,12 +179,16 @@ async function boot(): Promise<void> {
 					directory,
 					cacheName(__REFUSED_APP_HASH__, likelyMode(process.argv.slice(2))),
 				);
+	const marks: Array<[string, number]> = [['loader', performance.now()]];
 	const cachedData =
 		file === undefined ? undefined : readCache(file, process.getuid!());
-	const script = new vm.Script(appSource(fileURLToPath(url)), {
+	const source = appSource(fileURLToPath(url));
+	marks.push(['read', performance.now()]);
+	const script = new vm.Script(source, {
 		filename: fileURLToPath(url),
 		cachedData,
 	});
+	marks.push(['compiled', performance.now()]);
 	if (
 		file !== undefined &&
 		(cachedData === undefined || script.cachedDataRejected)
@@ -206,7 +211,14 @@ async function boot(): Promise<void> {
 					: script.cachedDataRejected
 						? 'rejected'
 						: 'used';
-		process.stderr.write(`refused: code cache ${state} (${file ?? 'off'})\n`);
+		process.stderr.write(
+			`refused: code cache ${state} (${file ?? 'off'}); ms since start: ${marks.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}\n`,
+		);
+		process.once('exit', () => {
+			process.stderr.write(
+				`refused: exit at ${performance.now().toFixed(1)} ms\n`,
+			);
+		});
 	}
 
 	const app = script.runInThisContext() as App;
@@ -214,4 +226,6 @@ async function boot(): Promise<void> {
 	await app(require, require, url, {url});
 }
 
-await boot();
+// The loader is built as a CommonJS script (build.mjs): no top-level await. A failure of the loader
+// itself is an unhandled rejection: Node prints it and exits 1, as for any crash before the app runs.
+void boot();
