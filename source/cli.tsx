@@ -1,6 +1,6 @@
-import {isIP} from 'node:net';
 import process from 'node:process';
 import meow from 'meow';
+import {isIP} from './net/address.js';
 import {createIo} from './checks/io.js';
 import {diagnose} from './diagnose.js';
 import {decodeError, reportedTarget} from './parsers/error-message.js';

@@ -5,6 +5,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import {sanitize} from '../text/sanitize.js';
+import {isIPv6} from '../net/address.js';
 import {createRunner} from './runner.js';
 import type {
 	ConnectResult,
@@ -81,7 +82,7 @@ async function connect(
 		const socket = net.connect({
 			host: address,
 			port,
-			family: net.isIPv6(address) ? 6 : 4,
+			family: isIPv6(address) ? 6 : 4,
 		});
 		const finish = (result: ConnectResult) => {
 			if (settled) {

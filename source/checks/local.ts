@@ -1,5 +1,4 @@
-import net from 'node:net';
-import {isLoopback} from '../net/address.js';
+import {isIP, isLoopback} from '../net/address.js';
 import type {CheckResult} from '../tree/types.js';
 import {defineCheck, type JudgeInput} from './define.js';
 import type {CheckContext, NetworkInterface} from './types.js';
@@ -29,7 +28,7 @@ function verdict(
 ): string {
 	const first = resolved[0];
 	if (first !== undefined && localTargets.includes(first)) {
-		return `${first} is this host${net.isIP(first) && isLoopback(first) ? ' (loopback)' : ''}: its listeners and firewall can be read here`;
+		return `${first} is this host${isIP(first) && isLoopback(first) ? ' (loopback)' : ''}: its listeners and firewall can be read here`;
 	}
 
 	if (localTargets.length > 0) {

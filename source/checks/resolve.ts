@@ -1,4 +1,3 @@
-import net from 'node:net';
 import {
 	hostsLineFor,
 	parseHostsFile,
@@ -7,6 +6,7 @@ import {
 import type {ResolvedAddress, Target} from '../tree/facts.js';
 import {shellQuote} from '../text/sanitize.js';
 import type {CheckResult, Finding} from '../tree/types.js';
+import {isIP, isIPv6} from '../net/address.js';
 import {defineCheck, type JudgeInput} from './define.js';
 import type {CheckContext, LookupResult} from './types.js';
 
@@ -26,7 +26,7 @@ export type ResolveObservations =
 	  };
 
 const isLiteral = (target: Target) =>
-	net.isIP(target.host.replace(/%.*/, '')) !== 0;
+	isIP(target.host.replace(/%.*/, '')) !== 0;
 
 const commandOf = (target: Target) =>
 	`getaddrinfo("${target.host}")  (by hand: ${shellQuote(['getent', 'ahosts', target.host])})`;
@@ -135,7 +135,7 @@ export function judgeResolve(
 	{target}: Pick<JudgeInput, 'target'>,
 ): CheckResult {
 	if (observations.literal) {
-		const family = net.isIPv6(target.host.replace(/%.*/, '')) ? 6 : 4;
+		const family = isIPv6(target.host.replace(/%.*/, '')) ? 6 : 4;
 		return {
 			status: 'passed',
 			detail: `${target.host} is an address: nothing to resolve`,

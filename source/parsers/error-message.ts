@@ -3,8 +3,7 @@ An error message as a user got it (pasted): which client printed it, where it di
 saw (refused, timeout, unreachable, name not resolved). Pure text in, facts out; every format here
 is tested on messages the real client printed (test/fixtures/errors, scripts/capture-errors.mjs).
 */
-import net from 'node:net';
-import {hostPort} from '../net/address.js';
+import {hostPort, isIPv6} from '../net/address.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Reported, Target} from '../tree/facts.js';
 import type {Outcome} from '../tree/types.js';
@@ -86,9 +85,7 @@ function finish(client: string, text: string, found: Found): DecodedError {
 	const defaultPort = defaultPorts[client];
 	const port = found.port ?? defaultPort;
 	const host =
-		found.host && net.isIPv6(found.host)
-			? found.host.toLowerCase()
-			: found.host;
+		found.host && isIPv6(found.host) ? found.host.toLowerCase() : found.host;
 	return {
 		kind: 'tcp',
 		client,

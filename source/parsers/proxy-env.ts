@@ -1,4 +1,5 @@
 import net from 'node:net';
+import {isIPv6} from '../net/address.js';
 import {redactUrl} from './target.js';
 
 export type ProxyChoice =
@@ -41,7 +42,7 @@ function matchesNoProxy(entry: string, host: string, port: number): boolean {
 	}
 
 	const portMatch = /^(.*[^:]):(\d+)$/.exec(pattern);
-	if (portMatch && !net.isIPv6(pattern)) {
+	if (portMatch && !isIPv6(pattern)) {
 		if (Number(portMatch[2]) !== port) {
 			return false;
 		}

@@ -1,8 +1,8 @@
-import net from 'node:net';
 import {domainToASCII} from 'node:url';
 import {redactSecrets, redactUrl} from '../text/redact.js';
 import {visible} from '../text/sanitize.js';
 import type {Target} from '../tree/facts.js';
+import {isIP, isIPv6} from '../net/address.js';
 
 /** Default ports by URL scheme. */
 export const schemePorts: Readonly<Record<string, number>> = {
@@ -88,12 +88,12 @@ function checkHost(host: string): string | TargetError {
 		return fail('the host is empty');
 	}
 
-	if (net.isIP(host) !== 0) {
+	if (isIP(host) !== 0) {
 		return host.toLowerCase();
 	}
 
 	const zoneless = host.replace(/%[\w.-]+$/, '');
-	if (host.includes(':') && net.isIPv6(zoneless)) {
+	if (host.includes(':') && isIPv6(zoneless)) {
 		return host;
 	}
 
@@ -261,7 +261,7 @@ function fromBracketed(
 	host: string,
 	portText: string | undefined,
 ): Target | TargetError {
-	if (!net.isIPv6(host.replace(/%[\w.-]+$/, ''))) {
+	if (!isIPv6(host.replace(/%[\w.-]+$/, ''))) {
 		return fail(`"${host}" in brackets is not an IPv6 address`);
 	}
 
@@ -309,7 +309,7 @@ function parseWords(words: readonly string[]): Target | TargetError {
 		return fromBracketed(text, bracketed[1]!, bracketed[2]);
 	}
 
-	if (net.isIPv6(text)) {
+	if (isIPv6(text)) {
 		return fail(
 			`"${text}" is an IPv6 address without a port: write it as [${text}]:PORT`,
 		);

@@ -1,8 +1,11 @@
+import net from 'node:net';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {
 	familyOf,
 	hostPort,
+	isIP,
+	isIPv6,
 	isLoopback,
 	isWildcard,
 	normalizeAddress,
@@ -120,5 +123,38 @@ describe('normalizeAddress: one address, many spellings', () => {
 			}),
 			{numRuns: runs, seed},
 		);
+	});
+});
+
+describe("isIP and isIPv6 (Node's, without compiling its IPv6 expression for text with fewer than two colons)", () => {
+	test('agree with node:net on arbitrary text, on address-like text and on every spelling of an IPv6 address', () => {
+		const addressLike = fc
+			.array(fc.constantFrom(...'0123456789abcdefABCDEF:.%[]z'), {
+				maxLength: 45,
+			})
+			.map(chars => chars.join(''));
+		const v6 = fc
+			.array(fc.integer({min: 0, max: 0xff_ff}), {minLength: 8, maxLength: 8})
+			.chain(groups => spellings(groups))
+			.map(text => text.replaceAll(/^\[|]$/g, ''));
+		fc.assert(
+			fc.property(fc.oneof(fc.string(), addressLike, v6), text => {
+				expect(isIPv6(text)).toBe(net.isIPv6(text));
+				expect(isIP(text)).toBe(net.isIP(text));
+			}),
+			{numRuns: runs, seed},
+		);
+		for (const text of [
+			'::',
+			'::1',
+			'1::',
+			'fe80::1%eth0',
+			'::ffff:127.0.0.1',
+			'127.0.0.1',
+			'1:2',
+			'',
+		]) {
+			expect([text, isIP(text)]).toEqual([text, net.isIP(text)]);
+		}
 	});
 });

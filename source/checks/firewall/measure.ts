@@ -64,7 +64,12 @@ async function localPacket(
 	probe: AddressProbe,
 ): Promise<Packet> {
 	const daddr = dialed(probe.address);
-	const route = await routeTo(context, probe.family, daddr);
+	// 127.0.0.1 and ::1 are routed by the local table (which the routing rules consult first) over
+	// lo, from that very address: no route to ask for.
+	const route =
+		daddr === '127.0.0.1' || daddr === '::1'
+			? {dev: 'lo', prefsrc: daddr}
+			: await routeTo(context, probe.family, daddr);
 	// A local client's SYN leaves through the output hook and comes back in on loopback.
 	return {
 		family: probe.family,

@@ -146,29 +146,27 @@ const emptyCollected = (): Collected => ({
 	commands: [],
 });
 
-/** `nft -j list ruleset` for the rules, then `nft -a list ruleset` for the rule texts by handle. */
+/** `nft -j list ruleset` for the rules and, side by side, `nft -a list ruleset` for the rule texts by handle. */
 async function readNft(
 	context: CheckContext,
 	collected: Collected,
 ): Promise<NftReading | undefined> {
-	const json = await runDump(
-		context,
-		'nft',
-		['-j', 'list', 'ruleset'],
-		collected,
-	);
+	// Each into its own list, merged in a fixed order: the commands read the same from run to run.
+	const textCollected = emptyCollected();
+	const [json, text] = await Promise.all([
+		runDump(context, 'nft', ['-j', 'list', 'ruleset'], collected),
+		runDump(context, 'nft', ['-a', 'list', 'ruleset'], textCollected),
+	]);
 	if (!json) {
 		return undefined;
 	}
 
+	for (const key of ['denied', 'missing', 'failures', 'commands'] as const) {
+		collected[key].push(...textCollected[key]);
+	}
+
 	try {
 		const ruleset = parseNftJson(json.stdout);
-		const text = await runDump(
-			context,
-			'nft',
-			['-a', 'list', 'ruleset'],
-			collected,
-		);
 		return {
 			command: json.command,
 			ruleset,

@@ -4,13 +4,12 @@ accept? `measure` reads the proxy's config and error log through its dialect (so
 connects to each upstream server, and reads what listens on a refused local upstream's port;
 `judgeUpstream` (./upstream-judge.ts) decides, ./upstream-explain.ts words it.
 */
-import net from 'node:net';
 import {
 	serversFromLog,
 	type UpstreamServer,
 } from '../../model/proxy/upstream.js';
 import {dialects} from '../../proxies/index.js';
-import {hostPort} from '../../net/address.js';
+import {hostPort, isIP} from '../../net/address.js';
 import {defineCheck} from '../define.js';
 import type {CheckContext} from '../types.js';
 import {listenersOnPort, type PortListeners} from './listening.js';
@@ -35,7 +34,7 @@ async function probeServer(
 	}
 
 	let addresses = [server.host];
-	if (net.isIP(server.host) === 0) {
+	if (isIP(server.host) === 0) {
 		const lookup = await context.io.lookup(server.host, 3000);
 		if (!lookup.ok || lookup.addresses.length === 0) {
 			return {kind: 'no-address', code: lookup.ok ? 'no address' : lookup.code};

@@ -168,7 +168,12 @@ describe('cannot read the rules', () => {
 		expect(result.detail).toMatch(
 			/^neither iptables-save nor nft is installed.*: run ip6tables-save -c; nft -a list ruleset to see them$/,
 		);
-		expect(io.calls).toEqual(['ip6tables-save -c', 'nft -j list ruleset']);
+		// Nft's two listings are asked side by side.
+		expect(io.calls).toEqual([
+			'ip6tables-save -c',
+			'nft -j list ruleset',
+			'nft -a list ruleset',
+		]);
 	});
 });
 
@@ -254,6 +259,20 @@ describe('a decision, confirmed by the counters or not', () => {
 		expect(result.status).toBe('passed');
 		expect(result.detail).toMatch(/not the cause/);
 		expect(result.findings).toBeUndefined();
+	});
+
+	test('127.0.0.1 and ::1 need no `ip route get` (lo, from that address); another local address asks', async () => {
+		const routes = async (address: string) => {
+			const io = withDumps({}, [mixed]);
+			await firewallRules(
+				context(io, {address, port: 9001, outcome: 'refused'}),
+			);
+			return io.calls.filter(call => call.startsWith('ip '));
+		};
+
+		expect(await routes('127.0.0.1')).toEqual([]);
+		expect(await routes('::1')).toEqual([]);
+		expect(await routes('10.9.8.7')).toEqual(['ip -4 -j route get 10.9.8.7']);
 	});
 });
 
