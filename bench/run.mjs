@@ -88,14 +88,17 @@ const visible = text =>
 		.replaceAll(/\s/g, '');
 
 /**
-Time from spawn to the first visible character on an 80x24 pseudo-terminal. Then, when `quit` is given,
-the keys are sent once `until` shows (the app then exits as a user leaves it); otherwise it is killed.
+Time from spawn to the first visible character on an 80x24 pseudo-terminal. With `ink`, also the time
+until Ink draws its own first frame (the app clears the pre-frame in that write: ESC[H ESC[J), as
+`{first, ink}`. Then, when `quit` is given, the keys are sent once `until` shows (the app then exits
+as a user leaves it); otherwise it is killed.
 */
-function firstFrame(file, args, {quit, until} = {}) {
+function firstFrame(file, args, {quit, until, ink} = {}) {
 	return new Promise(resolve => {
 		const started = performance.now();
 		let output = '';
 		let first;
+		let inkFrame;
 		let sent = false;
 		const child = pty.spawn(file, args, {cols: 80, rows: 24, cwd: root, env});
 		const timer = setTimeout(() => {
@@ -105,9 +108,18 @@ function firstFrame(file, args, {quit, until} = {}) {
 			output += data;
 			if (first === undefined && visible(output).length > 0) {
 				first = performance.now() - started;
-				if (!quit) {
-					child.kill('SIGKILL');
-				}
+			}
+
+			if (
+				ink &&
+				inkFrame === undefined &&
+				output.includes('\u001B[H\u001B[J')
+			) {
+				inkFrame = performance.now() - started;
+			}
+
+			if (!quit && first !== undefined && (!ink || inkFrame !== undefined)) {
+				child.kill('SIGKILL');
 			}
 
 			if (quit && !sent && until.test(output)) {
@@ -117,7 +129,11 @@ function firstFrame(file, args, {quit, until} = {}) {
 		});
 		child.onExit(() => {
 			clearTimeout(timer);
-			resolve(first ?? Number.NaN);
+			resolve(
+				ink
+					? {first: first ?? Number.NaN, ink: inkFrame ?? Number.NaN}
+					: (first ?? Number.NaN),
+			);
 		});
 	});
 }
@@ -161,6 +177,7 @@ async function startup(port) {
 		cold: [],
 		word: [],
 		app: [],
+		ink: [],
 		appCold: [],
 		rss: [],
 	};
@@ -185,9 +202,11 @@ async function startup(port) {
 			timeRun(process.execPath, json, {REFUSED_NO_CACHE: '1'}).ms,
 		);
 		times.word.push(await firstFrame(process.execPath, [word]));
-		times.app.push(
-			await firstFrame(process.execPath, [cli, `127.0.0.1:${port}`]),
-		);
+		const app = await firstFrame(process.execPath, [cli, `127.0.0.1:${port}`], {
+			ink: true,
+		});
+		times.app.push(app.first);
+		times.ink.push(app.ink);
 		env.REFUSED_NO_CACHE = '1';
 		times.appCold.push(
 			await firstFrame(process.execPath, [cli, `127.0.0.1:${port}`]),
@@ -237,6 +256,8 @@ async function startup(port) {
 		wordMs,
 		'one-word script',
 	);
+	// The first frame is drawn before React and Ink load (source/ui/pre-frame.ts); Ink redraws it.
+	line("  Ink's own first frame", median(times.ink), wordMs, 'one-word script');
 
 	section('3. Memory and size');
 	console.log(

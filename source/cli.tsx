@@ -231,6 +231,46 @@ const chartOnly = (
 	input: readonly string[],
 ) => flags.tree && input.length === 0 && flags.error === undefined;
 
+/**
+The walk's first frame, on the alternate screen, before React and Ink load: the app's own initial
+state and layout (ui/pre-frame.ts). Signals restore the terminal until the app takes over.
+*/
+async function drawPreFrame(options: {
+	readonly target: Target;
+	readonly answers: Answers;
+	readonly timeoutMs: number;
+	readonly color: boolean;
+}): Promise<boolean> {
+	const [{preFrame}, {detectTheme}, terminal, {tree}] = await Promise.all([
+		import('./ui/pre-frame.js'),
+		import('./ui/theme.js'),
+		import('./ui/terminal.js'),
+		import('./tree/index.js'),
+	]);
+	terminal.guardScreen();
+	terminal.enterScreen();
+	// The cursor hidden as Ink hides it (restoreTerminal shows it again).
+	process.stdout.write(
+		'\u001B[?25l' +
+			preFrame({
+				...options,
+				tree,
+				columns: process.stdout.columns || 80,
+				rows: process.stdout.rows || 24,
+				now: Date.now(),
+				theme: detectTheme(process.env, options.color),
+			}),
+	);
+	if (process.env['REFUSED_TEST_HOLD_PREFRAME'] === '1') {
+		// Tests only: stay on the pre-frame until a signal, to check that it leaves the terminal as it was.
+		await new Promise(() => {
+			setInterval(() => {}, 60_000);
+		});
+	}
+
+	return true;
+}
+
 async function main(): Promise<number> {
 	const cli = meow(helpText, {
 		importMeta: import.meta,
@@ -291,6 +331,10 @@ async function main(): Promise<number> {
 			cli.flags.color &&
 			!('NO_COLOR' in process.env) &&
 			process.env['TERM'] !== 'dumb';
+		// The walk's first frame goes up before React and Ink load (ui/pre-frame.ts).
+		const preFramed = target
+			? await drawPreFrame({target, answers, timeoutMs, color})
+			: false;
 		const {runInteractive} = await import('./ui/run.js');
 		return runInteractive({
 			target,
@@ -298,6 +342,7 @@ async function main(): Promise<number> {
 			timeoutMs,
 			answers,
 			color,
+			preFramed,
 			async openLabs() {
 				const {labCommand} = await import('./lab.js');
 				return labCommand([], {list: false, reset: false, color});

@@ -14,6 +14,18 @@ export type Tone =
 	| 'note'
 	| 'fix';
 
+/** The colour of each tone, as Ink names it (components/screen.tsx; pre-frame.ts writes the same). */
+export const toneColors: Readonly<Record<Tone, string>> = {
+	passed: 'green',
+	problem: 'red',
+	unknown: 'yellow',
+	muted: 'gray',
+	accent: 'cyan',
+	learn: 'cyan',
+	note: 'magenta',
+	fix: 'green',
+};
+
 export type Segment = {
 	readonly text: string;
 	readonly tone?: Tone;

@@ -6,6 +6,12 @@ import {App} from './app.js';
 import {finalText} from './print.js';
 import type {AppState} from './state.js';
 import {detectTheme} from './theme.js';
+import {
+	clearUnderFirstWrite,
+	enterScreen,
+	handOver,
+	restoreTerminal,
+} from './terminal.js';
 import type {WalkOptions} from './use-walk.js';
 
 export type InteractiveOptions = {
@@ -16,28 +22,11 @@ export type InteractiveOptions = {
 	readonly color: boolean;
 	/** The labs catalogue, opened when the start screen's "Labs" line is chosen (after this app has left the screen). */
 	readonly openLabs?: () => Promise<number>;
+	/** A first frame is on the screen already (pre-frame.ts): Ink's first frame clears it. */
+	readonly preFramed?: boolean;
 };
 
-const enterAlternate = '\u001B[?1049h';
-const leaveAlternate = '\u001B[?1049l';
-const showCursor = '\u001B[?25h';
-
-let inAlternate = false;
-
-/** Put the terminal back as it was: alternate screen left, cursor shown, raw mode off. Safe to call more than once. */
-export function restoreTerminal() {
-	try {
-		if (process.stdin.isTTY) {
-			process.stdin.setRawMode(false);
-		}
-	} catch {}
-
-	if (process.stdout.isTTY) {
-		process.stdout.write((inAlternate ? leaveAlternate : '') + showCursor);
-	}
-
-	inAlternate = false;
-}
+export {restoreTerminal} from './terminal.js';
 
 /** Mount the Ink app on the alternate screen; resolves with the exit code (0, 1, 130, 3 on a crash). */
 export async function runInteractive(
@@ -47,8 +36,11 @@ export async function runInteractive(
 	let last: AppState | undefined;
 	let next: 'labs' | undefined;
 	const theme = detectTheme(process.env, options.color);
-	process.stdout.write(enterAlternate);
-	inAlternate = true;
+	enterScreen();
+	if (options.preFramed) {
+		clearUnderFirstWrite(process.stdout);
+	}
+
 	const crashAfter = process.env['REFUSED_TEST_CRASH_UI'];
 	const instance = render(
 		<App
@@ -91,6 +83,7 @@ export async function runInteractive(
 	process.on('SIGINT', terminate);
 	process.on('SIGTERM', terminate);
 	process.on('SIGHUP', terminate);
+	handOver();
 	try {
 		await instance.waitUntilExit();
 	} catch (error) {

@@ -1,18 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Layout} from '../layout.js';
-import {asciiText, type Row, type Tone} from '../rows.js';
+import {asciiText, toneColors, type Row} from '../rows.js';
 import {tint, useTheme, type Theme} from '../theme.js';
-
-const toneColors: Readonly<Record<Tone, string>> = {
-	passed: 'green',
-	problem: 'red',
-	unknown: 'yellow',
-	muted: 'gray',
-	accent: 'cyan',
-	learn: 'cyan',
-	note: 'magenta',
-	fix: 'green',
-};
 
 /** One row: its segments, styled when colours are on; never wider than the pane (cut by the selectors). */
 export function RowView({
