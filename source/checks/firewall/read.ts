@@ -146,27 +146,30 @@ const emptyCollected = (): Collected => ({
 	commands: [],
 });
 
-/** `nft -j list ruleset` for the rules and, side by side, `nft -a list ruleset` for the rule texts by handle. */
+/**
+`nft -j list ruleset` for the rules, then `nft -a list ruleset` for the printed text of each (by
+handle) when there is a rule to show: an empty ruleset needs no second listing.
+*/
 async function readNft(
 	context: CheckContext,
 	collected: Collected,
 ): Promise<NftReading | undefined> {
-	// Each into its own list, merged in a fixed order: the commands read the same from run to run.
-	const textCollected = emptyCollected();
-	const [json, text] = await Promise.all([
-		runDump(context, 'nft', ['-j', 'list', 'ruleset'], collected),
-		runDump(context, 'nft', ['-a', 'list', 'ruleset'], textCollected),
-	]);
+	const json = await runDump(
+		context,
+		'nft',
+		['-j', 'list', 'ruleset'],
+		collected,
+	);
 	if (!json) {
 		return undefined;
 	}
 
-	for (const key of ['denied', 'missing', 'failures', 'commands'] as const) {
-		collected[key].push(...textCollected[key]);
-	}
-
 	try {
 		const ruleset = parseNftJson(json.stdout);
+		const text =
+			ruleset.rules.length > 0
+				? await runDump(context, 'nft', ['-a', 'list', 'ruleset'], collected)
+				: undefined;
 		return {
 			command: json.command,
 			ruleset,

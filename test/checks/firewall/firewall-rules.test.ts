@@ -168,12 +168,7 @@ describe('cannot read the rules', () => {
 		expect(result.detail).toMatch(
 			/^neither iptables-save nor nft is installed.*: run ip6tables-save -c; nft -a list ruleset to see them$/,
 		);
-		// Nft's two listings are asked side by side.
-		expect(io.calls).toEqual([
-			'ip6tables-save -c',
-			'nft -j list ruleset',
-			'nft -a list ruleset',
-		]);
+		expect(io.calls).toEqual(['ip6tables-save -c', 'nft -j list ruleset']);
 	});
 });
 
@@ -259,6 +254,32 @@ describe('a decision, confirmed by the counters or not', () => {
 		expect(result.status).toBe('passed');
 		expect(result.detail).toMatch(/not the cause/);
 		expect(result.findings).toBeUndefined();
+	});
+
+	test('nft -a (the rule texts) is read only when nft -j shows a rule', async () => {
+		const empty = withDumps({}, [mixed]);
+		await firewallRules(
+			context(empty, {address: '127.0.0.1', port: 9001, outcome: 'refused'}),
+		);
+		expect(empty.calls).not.toContain('nft -a list ruleset');
+
+		const ruled = createFakeIo({
+			commands: [
+				{match: 'iptables-save -c', stdout: mixed},
+				{
+					match: 'nft -j list ruleset',
+					stdout: fixture('nft/mixed-with-iptables-nft.json'),
+				},
+				{
+					match: 'nft -a list ruleset',
+					stdout: fixture('nft/mixed-with-iptables-nft-handles.txt'),
+				},
+			],
+		});
+		await firewallRules(
+			context(ruled, {address: '127.0.0.1', port: 9001, outcome: 'refused'}),
+		);
+		expect(ruled.calls).toContain('nft -a list ruleset');
 	});
 
 	test('127.0.0.1 and ::1 need no `ip route get` (lo, from that address); another local address asks', async () => {
