@@ -35,9 +35,7 @@ export const serverChecks: readonly CheckNode[] = [
 		title: 'Who listens on this host',
 		why: 'A refusal from this host means no socket took the connection. The list of listening sockets says which program listens on which address and port.',
 		read: "0.0.0.0:P takes every IPv4 address; [::]:P IPv6 only (v6only); *:P both; 127.0.0.1 or [::1] this host only; a specific address only that address. Without root, the owners of other users' sockets are hidden (the command to see them is shown).",
-		// Ss runs at once; the judge waits for the environment facts the server steps read.
 		after: ['probe', 'local'],
-		awaits: ['environment'],
 		when: facts =>
 			facts.local?.isLocal === true
 				? true
@@ -62,7 +60,8 @@ export const serverChecks: readonly CheckNode[] = [
 		title: 'Does a listener take this address and port?',
 		why: 'The kernel hands a connection to a socket only when its address matches (or is a wildcard of the same family) and its port matches. Otherwise it answers with a reset: "connection refused".',
 		read: 'Compares each listener on the port with the address you dialed: loopback only, another address, the other IP family, or nothing at all (then: is the service on another port?).',
-		after: ['service-config', 'firewall'],
+		// The bind and service steps pick their words and commands by environment facts (systemd or not, root or not).
+		after: ['service-config', 'firewall', 'environment'],
 		when: facts => serverApplies(facts),
 		timeoutMs: 2000,
 	},
