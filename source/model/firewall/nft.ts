@@ -11,6 +11,7 @@ import {
 } from './nft-match.js';
 import {
 	allOf,
+	LazyChains,
 	makeChain,
 	rejectAction,
 	type Action,
@@ -363,6 +364,9 @@ export function nftBaseChains(
 			ruleset.sets.find(s => inTable(s) && s.name === name)?.elem;
 		const rules = ruleset.rules.filter(r => inTable(r));
 		const tableChains = ruleset.chains.filter(c => inTable(c));
+		// The last chain of a name wins, as in a Map built from the list.
+		const byName = new Map(tableChains.map(chain => [chain.name, chain]));
+		const names = new Set(byName.keys());
 		for (const hookChain of tableChains) {
 			const hook = hookChain.hook as Hook | undefined;
 			if (!hook || !hooks.includes(hook)) {
@@ -378,11 +382,8 @@ export function nftBaseChains(
 				chain: hookChain.name,
 				hook,
 				priority: hookChain.prio ?? 0,
-				chains: new Map(
-					tableChains.map(chain => [
-						chain.name,
-						nftChain(chain, rules, scope, options.texts),
-					]),
+				chains: new LazyChains(names, name =>
+					nftChain(byName.get(name)!, rules, scope, options.texts),
 				),
 			});
 		}
