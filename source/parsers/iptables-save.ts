@@ -246,17 +246,115 @@ function parseCounters(text: string | undefined): Counters | undefined {
 		: undefined;
 }
 
+type MutableChain = {
+	name: string;
+	policy?: string;
+	counters?: Counters;
+	rules: IptablesRule[];
+};
+
+type MutableTable = {
+	name: string;
+	chains: MutableChain[];
+	/** The same chains by name (a dump can hold thousands of rules in hundreds of chains). */
+	byName: Map<string, MutableChain>;
+};
+
+/**
+A rule whose matches and target are split from its words when first read: the walk reads few of
+a big dump's rules (those of the chains it enters), and splitting them is most of the parsing
+time. A class, so that the two lazy fields cost nothing per rule until read (getters on the
+prototype; the other fields are its own).
+*/
+class LazyRule implements IptablesRule {
+	readonly table: string;
+	readonly chain: string;
+	readonly number: number;
+	readonly text: string;
+	declare readonly counters?: Counters;
+	readonly #words: string;
+	#parsed: ReturnType<typeof parseRuleWords> | undefined;
+
+	constructor(
+		where: {table: string; chain: string; number: number},
+		text: string,
+		words: string,
+		counters: Counters | undefined,
+	) {
+		this.table = where.table;
+		this.chain = where.chain;
+		this.number = where.number;
+		this.text = text;
+		this.#words = words;
+		if (counters) {
+			(this as {counters?: Counters}).counters = counters;
+		}
+	}
+
+	get matches(): readonly RuleMatch[] {
+		return this.#parse().matches;
+	}
+
+	get target(): RuleTarget | undefined {
+		return this.#parse().target;
+	}
+
+	#parse() {
+		this.#parsed ??= parseRuleWords(splitWords(this.#words));
+		return this.#parsed;
+	}
+}
+
+function addChain(table: MutableTable, chain: MutableChain): MutableChain {
+	table.chains.push(chain);
+	// A name declared twice: its rules go to the first (as a search of the list finds it).
+	if (!table.byName.has(chain.name)) {
+		table.byName.set(chain.name, chain);
+	}
+
+	return chain;
+}
+
+/** A `:NAME POLICY [p:b]` or `[p:b] -A CHAIN ...` line of a table; false when it is neither. */
+function tableLine(table: MutableTable, line: string): boolean {
+	const chainLine = /^:(\S+)\s+(\S+)(?:\s+(\[\d+:\d+]))?$/.exec(line);
+	if (chainLine) {
+		const policy = chainLine[2] === '-' ? undefined : chainLine[2];
+		const counters = parseCounters(chainLine[3]);
+		addChain(table, {
+			name: chainLine[1]!,
+			...(policy ? {policy} : {}),
+			...(counters ? {counters} : {}),
+			rules: [],
+		});
+		return true;
+	}
+
+	const ruleLine = /^(\[\d+:\d+]\s+)?(-A\s+(\S+)(?:\s+(.*))?)$/.exec(line);
+	if (!ruleLine) {
+		return false;
+	}
+
+	const chainName = ruleLine[3]!;
+	const chain =
+		table.byName.get(chainName) ??
+		addChain(table, {name: chainName, rules: []});
+	chain.rules.push(
+		new LazyRule(
+			{table: table.name, chain: chainName, number: chain.rules.length + 1},
+			ruleLine[2]!,
+			ruleLine[4] ?? '',
+			parseCounters(ruleLine[1]?.trim()),
+		),
+	);
+	return true;
+}
+
 export function parseIptablesSave(text: string): IptablesRuleset {
-	type MutableChain = {
-		name: string;
-		policy?: string;
-		counters?: Counters;
-		rules: IptablesRule[];
-	};
-	const tables: Array<{name: string; chains: MutableChain[]}> = [];
+	const tables: MutableTable[] = [];
 	const unparsed: string[] = [];
 	let backend: IptablesRuleset['backend'];
-	let table: {name: string; chains: MutableChain[]} | undefined;
+	let table: MutableTable | undefined;
 	for (const raw of text.split('\n')) {
 		const line = raw.trim();
 		if (!line) {
@@ -274,7 +372,7 @@ export function parseIptablesSave(text: string): IptablesRuleset {
 		}
 
 		if (line.startsWith('*')) {
-			table = {name: line.slice(1), chains: []};
+			table = {name: line.slice(1), chains: [], byName: new Map()};
 			tables.push(table);
 			continue;
 		}
@@ -284,48 +382,14 @@ export function parseIptablesSave(text: string): IptablesRuleset {
 			continue;
 		}
 
-		if (!table) {
+		if (!table || !tableLine(table, line)) {
 			unparsed.push(raw);
-			continue;
 		}
-
-		const chainLine = /^:(\S+)\s+(\S+)(?:\s+(\[\d+:\d+]))?$/.exec(line);
-		if (chainLine) {
-			const policy = chainLine[2] === '-' ? undefined : chainLine[2];
-			const counters = parseCounters(chainLine[3]);
-			table.chains.push({
-				name: chainLine[1]!,
-				...(policy ? {policy} : {}),
-				...(counters ? {counters} : {}),
-				rules: [],
-			});
-			continue;
-		}
-
-		const ruleLine = /^(\[\d+:\d+]\s+)?(-A\s+(\S+)(?:\s+(.*))?)$/.exec(line);
-		if (ruleLine) {
-			const chainName = ruleLine[3]!;
-			let chain = table.chains.find(c => c.name === chainName);
-			if (!chain) {
-				chain = {name: chainName, rules: []};
-				table.chains.push(chain);
-			}
-
-			const counters = parseCounters(ruleLine[1]?.trim());
-			const parsed = parseRuleWords(splitWords(ruleLine[4] ?? ''));
-			chain.rules.push({
-				table: table.name,
-				chain: chainName,
-				number: chain.rules.length + 1,
-				text: ruleLine[2]!,
-				...parsed,
-				...(counters ? {counters} : {}),
-			});
-			continue;
-		}
-
-		unparsed.push(raw);
 	}
 
-	return {...(backend ? {backend} : {}), tables, unparsed};
+	return {
+		...(backend ? {backend} : {}),
+		tables: tables.map(({name, chains}) => ({name, chains})),
+		unparsed,
+	};
 }
