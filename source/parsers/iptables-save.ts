@@ -246,18 +246,11 @@ function parseCounters(text: string | undefined): Counters | undefined {
 		: undefined;
 }
 
-type MutableChain = {
-	name: string;
-	policy?: string;
-	counters?: Counters;
-	rules: IptablesRule[];
-};
-
 type MutableTable = {
 	name: string;
-	chains: MutableChain[];
+	chains: LazyChain[];
 	/** The same chains by name (a dump can hold thousands of rules in hundreds of chains). */
-	byName: Map<string, MutableChain>;
+	byName: Map<string, LazyChain>;
 };
 
 /**
@@ -305,7 +298,58 @@ class LazyRule implements IptablesRule {
 	}
 }
 
-function addChain(table: MutableTable, chain: MutableChain): MutableChain {
+const ruleLinePattern = /^(\[\d+:\d+]\s+)?(-A\s+(\S+)(?:\s+(.*))?)$/;
+
+/**
+A chain whose rules are made when first read. Reading a dump keeps each rule's line (read enough
+to know its chain) and nothing more: the walk enters few chains of a big dump, so most lines are
+never made into rules.
+*/
+class LazyChain implements IptablesChain {
+	readonly name: string;
+	declare readonly policy?: string;
+	declare readonly counters?: Counters;
+	readonly #table: string;
+	readonly #lines: string[] = [];
+	#rules: IptablesRule[] | undefined;
+
+	constructor(
+		table: string,
+		name: string,
+		policy?: string,
+		counters?: Counters,
+	) {
+		this.#table = table;
+		this.name = name;
+		if (policy) {
+			(this as {policy?: string}).policy = policy;
+		}
+
+		if (counters) {
+			(this as {counters?: Counters}).counters = counters;
+		}
+	}
+
+	get rules(): readonly IptablesRule[] {
+		this.#rules ??= this.#lines.map((line, index) => {
+			const [, counters, text, , words] = ruleLinePattern.exec(line)!;
+			return new LazyRule(
+				{table: this.#table, chain: this.name, number: index + 1},
+				text!,
+				words ?? '',
+				parseCounters(counters?.trim()),
+			);
+		});
+		return this.#rules;
+	}
+
+	/** A line of this chain's rules (one `ruleLinePattern` matched), while the dump is read. */
+	add(line: string): void {
+		this.#lines.push(line);
+	}
+}
+
+function addChain(table: MutableTable, chain: LazyChain): LazyChain {
 	table.chains.push(chain);
 	// A name declared twice: its rules go to the first (as a search of the list finds it).
 	if (!table.byName.has(chain.name)) {
@@ -320,33 +364,27 @@ function tableLine(table: MutableTable, line: string): boolean {
 	const chainLine = /^:(\S+)\s+(\S+)(?:\s+(\[\d+:\d+]))?$/.exec(line);
 	if (chainLine) {
 		const policy = chainLine[2] === '-' ? undefined : chainLine[2];
-		const counters = parseCounters(chainLine[3]);
-		addChain(table, {
-			name: chainLine[1]!,
-			...(policy ? {policy} : {}),
-			...(counters ? {counters} : {}),
-			rules: [],
-		});
+		addChain(
+			table,
+			new LazyChain(
+				table.name,
+				chainLine[1]!,
+				policy,
+				parseCounters(chainLine[3]),
+			),
+		);
 		return true;
 	}
 
-	const ruleLine = /^(\[\d+:\d+]\s+)?(-A\s+(\S+)(?:\s+(.*))?)$/.exec(line);
-	if (!ruleLine) {
+	const chainName = ruleLinePattern.exec(line)?.[3];
+	if (chainName === undefined) {
 		return false;
 	}
 
-	const chainName = ruleLine[3]!;
 	const chain =
 		table.byName.get(chainName) ??
-		addChain(table, {name: chainName, rules: []});
-	chain.rules.push(
-		new LazyRule(
-			{table: table.name, chain: chainName, number: chain.rules.length + 1},
-			ruleLine[2]!,
-			ruleLine[4] ?? '',
-			parseCounters(ruleLine[1]?.trim()),
-		),
-	);
+		addChain(table, new LazyChain(table.name, chainName));
+	chain.add(line);
 	return true;
 }
 

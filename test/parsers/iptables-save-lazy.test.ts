@@ -1,7 +1,8 @@
 /**
-ParseIptablesSave splits a rule's words into matches and target only when they are first read.
-Pinned here: on every capture, on hostile words and on random and damaged dumps, the rules read
-exactly as the eager parser (the one before, kept below as the reference) read them.
+The iptables-save parser makes a chain's rules only when they are first read, and splits a rule's
+words into matches and target only when those are first read. Pinned here: on every capture, on
+hostile words and on random and damaged dumps, the rules read exactly as the eager parser (the
+one before, kept below as the reference) read them.
 */
 import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
