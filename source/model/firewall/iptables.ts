@@ -7,7 +7,8 @@ import type {
 	RuleOption,
 	RuleTarget,
 } from '../../parsers/iptables-save.js';
-import {inPrefix, inRange} from '../../net/address.js';
+import {inRange} from '../../net/address.js';
+import {inPrefix} from './prefix.js';
 import {
 	allOf,
 	fromBoolean,
