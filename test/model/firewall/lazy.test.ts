@@ -11,6 +11,10 @@ import {
 	type BaseChain,
 } from '../../../source/model/firewall/index.js';
 import {LazyChains} from '../../../source/model/firewall/rules.js';
+import {
+	decideFor,
+	type Rulesets,
+} from '../../../source/model/firewall/rulesets.js';
 import {parseIptablesSave} from '../../../source/parsers/iptables-save.js';
 import {
 	parseNftJson,
@@ -87,4 +91,49 @@ test('LazyChains builds a chain once, on first use, and iterates in the order of
 	expect([...chains.keys()]).toEqual(['b', 'a']);
 	expect([...chains].map(([name]) => name)).toEqual(['b', 'a']);
 	expect(built).toEqual(['a', 'b']);
+});
+
+describe('base chains made once per packet and readings', () => {
+	const iptables = {
+		source: 'iptables' as const,
+		ruleset: parseIptablesSave(fixture('iptables/nat-docker-kube-proxy.txt')),
+		incompatible: [],
+	};
+	const ip6tables = {
+		source: 'ip6tables' as const,
+		ruleset: parseIptablesSave(fixture('iptables/nat-ip6.txt')),
+		incompatible: [],
+	};
+	const nft = {
+		ruleset: parseNftJson(fixture('nft/nat.json')),
+		texts: parseNftRuleTexts(fixture('nft/nat-handles.txt')),
+	};
+	const all: Rulesets = {iptables: [iptables, ip6tables], nft};
+	const packets = [
+		...packetsFor(fixture('iptables/nat-docker-kube-proxy.txt'), 4),
+		...packetsFor(fixture('iptables/nat-ip6.txt'), 6),
+		...packetsFor(fixture('nft/nat.json'), 4),
+	];
+
+	test('the same decisions as with chains made afresh for every walk, in any order, twice', () => {
+		const hooks = [undefined, ['input'] as const, ['output'] as const];
+		const fresh = packets.flatMap(packet =>
+			hooks.map(h => decideFor({...all}, packet, h ? {hooks: h} : {})),
+		);
+		for (const round of [0, 1]) {
+			const shared: Array<ReturnType<typeof decideFor>> = [];
+			for (const index of fresh.keys()) {
+				// Round 1 walks the packets in the reverse order.
+				const at = round === 0 ? index : fresh.length - 1 - index;
+				const h = hooks[at % hooks.length];
+				shared[at] = decideFor(
+					all,
+					packets[Math.floor(at / hooks.length)]!,
+					h ? {hooks: h} : {},
+				);
+			}
+
+			expect(shared).toEqual(fresh);
+		}
+	});
 });
