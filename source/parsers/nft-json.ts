@@ -1,7 +1,8 @@
 /**
 Parse `nft -j list ruleset` (libnftables JSON schema 1) into tables, chains, rules and named
 sets, and `nft -a list ruleset` (text with handles) into the printed text of each rule, for
-evidence. Pure: rule expressions are kept as JSON, the evaluator reads them.
+evidence (`nftRuleTextsOnUse`: only when a text is first asked for). Pure: rule expressions are
+kept as JSON, the evaluator reads them.
 */
 import {isObject, type Json} from '../text/json.js';
 
