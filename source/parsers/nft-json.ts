@@ -1,7 +1,8 @@
 /**
 Parse `nft -j list ruleset` (libnftables JSON schema 1) into tables, chains, rules and named
 sets, and `nft -a list ruleset` (text with handles) into the printed text of each rule, for
-evidence. Pure: rule expressions are kept as JSON, the evaluator reads them.
+evidence (`nftRuleTextsOnUse`: only when a text is first asked for). Pure: rule expressions are
+kept as JSON, the evaluator reads them.
 */
 import {isObject, type Json} from '../text/json.js';
 
@@ -225,4 +226,62 @@ export function parseNftRuleTexts(input: string): Map<string, string> {
 	}
 
 	return texts;
+}
+
+/** A map made on first use. */
+class MadeOnUse<K, V> implements ReadonlyMap<K, V> {
+	readonly #make: () => ReadonlyMap<K, V>;
+	#made: ReadonlyMap<K, V> | undefined;
+
+	constructor(make: () => ReadonlyMap<K, V>) {
+		this.#make = make;
+	}
+
+	get size(): number {
+		return this.#map().size;
+	}
+
+	get(key: K): V | undefined {
+		return this.#map().get(key);
+	}
+
+	has(key: K): boolean {
+		return this.#map().has(key);
+	}
+
+	entries(): MapIterator<[K, V]> {
+		return this.#map().entries();
+	}
+
+	keys(): MapIterator<K> {
+		return this.#map().keys();
+	}
+
+	values(): MapIterator<V> {
+		return this.#map().values();
+	}
+
+	forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+		for (const [key, value] of this.#map()) {
+			callback(value, key, this);
+		}
+	}
+
+	[Symbol.iterator](): MapIterator<[K, V]> {
+		return this.#map().entries();
+	}
+
+	#map(): ReadonlyMap<K, V> {
+		this.#made ??= this.#make();
+		return this.#made;
+	}
+}
+
+/**
+`parseNftRuleTexts`, run when a text is first asked for: the texts only name the rules a decision
+shows (a walk that ends on a chain's policy asks for none), and reading every line of a
+10,000-rule `nft -a` dump is most of its cost.
+*/
+export function nftRuleTextsOnUse(input: string): ReadonlyMap<string, string> {
+	return new MadeOnUse(() => parseNftRuleTexts(input));
 }

@@ -178,11 +178,12 @@ async function packetFor(
 		: localPacket(context, probe);
 }
 
+/** What one address gets, and whether the rules accept it (walked once: the walk of 10,000 rules is not free). */
 async function measureProbe(
 	context: CheckContext,
 	readings: Readings,
 	{probe, outbound}: {probe: AddressProbe; outbound: boolean},
-): Promise<ProbeObservation> {
+): Promise<{observation: ProbeObservation; accepted: boolean}> {
 	const client = remoteClient(context.answers.client);
 	const packet = await packetFor(context, probe, outbound);
 	const decision = decideFor(
@@ -192,7 +193,7 @@ async function measureProbe(
 	);
 	const base = {probe, packet, ...(outbound ? {outbound} : {})};
 	if (decision.verdict === 'accept' || decision.verdict === 'uncertain') {
-		return base;
+		return {observation: base, accepted: decision.verdict === 'accept'};
 	}
 
 	const counted = client
@@ -205,10 +206,13 @@ async function measureProbe(
 			? await measureFirewalld(context, decision.by, packet.iif)
 			: undefined;
 	return {
-		...base,
-		...(counted ? {recount: counted} : {}),
-		...(ufw ? {ufw} : {}),
-		...(firewalld ? {firewalld} : {}),
+		observation: {
+			...base,
+			...(counted ? {recount: counted} : {}),
+			...(ufw ? {ufw} : {}),
+			...(firewalld ? {firewalld} : {}),
+		},
+		accepted: false,
 	};
 }
 
@@ -250,18 +254,13 @@ export async function measure(
 	}
 
 	const probes: ProbeObservation[] = [];
+	let allAccept = true;
 	for (const one of chosen) {
-		probes.push(await measureProbe(context, readings, one));
+		const {observation, accepted} = await measureProbe(context, readings, one);
+		probes.push(observation);
+		allAccept &&= accepted;
 	}
 
-	const allAccept = probes.every(
-		p =>
-			decideFor(
-				readings,
-				p.packet,
-				walkOptions(context.facts, p.outbound === true),
-			).verdict === 'accept',
-	);
 	return {
 		families,
 		readings,

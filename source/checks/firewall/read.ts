@@ -4,7 +4,7 @@ backend where both are in use), nft -j list ruleset (+ nft -a list ruleset for t
 Read-only: every command here only dumps what is loaded.
 */
 import {parseIptablesSave} from '../../parsers/iptables-save.js';
-import {parseNftJson, parseNftRuleTexts} from '../../parsers/nft-json.js';
+import {nftRuleTextsOnUse, parseNftJson} from '../../parsers/nft-json.js';
 import type {RuleSource} from '../../model/firewall/index.js';
 import type {IptablesRules, NftRules} from '../../model/firewall/rulesets.js';
 import type {CheckContext, RunResult} from '../types.js';
@@ -173,7 +173,7 @@ async function readNft(
 		return {
 			command: json.command,
 			ruleset,
-			texts: text ? parseNftRuleTexts(text.stdout) : new Map(),
+			texts: text ? nftRuleTextsOnUse(text.stdout) : new Map(),
 		};
 	} catch (error) {
 		collected.failures.push(

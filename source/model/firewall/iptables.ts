@@ -7,11 +7,13 @@ import type {
 	RuleOption,
 	RuleTarget,
 } from '../../parsers/iptables-save.js';
-import {inPrefix, inRange} from '../../net/address.js';
+import {inRange} from '../../net/address.js';
+import {inPrefix} from './prefix.js';
 import {
 	allOf,
 	fromBoolean,
 	interfaceMatches,
+	LazyChains,
 	makeChain,
 	reason,
 	not,
@@ -520,10 +522,13 @@ export function iptablesBaseChains(
 		const userChains = new Set(
 			table.chains.filter(c => c.policy === undefined).map(c => c.name),
 		);
+		// The last chain of a name wins, as in a Map built from the list.
+		const byName = new Map(table.chains.map(chain => [chain.name, chain]));
+		const names = new Set(byName.keys());
 		for (const hook of iptablesHooks) {
 			if (
 				hook.table !== table.name ||
-				!table.chains.some(c => c.name === hook.chain) ||
+				!byName.has(hook.chain) ||
 				!hooks.includes(hook.hook)
 			) {
 				continue;
@@ -538,11 +543,8 @@ export function iptablesBaseChains(
 				chain: hook.chain,
 				hook: hook.hook,
 				priority: hook.priority,
-				chains: new Map(
-					table.chains.map(chain => [
-						chain.name,
-						iptablesChain(table, chain, context),
-					]),
+				chains: new LazyChains(names, name =>
+					iptablesChain(table, byName.get(name)!, context),
 				),
 			});
 		}

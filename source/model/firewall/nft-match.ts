@@ -2,8 +2,9 @@
 The match side of native nftables rules: what a left-hand expression (payload, meta, ct, fib) is
 for one packet, and whether it equals a value, a set, a prefix, a range or a verdict-map key. Pure.
 */
-import {inPrefix, inRange} from '../../net/address.js';
+import {inRange} from '../../net/address.js';
 import {isObject, type Json} from '../../text/json.js';
+import {inPrefix} from './prefix.js';
 import {
 	fromBoolean,
 	not,

@@ -1,5 +1,10 @@
 /** Native nftables tables (nft -j list ruleset) as base chains of evaluated steps, for one packet. */
-import type {NftChain, NftRule, NftRuleset} from '../../parsers/nft-json.js';
+import {
+	nftRuleKey,
+	type NftChain,
+	type NftRule,
+	type NftRuleset,
+} from '../../parsers/nft-json.js';
 import {
 	elementMatches,
 	isObject,
@@ -11,6 +16,7 @@ import {
 } from './nft-match.js';
 import {
 	allOf,
+	LazyChains,
 	makeChain,
 	rejectAction,
 	type Action,
@@ -22,6 +28,7 @@ import {
 	type Reason,
 	type RuleRef,
 	type Step,
+	type Tri,
 } from './rules.js';
 
 function nftReject(reject: unknown): Action {
@@ -94,7 +101,7 @@ const nftPassive = new Set([
 	'last',
 ]);
 
-type Scope = {
+export type Scope = {
 	readonly packet: Packet;
 	readonly hook: Hook;
 	readonly sets: SetLookup;
@@ -199,7 +206,8 @@ function counterOf(statement: Json): Counters | undefined {
 		: undefined;
 }
 
-function statementEffect(statement: unknown, scope: Scope): Effect {
+/** What one statement does for the packet (exported for the step's equivalence test). */
+export function statementEffect(statement: unknown, scope: Scope): Effect {
 	if (!isObject(statement)) {
 		return {reason: {tri: 'unknown', because: short(statement)}};
 	}
@@ -254,41 +262,113 @@ function statementEffect(statement: unknown, scope: Scope): Effect {
 	};
 }
 
-/** The statements up to and including the first that acts, each as its effect. */
-function effects(rule: NftRule, scope: Scope): Effect[] {
-	const list: Effect[] = [];
+/** The matches of a rule's statements up to the first that acts (allOf stops reading at a "no"). */
+function* reasons(rule: NftRule, scope: Scope): Generator<Reason> {
 	for (const statement of rule.expr) {
-		const effect = statementEffect(statement, scope);
-		list.push(effect);
-		if (effect.action) {
-			break;
+		const {reason, action} = statementEffect(statement, scope);
+		if (reason) {
+			yield reason;
+		}
+
+		if (action) {
+			return;
+		}
+	}
+}
+
+/**
+One rule as a step of the walk. Its statements count up to the first that acts: the match is all
+of theirs together (allOf), the action the first one's, the counters the first counter's. The
+match is read at once, and stops at the first "no" (the rule cannot match whatever follows); the
+action, the counters and the ref that names the rule (its `nft -a` text) are read when the walk
+asks, which it does only for a rule that matches or may: in a long chain most rules are skipped
+unread.
+*/
+class NftStep implements Step {
+	readonly match: Tri;
+	declare readonly because?: string;
+	readonly #rule: NftRule;
+	readonly #scope: Scope;
+	readonly #texts: ReadonlyMap<string, string> | undefined;
+	#acts: {readonly action: Action; readonly counters?: Counters} | undefined;
+	#ref: RuleRef | undefined;
+
+	constructor(
+		rule: NftRule,
+		scope: Scope,
+		texts: ReadonlyMap<string, string> | undefined,
+	) {
+		this.#rule = rule;
+		this.#scope = scope;
+		this.#texts = texts;
+		const {tri, because} = allOf(reasons(rule, scope));
+		this.match = tri;
+		if (because) {
+			(this as {because?: string}).because = because;
 		}
 	}
 
-	return list;
-}
+	get action(): Action {
+		return this.#effects().action;
+	}
 
-function nftStep(rule: NftRule, scope: Scope, text: string | undefined): Step {
-	const list = effects(rule, scope);
-	const {tri, because} = allOf(
-		list.flatMap(effect => (effect.reason ? [effect.reason] : [])),
-	);
-	const counters = list.find(effect => effect.counters)?.counters;
-	return {
-		ref: {
+	get ref(): RuleRef {
+		this.#ref ??= this.#makeRef();
+		return this.#ref;
+	}
+
+	/** The first action and the first counters among the statements up to it. */
+	#effects() {
+		if (!this.#acts) {
+			let counters: Counters | undefined;
+			let action: Action = {kind: 'continue'};
+			for (const statement of this.#rule.expr) {
+				const effect = statementEffect(statement, this.#scope);
+				counters ??= effect.counters;
+				if (effect.action) {
+					action = effect.action;
+					break;
+				}
+			}
+
+			this.#acts = counters ? {action, counters} : {action};
+		}
+
+		return this.#acts;
+	}
+
+	#makeRef(): RuleRef {
+		const rule = this.#rule;
+		const {counters} = this.#effects();
+		const text = this.#texts?.get(
+			nftRuleKey(rule.family, rule.table, rule.chain, rule.handle),
+		);
+		return {
 			source: 'nft',
 			family: rule.family,
 			table: rule.table,
 			chain: rule.chain,
 			handle: rule.handle,
-			hook: scope.hook,
+			hook: this.#scope.hook,
 			text: text ?? rule.expr.map(e => short(e)).join(' '),
 			...(counters ? {counters} : {}),
-		},
-		match: tri,
-		...(because ? {because} : {}),
-		action: list.at(-1)?.action ?? {kind: 'continue'},
-	};
+		};
+	}
+}
+
+/** A table's rules by chain, in their order. */
+function rulesByChain(rules: readonly NftRule[]): Map<string, NftRule[]> {
+	const byChain = new Map<string, NftRule[]>();
+	for (const rule of rules) {
+		const list = byChain.get(rule.chain);
+		if (list) {
+			list.push(rule);
+		} else {
+			byChain.set(rule.chain, [rule]);
+		}
+	}
+
+	return byChain;
 }
 
 function familyApplies(family: string, packet: Packet): boolean {
@@ -312,15 +392,7 @@ function nftChain(
 	scope: Scope,
 	texts: ReadonlyMap<string, string> | undefined,
 ): Chain {
-	const steps = rules
-		.filter(r => r.chain === chain.name)
-		.map(rule =>
-			nftStep(
-				rule,
-				scope,
-				texts?.get(`${rule.family} ${rule.table} ${rule.chain} ${rule.handle}`),
-			),
-		);
+	const steps = rules.map(rule => new NftStep(rule, scope, texts));
 	if (!chain.hook) {
 		return makeChain(chain.name, steps, undefined);
 	}
@@ -361,8 +433,11 @@ export function nftBaseChains(
 			c.family === table.family && c.table === table.name;
 		const sets: SetLookup = name =>
 			ruleset.sets.find(s => inTable(s) && s.name === name)?.elem;
-		const rules = ruleset.rules.filter(r => inTable(r));
+		const rules = rulesByChain(ruleset.rules.filter(r => inTable(r)));
 		const tableChains = ruleset.chains.filter(c => inTable(c));
+		// The last chain of a name wins, as in a Map built from the list.
+		const byName = new Map(tableChains.map(chain => [chain.name, chain]));
+		const names = new Set(byName.keys());
 		for (const hookChain of tableChains) {
 			const hook = hookChain.hook as Hook | undefined;
 			if (!hook || !hooks.includes(hook)) {
@@ -378,11 +453,13 @@ export function nftBaseChains(
 				chain: hookChain.name,
 				hook,
 				priority: hookChain.prio ?? 0,
-				chains: new Map(
-					tableChains.map(chain => [
-						chain.name,
-						nftChain(chain, rules, scope, options.texts),
-					]),
+				chains: new LazyChains(names, name =>
+					nftChain(
+						byName.get(name)!,
+						rules.get(name) ?? [],
+						scope,
+						options.texts,
+					),
 				),
 			});
 		}

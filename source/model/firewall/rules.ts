@@ -256,3 +256,70 @@ export function makeChain(
 ): Chain {
 	return {name, steps, ...(policy ? {policy} : {})};
 }
+
+/**
+The chains of one base chain's table, by name, each evaluated for the packet the first time it is
+asked for: the walk enters few of them (a 10,000-rule table with 100 user chains and no matching
+jump needs only its base chain's rules). Iteration evaluates the rest; `has` and `size` evaluate
+nothing.
+*/
+export class LazyChains implements ReadonlyMap<string, Chain> {
+	private readonly built = new Map<string, Chain>();
+	private readonly names: ReadonlySet<string>;
+	private readonly build: (name: string) => Chain;
+
+	constructor(names: ReadonlySet<string>, build: (name: string) => Chain) {
+		this.names = names;
+		this.build = build;
+	}
+
+	get size(): number {
+		return this.names.size;
+	}
+
+	get(name: string): Chain | undefined {
+		let chain = this.built.get(name);
+		if (!chain && this.names.has(name)) {
+			chain = this.build(name);
+			this.built.set(name, chain);
+		}
+
+		return chain;
+	}
+
+	has(name: string): boolean {
+		return this.names.has(name);
+	}
+
+	*entries(): MapIterator<[string, Chain]> {
+		for (const name of this.names) {
+			yield [name, this.get(name)!];
+		}
+	}
+
+	keys(): MapIterator<string> {
+		return this.names.keys();
+	}
+
+	*values(): MapIterator<Chain> {
+		for (const name of this.names) {
+			yield this.get(name)!;
+		}
+	}
+
+	forEach(
+		callback: (
+			value: Chain,
+			key: string,
+			map: ReadonlyMap<string, Chain>,
+		) => void,
+	): void {
+		for (const [name, chain] of this.entries()) {
+			callback(chain, name, this);
+		}
+	}
+
+	[Symbol.iterator](): MapIterator<[string, Chain]> {
+		return this.entries();
+	}
+}

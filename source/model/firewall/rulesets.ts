@@ -65,11 +65,54 @@ export function iptablesNftTables(
 	return (family, table) => owned.has(`${family} ${table}`);
 }
 
-/** Every base chain, from every ruleset read, that `packet` meets at `hooks`. */
+/**
+The base chains made for each packet, by rule sets read: the firewall step's measure and its judge
+walk the same packet through the same readings, and the chains (each evaluated on first entry,
+then kept) answer the same every time, so a 10,000-rule chain is evaluated once, not once per walk.
+Keyed by the readings object (dropped with it) and every field of the packet.
+*/
+const made = new WeakMap<Rulesets, Map<string, readonly BaseChain[]>>();
+
+function packetKey(packet: Packet, hooks: readonly Hook[] | undefined): string {
+	// Every field of Packet: a field added there and not here fails to compile.
+	const fields: {[K in keyof Required<Packet>]: Packet[K] | null} = {
+		family: packet.family,
+		saddr: packet.saddr ?? null,
+		daddr: packet.daddr,
+		dport: packet.dport,
+		iif: packet.iif ?? null,
+		localClient: packet.localClient,
+		oif: packet.oif ?? null,
+	};
+	return JSON.stringify([fields, hooks ?? null]);
+}
+
+/** Every base chain, from every ruleset read, that `packet` meets at `hooks` (made once per packet). */
 export function baseChainsFor(
 	rulesets: Rulesets,
 	packet: Packet,
 	hooks?: readonly Hook[],
+): readonly BaseChain[] {
+	let byPacket = made.get(rulesets);
+	if (!byPacket) {
+		byPacket = new Map();
+		made.set(rulesets, byPacket);
+	}
+
+	const key = packetKey(packet, hooks);
+	let bases = byPacket.get(key);
+	if (!bases) {
+		bases = makeBaseChains(rulesets, packet, hooks);
+		byPacket.set(key, bases);
+	}
+
+	return bases;
+}
+
+function makeBaseChains(
+	rulesets: Rulesets,
+	packet: Packet,
+	hooks: readonly Hook[] | undefined,
 ): BaseChain[] {
 	const skip = iptablesNftTables(rulesets.iptables);
 	// Destination NAT is chosen once, on the connection's first hook: output for a local client.

@@ -45,10 +45,19 @@ function label(ref: RuleRef): string {
 		: `${ref.source} ${ref.table} ${ref.chain} rule ${ref.number ?? '?'}`;
 }
 
-/** One step of the walk from a position: a decision, or the next position (and the step when its match is unknown). */
+/** A rule that does not match, or that matches and goes on: the walk passes over it. */
+const passes = (step: Step) =>
+	step.match === 'no' || step.action.kind === 'continue';
+
+/**
+One step of the walk from a position: a decision, or the next position (and the step when its match
+is unknown). Rules passed over in a row are one position (not a copy of the stack each), but cost
+one step of the budget each, as they did one advance each.
+*/
 function advance(
 	ordered: readonly BaseChain[],
 	position: Position,
+	budget: {steps: number},
 ):
 	| Decision
 	| {
@@ -96,24 +105,37 @@ function advance(
 		};
 	}
 
-	const skipped: Position = {
+	const skippedTo = (index: number): Position => ({
 		base,
-		stack: [
-			...stack.slice(0, -1),
-			{chain: frame.chain, index: frame.index + 1},
-		],
+		stack: [...stack.slice(0, -1), {chain: frame.chain, index}],
 		trail,
-	};
-	if (step.match === 'no' || step.action.kind === 'continue') {
-		return {next: skipped};
+	});
+	if (passes(step)) {
+		return {next: skippedTo(passOver(chain.steps, frame.index + 1, budget))};
 	}
 
+	const skipped = skippedTo(frame.index + 1);
 	const applied = apply(baseChain, position, step);
 	if (step.match === 'yes') {
 		return 'verdict' in applied ? applied : {next: applied};
 	}
 
 	return {next: skipped, fork: {step, applied}};
+}
+
+/** The index of the first rule from `index` on that the walk does not pass over (each passed costs a step). */
+function passOver(
+	steps: readonly Step[],
+	index: number,
+	budget: {steps: number},
+): number {
+	let next = index;
+	while (budget.steps > 0 && next < steps.length && passes(steps[next]!)) {
+		budget.steps--;
+		next++;
+	}
+
+	return next;
 }
 
 /** Leave the current chain: back to the caller's next rule. */
@@ -223,13 +245,17 @@ Walk the base chains in hook and priority order: the first drop or reject decide
 its base chain only (the next one still sees the packet); the policy ends a base chain when no
 rule decided. A step whose match is unknown is tried both ways.
 */
-export function decide(baseChains: readonly BaseChain[]): Decision {
+export function decide(
+	baseChains: readonly BaseChain[],
+	/** Steps before giving up as "uncertain" (tests set a small one). */
+	steps = 200_000,
+): Decision {
 	const ordered = baseChains.toSorted(
 		(a, b) =>
 			hookOrder.indexOf(a.hook) - hookOrder.indexOf(b.hook) ||
 			a.priority - b.priority,
 	);
-	const budget = {steps: 200_000};
+	const budget = {steps};
 	return walk(ordered, {base: 0, stack: [], trail: []}, budget);
 }
 
@@ -257,7 +283,7 @@ function walk(
 			};
 		}
 
-		const result = advance(ordered, position);
+		const result = advance(ordered, position, budget);
 		if ('verdict' in result) {
 			return result;
 		}
