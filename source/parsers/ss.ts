@@ -9,6 +9,7 @@ How ss prints the local address (iproute2 `inet_addr_print()`):
 Old iproute2 printed `*:80` for the IPv4 wildcard too: the peer column (`0.0.0.0:*`) tells them apart.
 */
 import type {Family, Listener, ListenerProcess} from '../tree/facts.js';
+import {ListenerTable, type ListenerRows} from './listeners.js';
 
 export type SsParse = {
 	readonly listeners: Listener[];
@@ -178,4 +179,224 @@ export function parseSsListeners(stdout: string): SsParse {
 	}
 
 	return {listeners, unparsed};
+}
+
+/** The UTF-16 unit at `at` (NaN past the end): the scan indexes by units, as `indexOf` and `slice` do. */
+function codeAt(text: string, at: number): number {
+	// eslint-disable-next-line unicorn/prefer-code-point -- a unit, not a code point: a surrogate half never reads as a digit either way
+	return text.charCodeAt(at);
+}
+
+/**
+A plain LISTEN line, up to its peer column: numeric queues (so the local address is the first place
+its text occurs, as `parseSsLine` finds it), a local address of printable ASCII ending in `:PORT`
+(1 to 5 digits), a peer column, then a space, a line break or the end.
+*/
+const quickLine = /LISTEN +\d+ +\d+ +[!-~]*:\d{1,5} +[!-~]+(?=[ \n]|$)/y;
+
+/**
+A plain `users:((...))` list: every entry `("NAME",pid=N,fd=N)` with a NAME without quotes or line
+breaks (so each entry's `",pid=` is the first after its `("`, and `userEntry` reads the same
+entries), the list closed and followed by a space or the end.
+*/
+const quickUsers =
+	/users:\((?:\("[^"\n\r\u2028\u2029]*",pid=\d{1,9},fd=\d+\),)*\("[^"\n\r\u2028\u2029]*",pid=\d{1,9},fd=\d+\)\)(?=\s|$)/y;
+
+/** The number written backwards from `at` (its last digit) down to the first non-digit. */
+function digitsBefore(text: string, at: number): number {
+	let value = 0;
+	let scale = 1;
+	for (let index = at; ; index--) {
+		const code = codeAt(text, index);
+		if (!(code >= 48 && code <= 57)) {
+			return value;
+		}
+
+		value += (code - 48) * scale;
+		scale *= 10;
+	}
+}
+
+/** The number written from `at` to the first non-digit. */
+function digitsFrom(text: string, at: number): number {
+	let value = 0;
+	for (let index = at; ; index++) {
+		const code = codeAt(text, index);
+		if (!(code >= 48 && code <= 57)) {
+			return value;
+		}
+
+		value = value * 10 + code - 48;
+	}
+}
+
+/**
+Reads the plain LISTEN lines of ss output quickly (native regular expressions and `indexOf`, no
+per-line strings): each one's port and owner pid. A line it does not read (odd spaces, a quote in
+a process name, another layout) is left to the careful parse.
+*/
+class QuickScan {
+	/** Where the peer column of the last line read by `port` ends. */
+	peerEnd = 0;
+	readonly #text: string;
+	/** Where "users:((" next occurs (searched once per occurrence, not once per line). */
+	#users = -2;
+
+	constructor(text: string) {
+		this.#text = text;
+	}
+
+	/** The port of the plain LISTEN line at `start`, else -1. */
+	port(start: number): number {
+		quickLine.lastIndex = start;
+		if (!quickLine.test(this.#text)) {
+			return -1;
+		}
+
+		const peerEnd = quickLine.lastIndex;
+		// Back over the peer column (no spaces) and the spaces before it: the port's last digit.
+		let at = this.#text.lastIndexOf(' ', peerEnd - 1);
+		while (codeAt(this.#text, at) === 32) {
+			at--;
+		}
+
+		this.peerEnd = peerEnd;
+		return digitsBefore(this.#text, at);
+	}
+
+	/** The lowest pid of the users list between `from` and `end` (-1: none); undefined when the list is not plain. */
+	owner(from: number, end: number): number | undefined {
+		const text = this.#text;
+		if (this.#users !== -1 && this.#users < from) {
+			this.#users = text.indexOf('users:((', from);
+		}
+
+		const users = this.#users;
+		if (users === -1 || users >= end) {
+			return -1;
+		}
+
+		quickUsers.lastIndex = users;
+		if (!quickUsers.test(text)) {
+			return undefined;
+		}
+
+		const listEnd = quickUsers.lastIndex;
+		let lowest = Number.POSITIVE_INFINITY;
+		for (
+			let at = text.indexOf('",pid=', users);
+			at !== -1 && at < listEnd;
+			at = text.indexOf('",pid=', at + 6)
+		) {
+			lowest = Math.min(lowest, digitsFrom(text, at + 6));
+		}
+
+		return lowest;
+	}
+}
+
+/**
+`ss -Htlnpe` output as a listener inventory: one quick scan finds each line's port and owner; a
+listener is built in full (the careful parse above) only when asked for. A line the quick scan does
+not read is parsed in full at once, so the inventory is the same as `parseSsListeners`'s.
+*/
+export function scanSsListeners(stdout: string): {
+	readonly listeners: ListenerTable;
+	readonly unparsed: number;
+	/** How many lines the quick scan left to the careful parse. */
+	readonly careful: number;
+} {
+	const scan = new QuickScan(stdout);
+	const starts: number[] = [];
+	const ends: number[] = [];
+	const ports: number[] = [];
+	const owners: number[] = [];
+	const parsed = new Map<number, Listener>();
+	let unparsed = 0;
+	let careful = 0;
+	for (let start = 0; start < stdout.length;) {
+		let end = stdout.indexOf('\n', start);
+		end = end === -1 ? stdout.length : end;
+		const port = scan.port(start);
+		const owner = port === -1 ? undefined : scan.owner(scan.peerEnd, end);
+		if (owner === undefined) {
+			careful++;
+			const line = stdout.slice(start, end).trim();
+			const header = !line || /^(State|Netid)\s/.test(line);
+			const listener = header ? undefined : parseSsLine(line);
+			if (listener) {
+				parsed.set(ports.length, listener);
+				starts.push(start);
+				ends.push(end);
+				ports.push(listener.port);
+				owners.push(listener.process?.pid ?? -1);
+			} else if (!header) {
+				unparsed++;
+			}
+		} else {
+			starts.push(start);
+			ends.push(end);
+			ports.push(port);
+			owners.push(owner);
+		}
+
+		start = end + 1;
+	}
+
+	const rows: ListenerRows = {
+		count: ports.length,
+		port: index => ports[index]!,
+		ownerPid: index => owners[index]!,
+		owned: index => owners[index]! !== -1,
+		build: index =>
+			parsed.get(index) ??
+			parseSsLine(stdout.slice(starts[index], ends[index]).trim())!,
+		mayBeNamed: names => linesNamed(stdout, starts, ends, names),
+	};
+	return {listeners: new ListenerTable(rows), unparsed, careful};
+}
+
+/** The line (by start, ascending) that holds `at`, or -1. */
+function lineAt(
+	starts: readonly number[],
+	ends: readonly number[],
+	at: number,
+): number {
+	let low = 0;
+	let high = starts.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		if (starts[middle]! <= at) {
+			low = middle + 1;
+		} else {
+			high = middle - 1;
+		}
+	}
+
+	return high >= 0 && at < ends[high]! ? high : -1;
+}
+
+/** The lines where `("NAME",pid=` occurs for one of the names: every line whose users list names one. */
+function linesNamed(
+	text: string,
+	starts: readonly number[],
+	ends: readonly number[],
+	names: readonly string[],
+): number[] {
+	const found = new Set<number>();
+	for (const name of names) {
+		const needle = `("${name}",pid=`;
+		for (
+			let at = text.indexOf(needle);
+			at !== -1;
+			at = text.indexOf(needle, at + 1)
+		) {
+			const line = lineAt(starts, ends, at);
+			if (line !== -1) {
+				found.add(line);
+			}
+		}
+	}
+
+	return [...found].toSorted((a, b) => a - b);
 }

@@ -3,6 +3,7 @@ import type {
 	ConfigLine,
 	Facts,
 	Listener,
+	Listeners,
 	ServiceConfigFacts,
 } from '../../../tree/facts.js';
 import type {Confidence} from '../../../tree/types.js';
@@ -98,7 +99,7 @@ function configured(
 	}
 }
 
-function candidateFor(
+export function candidateFor(
 	group: readonly Listener[],
 	port: number,
 	facts: Facts,
@@ -125,24 +126,60 @@ function candidateFor(
 	};
 }
 
+/** How many digits a port has (a lower bound of the digit distance is the difference). */
+function digitCount(port: number): number {
+	if (!Number.isSafeInteger(port) || port < 0) {
+		return String(port).length;
+	}
+
+	let count = 1;
+	for (let rest = port; rest >= 10; rest = Math.floor(rest / 10)) {
+		count++;
+	}
+
+	return count;
+}
+
+/**
+The ports that can make a candidate (a superset; `candidateFor` decides): a digit or two away, set
+in a config line of a service known for the port, or held by a process of such a service. The
+other ports of a large inventory are passed over without building their listeners.
+*/
+function maybeCandidates(
+	port: number,
+	listeners: Listeners,
+	facts: Facts,
+): number[] {
+	const known = servicesForPort(port);
+	const configured = new Set(
+		(facts.services?.configs ?? [])
+			.filter(c => known.some(s => s.id === c.service))
+			.flatMap(c => c.lines.map(l => l.port)),
+	);
+	const held = new Set(
+		listeners.named(known.flatMap(s => s.processes)).map(l => l.port),
+	);
+	const digits = digitCount(port);
+	return listeners
+		.ports()
+		.filter(
+			other =>
+				other !== port &&
+				(configured.has(other) ||
+					held.has(other) ||
+					(Math.abs(digitCount(other) - digits) <= 2 &&
+						digitDistance(port, other) <= 2)),
+		);
+}
+
 /** At most three candidates, best first; with a strong one, ports merely a digit or two away are noise. */
 export function wrongPortCandidates(
 	port: number,
-	listeners: readonly Listener[],
+	listeners: Listeners,
 	facts: Facts,
 ): Candidate[] {
-	const byPort = new Map<number, Listener[]>();
-	for (const listener of listeners) {
-		if (listener.port !== port) {
-			byPort.set(listener.port, [
-				...(byPort.get(listener.port) ?? []),
-				listener,
-			]);
-		}
-	}
-
-	const sorted = [...byPort.values()]
-		.map(group => candidateFor(group, port, facts))
+	const sorted = maybeCandidates(port, listeners, facts)
+		.map(other => candidateFor(listeners.onPort(other), port, facts))
 		.filter(c => c !== undefined)
 		.toSorted(
 			(a, b) =>
