@@ -7,10 +7,10 @@ import type {Listener, Listeners} from '../tree/facts.js';
 
 /** What a source read, one row per listener, in the order read. */
 export type ListenerRows = {
-	readonly count: number;
-	port(index: number): number;
-	/** The pid of the owner process, when it has one whose user is not known yet; else -1. */
-	ownerPid(index: number): number;
+	/** Each listener's port. */
+	readonly ports: ArrayLike<number>;
+	/** The pid of each listener's owner process, when it has one whose user is not known yet; else -1. */
+	readonly ownerPids: ArrayLike<number>;
 	/** Whether the listener shows an owner process. */
 	owned(index: number): boolean;
 	/** The listener in full (asked once per index). */
@@ -22,12 +22,10 @@ export type ListenerRows = {
 /** Rows over listeners already built (/proc/net/tcp, lsof, tests). */
 function rowsOf(listeners: readonly Listener[]): ListenerRows {
 	return {
-		count: listeners.length,
-		port: index => listeners[index]!.port,
-		ownerPid(index) {
-			const owner = listeners[index]!.process;
-			return owner && owner.user === undefined ? owner.pid : -1;
-		},
+		ports: listeners.map(l => l.port),
+		ownerPids: listeners.map(({process: owner}) =>
+			owner && owner.user === undefined ? owner.pid : -1,
+		),
 		owned: index => listeners[index]!.process !== undefined,
 		build: index => listeners[index]!,
 		mayBeNamed: () => listeners.map((_, index) => index),
@@ -49,6 +47,8 @@ export class ListenerTable implements Listeners {
 	readonly #built = new Map<number, Listener>();
 	/** Port → its listeners' indexes as chains: first index per port (ports 0..65535), next index per row; other ports in a map. */
 	#first: Int32Array | undefined;
+	/** Every port, once, in the order first read. */
+	readonly #ports: number[] = [];
 	#next: Int32Array | undefined;
 	#others: Map<number, number[]> | undefined;
 
@@ -58,14 +58,14 @@ export class ListenerTable implements Listeners {
 			(listener: Listener, index: number) => Listener
 		> = [],
 	) {
-		this.count = rows.count;
+		this.count = rows.ports.length;
 		this.#rows = rows;
 		this.#decorate = [...decorate];
 	}
 
-	/** The pid of listener `index`'s owner when its user is not known yet, else -1 (cheap). */
-	ownerPid(index: number): number {
-		return this.#rows.ownerPid(index);
+	/** The pid of each listener's owner when its user is not known yet, else -1 (cheap). */
+	get ownerPids(): ArrayLike<number> {
+		return this.#rows.ownerPids;
 	}
 
 	/** The same inventory, each listener passed through `change` when it is built. */
@@ -104,23 +104,8 @@ export class ListenerTable implements Listeners {
 	}
 
 	ports(): readonly number[] {
-		const seen = new Uint8Array(portSlots);
-		const others = new Set<number>();
-		const ports: number[] = [];
-		for (let index = 0; index < this.count; index++) {
-			const port = this.#rows.port(index);
-			if (Number.isInteger(port) && port >= 0 && port < portSlots) {
-				if (seen[port] === 0) {
-					seen[port] = 1;
-					ports.push(port);
-				}
-			} else if (!others.has(port)) {
-				others.add(port);
-				ports.push(port);
-			}
-		}
-
-		return ports;
+		this.#index();
+		return [...this.#ports];
 	}
 
 	named(names: readonly string[]): readonly Listener[] {
@@ -154,18 +139,23 @@ export class ListenerTable implements Listeners {
 		const last = new Int32Array(portSlots).fill(-1);
 		const next = new Int32Array(this.count).fill(-1);
 		const others = new Map<number, number[]>();
+		const {ports} = this.#rows;
 		for (let index = 0; index < this.count; index++) {
-			const port = this.#rows.port(index);
+			const port = ports[index]!;
 			if (Number.isInteger(port) && port >= 0 && port < portSlots) {
 				if (last[port] === -1) {
 					first[port] = index;
+					this.#ports.push(port);
 				} else {
 					next[last[port]!] = index;
 				}
 
 				last[port] = index;
+			} else if (others.has(port)) {
+				others.get(port)!.push(index);
 			} else {
-				others.set(port, [...(others.get(port) ?? []), index]);
+				others.set(port, [index]);
+				this.#ports.push(port);
 			}
 		}
 

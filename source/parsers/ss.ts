@@ -181,63 +181,45 @@ export function parseSsListeners(stdout: string): SsParse {
 	return {listeners, unparsed};
 }
 
-/** The UTF-16 unit at `at` (NaN past the end): the scan indexes by units, as `indexOf` and `slice` do. */
-function codeAt(text: string, at: number): number {
-	// eslint-disable-next-line unicorn/prefer-code-point -- a unit, not a code point: a surrogate half never reads as a digit either way
-	return text.charCodeAt(at);
-}
+/** One process entry of a plain users list: a NAME without quotes or line breaks (so `userEntry` reads the same entry). */
+const plainEntry = (pid: string) =>
+	String.raw`\("[^"\n\r\u2028\u2029]*",pid=${pid},fd=\d+\)`;
 
 /**
 A plain LISTEN line, up to its peer column: numeric queues (so the local address is the first place
 its text occurs, as `parseSsLine` finds it), a local address of printable ASCII ending in `:PORT`
-(1 to 5 digits), a peer column, then a space, a line break or the end.
+(1 to 5 digits, captured), a peer column.
 */
-const quickLine = /LISTEN +\d+ +\d+ +[!-~]*:\d{1,5} +[!-~]+(?=[ \n]|$)/y;
+const plainLine = String.raw`LISTEN +\d+ +\d+ +[!-~]*:(\d{1,5}) +[!-~]+`;
 
-/**
-A plain `users:((...))` list: every entry `("NAME",pid=N,fd=N)` with a NAME without quotes or line
-breaks (so each entry's `",pid=` is the first after its `("`, and `userEntry` reads the same
-entries), the list closed and followed by a space or the end.
-*/
-const quickUsers =
-	/users:\((?:\("[^"\n\r\u2028\u2029]*",pid=\d{1,9},fd=\d+\),)*\("[^"\n\r\u2028\u2029]*",pid=\d{1,9},fd=\d+\)\)(?=\s|$)/y;
+/** A plain line with its users list right after the peer column, closed and followed by a space or the end: the port, the first pid, the other entries. */
+const quickOwned = new RegExp(
+	String.raw`${plainLine} +users:\(${plainEntry(String.raw`(\d{1,9})`)}((?:,${plainEntry(String.raw`\d{1,9}`)})*)\)(?=\s|$)`,
+	'y',
+);
 
-/** The number written backwards from `at` (its last digit) down to the first non-digit. */
-function digitsBefore(text: string, at: number): number {
-	let value = 0;
-	let scale = 1;
-	for (let index = at; ; index--) {
-		const code = codeAt(text, index);
-		if (!(code >= 48 && code <= 57)) {
-			return value;
-		}
+/** A plain line, anything after its peer column: the port. */
+const quickBare = new RegExp(String.raw`${plainLine}(?=[ \n]|$)`, 'y');
 
-		value += (code - 48) * scale;
-		scale *= 10;
+/** The lowest pid of the other entries of a plain users list (`,("NAME",pid=N,fd=N)...`). */
+function lowestPid(first: number, others: string): number {
+	let lowest = first;
+	for (const [, pid] of others.matchAll(/",pid=(\d+),/g)) {
+		lowest = Math.min(lowest, Number(pid));
 	}
-}
 
-/** The number written from `at` to the first non-digit. */
-function digitsFrom(text: string, at: number): number {
-	let value = 0;
-	for (let index = at; ; index++) {
-		const code = codeAt(text, index);
-		if (!(code >= 48 && code <= 57)) {
-			return value;
-		}
-
-		value = value * 10 + code - 48;
-	}
+	return lowest;
 }
 
 /**
-Reads the plain LISTEN lines of ss output quickly (native regular expressions and `indexOf`, no
-per-line strings): each one's port and owner pid. A line it does not read (odd spaces, a quote in
-a process name, another layout) is left to the careful parse.
+Reads the plain LISTEN lines of ss output quickly (one native regular expression a line): each
+one's port and owner pid. A line it does not read (odd spaces, a quote in a process name, another
+layout) is left to the careful parse.
 */
 class QuickScan {
-	/** Where the peer column of the last line read by `port` ends. */
-	peerEnd = 0;
+	/** What `line` read: the port, and the owner pid (-1: none shown). */
+	port = 0;
+	owner = -1;
 	readonly #text: string;
 	/** Where "users:((" next occurs (searched once per occurrence, not once per line). */
 	#users = -2;
@@ -246,52 +228,36 @@ class QuickScan {
 		this.#text = text;
 	}
 
-	/** The port of the plain LISTEN line at `start`, else -1. */
-	port(start: number): number {
-		quickLine.lastIndex = start;
-		if (!quickLine.test(this.#text)) {
-			return -1;
+	/** Whether the line from `start` to `end` is a plain LISTEN line; if so, `port` and `owner` are its. */
+	line(start: number, end: number): boolean {
+		quickOwned.lastIndex = start;
+		const owned = quickOwned.exec(this.#text);
+		if (owned) {
+			const first = Number(owned[2]);
+			this.port = Number(owned[1]);
+			this.owner = owned[3] ? lowestPid(first, owned[3]) : first;
+			return true;
 		}
 
-		const peerEnd = quickLine.lastIndex;
-		// Back over the peer column (no spaces) and the spaces before it: the port's last digit.
-		let at = this.#text.lastIndexOf(' ', peerEnd - 1);
-		while (codeAt(this.#text, at) === 32) {
-			at--;
+		quickBare.lastIndex = start;
+		const bare = quickBare.exec(this.#text);
+		// No users list anywhere after the peer column: no owner shown.
+		if (!bare || this.#usersBefore(quickBare.lastIndex, end)) {
+			return false;
 		}
 
-		this.peerEnd = peerEnd;
-		return digitsBefore(this.#text, at);
+		this.port = Number(bare[1]);
+		this.owner = -1;
+		return true;
 	}
 
-	/** The lowest pid of the users list between `from` and `end` (-1: none); undefined when the list is not plain. */
-	owner(from: number, end: number): number | undefined {
-		const text = this.#text;
+	/** Whether "users:((" occurs between `from` and `end`. */
+	#usersBefore(from: number, end: number): boolean {
 		if (this.#users !== -1 && this.#users < from) {
-			this.#users = text.indexOf('users:((', from);
+			this.#users = this.#text.indexOf('users:((', from);
 		}
 
-		const users = this.#users;
-		if (users === -1 || users >= end) {
-			return -1;
-		}
-
-		quickUsers.lastIndex = users;
-		if (!quickUsers.test(text)) {
-			return undefined;
-		}
-
-		const listEnd = quickUsers.lastIndex;
-		let lowest = Number.POSITIVE_INFINITY;
-		for (
-			let at = text.indexOf('",pid=', users);
-			at !== -1 && at < listEnd;
-			at = text.indexOf('",pid=', at + 6)
-		) {
-			lowest = Math.min(lowest, digitsFrom(text, at + 6));
-		}
-
-		return lowest;
+		return this.#users !== -1 && this.#users < end;
 	}
 }
 
@@ -317,9 +283,12 @@ export function scanSsListeners(stdout: string): {
 	for (let start = 0; start < stdout.length;) {
 		let end = stdout.indexOf('\n', start);
 		end = end === -1 ? stdout.length : end;
-		const port = scan.port(start);
-		const owner = port === -1 ? undefined : scan.owner(scan.peerEnd, end);
-		if (owner === undefined) {
+		if (scan.line(start, end)) {
+			starts.push(start);
+			ends.push(end);
+			ports.push(scan.port);
+			owners.push(scan.owner);
+		} else {
 			careful++;
 			const line = stdout.slice(start, end).trim();
 			const header = !line || /^(State|Netid)\s/.test(line);
@@ -333,20 +302,14 @@ export function scanSsListeners(stdout: string): {
 			} else if (!header) {
 				unparsed++;
 			}
-		} else {
-			starts.push(start);
-			ends.push(end);
-			ports.push(port);
-			owners.push(owner);
 		}
 
 		start = end + 1;
 	}
 
 	const rows: ListenerRows = {
-		count: ports.length,
-		port: index => ports[index]!,
-		ownerPid: index => owners[index]!,
+		ports,
+		ownerPids: owners,
 		owned: index => owners[index]! !== -1,
 		build: index =>
 			parsed.get(index) ??

@@ -71,9 +71,10 @@ async function withUsers(
 	users: ReadonlyMap<number, string>,
 ): Promise<ListenerTable> {
 	const cache = new Map<number, string | undefined>();
+	const pids = listeners.ownerPids;
 	let until = listeners.count;
 	for (let index = 0; index < listeners.count; index++) {
-		const pid = listeners.ownerPid(index);
+		const pid = pids[index]!;
 		if (pid === -1) {
 			continue;
 		}
