@@ -126,18 +126,19 @@ export function candidateFor(
 	};
 }
 
-/** How many digits a port has (a lower bound of the digit distance is the difference). */
-function digitCount(port: number): number {
-	if (!Number.isSafeInteger(port) || port < 0) {
-		return String(port).length;
-	}
-
-	let count = 1;
-	for (let rest = port; rest >= 10; rest = Math.floor(rest / 10)) {
-		count++;
-	}
-
-	return count;
+/**
+Which ports can be a digit or two away from `port`: the digit distance is at least the difference
+in digit count, so ports with more than two digits more or fewer are not compared.
+*/
+function nearTo(port: number): (other: number) => boolean {
+	const digits = String(port).length;
+	const low = digits <= 3 ? 0 : 10 ** (digits - 3);
+	const high = 10 ** (digits + 2);
+	return other =>
+		(Number.isSafeInteger(other) && other >= 0
+			? other >= low && other < high
+			: Math.abs(String(other).length - digits) <= 2) &&
+		digitDistance(port, other) <= 2;
 }
 
 /**
@@ -159,16 +160,13 @@ function maybeCandidates(
 	const held = new Set(
 		listeners.named(known.flatMap(s => s.processes)).map(l => l.port),
 	);
-	const digits = digitCount(port);
+	const near = nearTo(port);
 	return listeners
 		.ports()
 		.filter(
 			other =>
 				other !== port &&
-				(configured.has(other) ||
-					held.has(other) ||
-					(Math.abs(digitCount(other) - digits) <= 2 &&
-						digitDistance(port, other) <= 2)),
+				(configured.has(other) || held.has(other) || near(other)),
 		);
 }
 
