@@ -192,9 +192,9 @@ its text occurs, as `parseSsLine` finds it), a local address of printable ASCII 
 */
 const plainLine = String.raw`LISTEN +\d+ +\d+ +[!-~]*:(\d{1,5}) +[!-~]+`;
 
-/** A plain line with its users list right after the peer column, closed and followed by a space or the end: the port, the first pid, the other entries. */
+/** A plain line with its users list right after the peer column, closed and followed by a space or the end: the port, the first pid, the other entries; then the rest of the line. */
 const quickOwned = new RegExp(
-	String.raw`${plainLine} +users:\(${plainEntry(String.raw`(\d{1,9})`)}((?:,${plainEntry(String.raw`\d{1,9}`)})*)\)(?=\s|$)`,
+	String.raw`${plainLine} +users:\(${plainEntry(String.raw`(\d{1,9})`)}((?:,${plainEntry(String.raw`\d{1,9}`)})*)\)(?=\s|$)[^\n]*`,
 	'y',
 );
 
@@ -211,15 +211,22 @@ function lowestPid(first: number, others: string): number {
 	return lowest;
 }
 
+/** Where the line from `start` ends (its line break, or the end of the text). */
+function lineEnd(text: string, start: number): number {
+	const end = text.indexOf('\n', start);
+	return end === -1 ? text.length : end;
+}
+
 /**
 Reads the plain LISTEN lines of ss output quickly (one native regular expression a line): each
 one's port and owner pid. A line it does not read (odd spaces, a quote in a process name, another
 layout) is left to the careful parse.
 */
 class QuickScan {
-	/** What `line` read: the port, and the owner pid (-1: none shown). */
+	/** What `line` read: the port, the owner pid (-1: none shown), where the line ends. */
 	port = 0;
 	owner = -1;
+	end = 0;
 	readonly #text: string;
 	/** Where "users:((" next occurs (searched once per occurrence, not once per line). */
 	#users = -2;
@@ -228,17 +235,20 @@ class QuickScan {
 		this.#text = text;
 	}
 
-	/** Whether the line from `start` to `end` is a plain LISTEN line; if so, `port` and `owner` are its. */
-	line(start: number, end: number): boolean {
+	/** Whether the line from `start` is a plain LISTEN line; if so, `port` and `owner` are its. `end` is where it ends. */
+	line(start: number): boolean {
 		quickOwned.lastIndex = start;
 		const owned = quickOwned.exec(this.#text);
 		if (owned) {
 			const first = Number(owned[2]);
 			this.port = Number(owned[1]);
 			this.owner = owned[3] ? lowestPid(first, owned[3]) : first;
+			this.end = quickOwned.lastIndex;
 			return true;
 		}
 
+		const end = lineEnd(this.#text, start);
+		this.end = end;
 		quickBare.lastIndex = start;
 		const bare = quickBare.exec(this.#text);
 		// No users list anywhere after the peer column: no owner shown.
@@ -274,57 +284,51 @@ export function scanSsListeners(stdout: string): {
 } {
 	const scan = new QuickScan(stdout);
 	const starts: number[] = [];
-	const ends: number[] = [];
 	const ports: number[] = [];
 	const owners: number[] = [];
 	const parsed = new Map<number, Listener>();
 	let unparsed = 0;
 	let careful = 0;
-	for (let start = 0; start < stdout.length;) {
-		let end = stdout.indexOf('\n', start);
-		end = end === -1 ? stdout.length : end;
-		if (scan.line(start, end)) {
+	for (let start = 0; start < stdout.length; start = scan.end + 1) {
+		if (scan.line(start)) {
 			starts.push(start);
-			ends.push(end);
 			ports.push(scan.port);
 			owners.push(scan.owner);
-		} else {
-			careful++;
-			const line = stdout.slice(start, end).trim();
-			const header = !line || /^(State|Netid)\s/.test(line);
-			const listener = header ? undefined : parseSsLine(line);
-			if (listener) {
-				parsed.set(ports.length, listener);
-				starts.push(start);
-				ends.push(end);
-				ports.push(listener.port);
-				owners.push(listener.process?.pid ?? -1);
-			} else if (!header) {
-				unparsed++;
-			}
+			continue;
 		}
 
-		start = end + 1;
+		careful++;
+		const line = stdout.slice(start, scan.end).trim();
+		const header = !line || /^(State|Netid)\s/.test(line);
+		const listener = header ? undefined : parseSsLine(line);
+		if (listener) {
+			parsed.set(ports.length, listener);
+			starts.push(start);
+			ports.push(listener.port);
+			owners.push(listener.process?.pid ?? -1);
+		} else if (!header) {
+			unparsed++;
+		}
 	}
 
 	const rows: ListenerRows = {
 		ports,
 		ownerPids: owners,
 		owned: index => owners[index]! !== -1,
-		build: index =>
-			parsed.get(index) ??
-			parseSsLine(stdout.slice(starts[index], ends[index]).trim())!,
-		mayBeNamed: names => linesNamed(stdout, starts, ends, names),
+		build(index) {
+			const start = starts[index]!;
+			return (
+				parsed.get(index) ??
+				parseSsLine(stdout.slice(start, lineEnd(stdout, start)).trim())!
+			);
+		},
+		mayBeNamed: names => linesNamed(stdout, starts, names),
 	};
 	return {listeners: new ListenerTable(rows), unparsed, careful};
 }
 
-/** The line (by start, ascending) that holds `at`, or -1. */
-function lineAt(
-	starts: readonly number[],
-	ends: readonly number[],
-	at: number,
-): number {
+/** The row (by start, ascending) whose line holds `at`, or -1. */
+function lineAt(text: string, starts: readonly number[], at: number): number {
 	let low = 0;
 	let high = starts.length - 1;
 	while (low <= high) {
@@ -336,14 +340,14 @@ function lineAt(
 		}
 	}
 
-	return high >= 0 && at < ends[high]! ? high : -1;
+	// On that row's line: no line break between its start and `at`.
+	return high >= 0 && text.lastIndexOf('\n', at) < starts[high]! ? high : -1;
 }
 
 /** The lines where `("NAME",pid=` occurs for one of the names: every line whose users list names one. */
 function linesNamed(
 	text: string,
 	starts: readonly number[],
-	ends: readonly number[],
 	names: readonly string[],
 ): number[] {
 	const found = new Set<number>();
@@ -354,7 +358,7 @@ function linesNamed(
 			at !== -1;
 			at = text.indexOf(needle, at + 1)
 		) {
-			const line = lineAt(starts, ends, at);
+			const line = lineAt(text, starts, at);
 			if (line !== -1) {
 				found.add(line);
 			}
