@@ -157,9 +157,11 @@ function maybeCandidates(
 			.filter(c => known.some(s => s.id === c.service))
 			.flatMap(c => c.lines.map(l => l.port)),
 	);
-	const held = new Set(
-		listeners.named(known.flatMap(s => s.processes)).map(l => l.port),
-	);
+	// `knownOwner` names a service only when it has a config syntax and a process name maps to it.
+	const owners = known
+		.filter(s => s.syntax)
+		.flatMap(s => s.processes.filter(name => serviceForProcess(name) === s));
+	const held = new Set(listeners.named(owners).map(l => l.port));
 	const near = nearTo(port);
 	return listeners
 		.ports()

@@ -53,9 +53,11 @@ export function servicesToRead(
 		}
 	}
 
-	for (const service of servicesForPort(port)) {
-		// Only the listeners of its processes can give a pid: the others are not built.
-		add(service, ownerOf(listeners?.named(service.processes) ?? [], service));
+	// Only a service with a config syntax is read, and only the listeners of its processes give a pid: the others are not built.
+	for (const service of servicesForPort(port).filter(s => s.syntax)) {
+		if (!result.some(r => r.service.id === service.id)) {
+			add(service, ownerOf(listeners?.named(service.processes) ?? [], service));
+		}
 	}
 
 	return result;
