@@ -9,6 +9,7 @@ How ss prints the local address (iproute2 `inet_addr_print()`):
 Old iproute2 printed `*:80` for the IPv4 wildcard too: the peer column (`0.0.0.0:*`) tells them apart.
 */
 import type {Family, Listener, ListenerProcess} from '../tree/facts.js';
+import {ListenerTable, type ListenerRows} from './listeners.js';
 
 export type SsParse = {
 	readonly listeners: Listener[];
@@ -178,4 +179,191 @@ export function parseSsListeners(stdout: string): SsParse {
 	}
 
 	return {listeners, unparsed};
+}
+
+/** One process entry of a plain users list: a NAME without quotes or line breaks (so `userEntry` reads the same entry). */
+const plainEntry = (pid: string) =>
+	String.raw`\("[^"\n\r\u2028\u2029]*",pid=${pid},fd=\d+\)`;
+
+/**
+A plain LISTEN line, up to its peer column: numeric queues (so the local address is the first place
+its text occurs, as `parseSsLine` finds it), a local address of printable ASCII ending in `:PORT`
+(1 to 5 digits, captured), a peer column.
+*/
+const plainLine = String.raw`LISTEN +\d+ +\d+ +[!-~]*:(\d{1,5}) +[!-~]+`;
+
+/** A plain line with its users list right after the peer column, closed and followed by a space or the end: the port, the first pid, the other entries; then the rest of the line. */
+const quickOwned = new RegExp(
+	String.raw`${plainLine} +users:\(${plainEntry(String.raw`(\d{1,9})`)}((?:,${plainEntry(String.raw`\d{1,9}`)})*)\)(?=\s|$)[^\n]*`,
+	'y',
+);
+
+/** A plain line, anything after its peer column: the port. */
+const quickBare = new RegExp(String.raw`${plainLine}(?=[ \n]|$)`, 'y');
+
+/** The lowest pid of the other entries of a plain users list (`,("NAME",pid=N,fd=N)...`). */
+function lowestPid(first: number, others: string): number {
+	let lowest = first;
+	for (const [, pid] of others.matchAll(/",pid=(\d+),/g)) {
+		lowest = Math.min(lowest, Number(pid));
+	}
+
+	return lowest;
+}
+
+/** Where the line from `start` ends (its line break, or the end of the text). */
+function lineEnd(text: string, start: number): number {
+	const end = text.indexOf('\n', start);
+	return end === -1 ? text.length : end;
+}
+
+/**
+Reads the plain LISTEN lines of ss output quickly (one native regular expression a line): each
+one's port and owner pid. A line it does not read (odd spaces, a quote in a process name, another
+layout) is left to the careful parse.
+*/
+class QuickScan {
+	/** What `line` read: the port, the owner pid (-1: none shown), where the line ends. */
+	port = 0;
+	owner = -1;
+	end = 0;
+	readonly #text: string;
+	/** Where "users:((" next occurs (searched once per occurrence, not once per line). */
+	#users = -2;
+
+	constructor(text: string) {
+		this.#text = text;
+	}
+
+	/** Whether the line from `start` is a plain LISTEN line; if so, `port` and `owner` are its. `end` is where it ends. */
+	line(start: number): boolean {
+		quickOwned.lastIndex = start;
+		const owned = quickOwned.exec(this.#text);
+		if (owned) {
+			const first = Number(owned[2]);
+			this.port = Number(owned[1]);
+			this.owner = owned[3] ? lowestPid(first, owned[3]) : first;
+			this.end = quickOwned.lastIndex;
+			return true;
+		}
+
+		const end = lineEnd(this.#text, start);
+		this.end = end;
+		quickBare.lastIndex = start;
+		const bare = quickBare.exec(this.#text);
+		// No users list anywhere after the peer column: no owner shown.
+		if (!bare || this.#usersBefore(quickBare.lastIndex, end)) {
+			return false;
+		}
+
+		this.port = Number(bare[1]);
+		this.owner = -1;
+		return true;
+	}
+
+	/** Whether "users:((" occurs between `from` and `end`. */
+	#usersBefore(from: number, end: number): boolean {
+		if (this.#users !== -1 && this.#users < from) {
+			this.#users = this.#text.indexOf('users:((', from);
+		}
+
+		return this.#users !== -1 && this.#users < end;
+	}
+}
+
+/**
+`ss -Htlnpe` output as a listener inventory: one quick scan finds each line's port and owner; a
+listener is built in full (the careful parse above) only when asked for. A line the quick scan does
+not read is parsed in full at once, so the inventory is the same as `parseSsListeners`'s.
+*/
+export function scanSsListeners(stdout: string): {
+	readonly listeners: ListenerTable;
+	readonly unparsed: number;
+	/** How many lines the quick scan left to the careful parse. */
+	readonly careful: number;
+} {
+	const scan = new QuickScan(stdout);
+	const starts: number[] = [];
+	const ports: number[] = [];
+	const owners: number[] = [];
+	const parsed = new Map<number, Listener>();
+	let unparsed = 0;
+	let careful = 0;
+	for (let start = 0; start < stdout.length; start = scan.end + 1) {
+		if (scan.line(start)) {
+			starts.push(start);
+			ports.push(scan.port);
+			owners.push(scan.owner);
+			continue;
+		}
+
+		careful++;
+		const line = stdout.slice(start, scan.end).trim();
+		const header = !line || /^(State|Netid)\s/.test(line);
+		const listener = header ? undefined : parseSsLine(line);
+		if (listener) {
+			parsed.set(ports.length, listener);
+			starts.push(start);
+			ports.push(listener.port);
+			owners.push(listener.process?.pid ?? -1);
+		} else if (!header) {
+			unparsed++;
+		}
+	}
+
+	const rows: ListenerRows = {
+		ports,
+		ownerPids: owners,
+		owned: index => owners[index]! !== -1,
+		build(index) {
+			const start = starts[index]!;
+			return (
+				parsed.get(index) ??
+				parseSsLine(stdout.slice(start, lineEnd(stdout, start)).trim())!
+			);
+		},
+		mayBeNamed: names => linesNamed(stdout, starts, names),
+	};
+	return {listeners: new ListenerTable(rows), unparsed, careful};
+}
+
+/** The row (by start, ascending) whose line holds `at`, or -1. */
+function lineAt(text: string, starts: readonly number[], at: number): number {
+	let low = 0;
+	let high = starts.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		if (starts[middle]! <= at) {
+			low = middle + 1;
+		} else {
+			high = middle - 1;
+		}
+	}
+
+	// On that row's line: no line break between its start and `at`.
+	return high >= 0 && text.lastIndexOf('\n', at) < starts[high]! ? high : -1;
+}
+
+/** The lines where `("NAME",pid=` occurs for one of the names: every line whose users list names one. */
+function linesNamed(
+	text: string,
+	starts: readonly number[],
+	names: readonly string[],
+): number[] {
+	const found = new Set<number>();
+	for (const name of names) {
+		const needle = `("${name}",pid=`;
+		for (
+			let at = text.indexOf(needle);
+			at !== -1;
+			at = text.indexOf(needle, at + 1)
+		) {
+			const line = lineAt(text, starts, at);
+			if (line !== -1) {
+				found.add(line);
+			}
+		}
+	}
+
+	return [...found].toSorted((a, b) => a - b);
 }

@@ -138,10 +138,28 @@ export type Listener = {
 	readonly line?: string;
 };
 
+/**
+Every listener read, as one inventory. A host may have 100,000 of them and a diagnosis looks at a
+few ports: lookups go by port (or owner name), and a listener is built in full only when asked for.
+*/
+export type Listeners = {
+	readonly count: number;
+	/** The listeners on this port, in the order read. */
+	onPort(port: number): readonly Listener[];
+	/** Every port listened on, once each, in the order first read. */
+	ports(): readonly number[];
+	/** The listeners held by a process of one of these names, in the order read. */
+	named(names: readonly string[]): readonly Listener[];
+	/** Whether every listener shows its owner process. */
+	allOwned(): boolean;
+	/** Every listener, in the order read (builds each one: for small inventories). */
+	all(): readonly Listener[];
+};
+
 export type ListenerFacts = {
 	readonly source: 'ss' | 'proc' | 'lsof';
 	readonly command: string;
-	readonly listeners: readonly Listener[];
+	readonly listeners: Listeners;
 	/** False when process owners could not be seen (not root). */
 	readonly processesVisible: boolean;
 	/** The sysctl net.ipv6.bindv6only: the default of IPV6_V6ONLY for new "::" sockets (undefined when unreadable). */

@@ -16,6 +16,15 @@ const containerProcesses = new Set([
 	'podman',
 ]);
 
+/** A container engine's port forwarder listening on the port (docker-proxy, rootlessport...). */
+function containerForwarder(facts: Facts, port: number | undefined) {
+	return port === undefined
+		? undefined
+		: facts.listeners?.listeners
+				.onPort(port)
+				.find(l => l.process && containerProcesses.has(l.process.name));
+}
+
 /** Yes when a container is tied to the port, no when a readable engine (or none at all) has none; else ask. */
 function containerAnswer(facts: Facts): AutoAnswer | undefined {
 	const containers = facts.containers;
@@ -41,9 +50,7 @@ function containerAnswer(facts: Facts): AutoAnswer | undefined {
 		};
 	}
 
-	const proxy = facts.listeners?.listeners.find(
-		l => l.port === port && l.process && containerProcesses.has(l.process.name),
-	);
+	const proxy = containerForwarder(facts, port);
 	if (proxy?.process) {
 		return {
 			value: 'yes',

@@ -50,7 +50,7 @@ export function hostSide(
 		return [];
 	}
 
-	const listeners = facts.listeners.listeners.filter(l => l.port === port);
+	const listeners = facts.listeners.listeners.onPort(port);
 	if (listeners.length === 0) {
 		const nat = shellQuote([
 			...sudoArgs(uid),

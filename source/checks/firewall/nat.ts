@@ -69,7 +69,9 @@ export function natDeadEnd(
 	}
 
 	const {address, port} = nat.to;
-	const found = listeners.listeners.filter(l => serves(l, address, port));
+	const found = listeners.listeners
+		.onPort(port)
+		.filter(l => serves(l, address, port));
 	if (found.length > 0) {
 		return undefined;
 	}
@@ -82,7 +84,7 @@ export function natDeadEnd(
 		summary: `A ${nat.kind === 'redirect' ? 'REDIRECT' : 'DNAT'} rule sends ${dialed} to ${real}, where nothing listens: start the program that should answer on port ${port} (or fix the rule if ${real} is the wrong place).`,
 		evidence: [
 			natLine(nat, dialed),
-			`${listeners.command}: no listener on ${real} (${listeners.listeners.length} TCP listeners read)`,
+			`${listeners.command}: no listener on ${real} (${listeners.listeners.count} TCP listeners read)`,
 			`probe: ${dialed} ${probe.outcome} (${probe.code}) in ${probe.ms} ms`,
 		],
 		fixes: natFixes(nat.by, scope.sudo, scope.nft),

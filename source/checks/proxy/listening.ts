@@ -32,15 +32,13 @@ export async function listenersOnPort(
 	const known = context.facts.listeners;
 	if (known) {
 		return {
-			listeners: known.listeners
-				.filter(l => l.port === port)
-				.map(l => ({
-					address: l.address,
-					port: l.port,
-					processes: l.process
-						? [{name: l.process.name, pid: l.process.pid}]
-						: [],
-				})),
+			listeners: known.listeners.onPort(port).map(l => ({
+				address: l.address,
+				port: l.port,
+				processes: l.process
+					? [{name: l.process.name, pid: l.process.pid}]
+					: [],
+			})),
 			source: known.command,
 			processesVisible: known.processesVisible,
 		};

@@ -72,27 +72,19 @@ export function describeListener(
 export function digitDistance(a: number, b: number): number {
 	const x = String(a);
 	const y = String(b);
-	const rows = x.length + 1;
-	const cols = y.length + 1;
-	const d: number[] = Array.from({length: rows * cols}, () => 0);
-	for (let i = 0; i < rows; i++) {
-		d[i * cols] = i;
-	}
-
-	for (let j = 0; j < cols; j++) {
-		d[j] = j;
-	}
-
-	for (let i = 1; i < rows; i++) {
-		for (let j = 1; j < cols; j++) {
+	// The edit distance, one row of the table at a time.
+	let previous = Array.from({length: y.length + 1}, (_, j) => j);
+	for (let i = 1; i <= x.length; i++) {
+		const row = [i];
+		for (let j = 1; j <= y.length; j++) {
 			const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-			d[i * cols + j] = Math.min(
-				d[(i - 1) * cols + j]! + 1,
-				d[i * cols + j - 1]! + 1,
-				d[(i - 1) * cols + j - 1]! + cost,
+			row.push(
+				Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost),
 			);
 		}
+
+		previous = row;
 	}
 
-	return d[rows * cols - 1]!;
+	return previous[y.length]!;
 }

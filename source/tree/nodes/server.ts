@@ -21,7 +21,7 @@ const nothingOnPort = (facts: Facts): true | string => {
 		return 'the listeners could not be read';
 	}
 
-	return facts.listeners.listeners.some(l => l.port === port)
+	return port !== undefined && facts.listeners.listeners.onPort(port).length > 0
 		? `something listens on port ${port ?? '?'}: the service runs`
 		: true;
 };

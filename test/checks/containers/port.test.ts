@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import {
 	containerPortCheck,
 	netnsFromTables,
@@ -18,6 +19,7 @@ import type {
 	ContainerFacts,
 	ContainerInfo,
 	Facts,
+	Listener,
 } from '../../../source/tree/facts.js';
 
 /*
@@ -399,13 +401,11 @@ describe('container-logs', () => {
 });
 
 describe('the host side, from the listeners step', () => {
-	const listeners = (
-		entries: NonNullable<Facts['listeners']>['listeners'],
-	): Facts['listeners'] => ({
+	const listeners = (entries: readonly Listener[]): Facts['listeners'] => ({
 		source: 'ss',
 		command: 'ss -Htlnp',
 		processesVisible: true,
-		listeners: entries,
+		listeners: listenerList(entries),
 	});
 
 	test('docker-proxy on the host port is named as the host side of the mapping', async () => {

@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import {questions} from '../../../source/tree/questions.js';
 import {
 	containersApply,
@@ -88,14 +89,14 @@ describe('the container question', () => {
 			source: 'ss',
 			command: 'ss -Htlnp',
 			processesVisible: true,
-			listeners: [
+			listeners: listenerList([
 				{
 					address: '0.0.0.0',
 					port: 8080,
 					family: 4,
 					process: {name: 'docker-proxy', pid: 42},
 				},
-			],
+			]),
 		};
 		expect(
 			question.auto({

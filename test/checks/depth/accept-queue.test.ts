@@ -6,6 +6,7 @@ own parsers.
 */
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import type {JudgeInput} from '../../../source/checks/define.js';
 import {
 	judgeQueue,
@@ -182,7 +183,7 @@ describe('judgeQueue', () => {
 			listeners: {
 				source: 'ss',
 				command: 'ss -Htlnpe',
-				listeners: [],
+				listeners: listenerList([]),
 				processesVisible: true,
 			},
 		};

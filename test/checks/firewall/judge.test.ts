@@ -4,6 +4,7 @@ captured dumps in test/fixtures/iptables, the packet and probe as measure would 
 */
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import type {JudgeInput} from '../../../source/checks/define.js';
 import {judge} from '../../../source/checks/firewall/judge.js';
 import type {FirewallObservations} from '../../../source/checks/firewall/observations.js';
@@ -249,7 +250,7 @@ describe('judge: nat and outbound, on the recorded nat rule set (capture-nat.sh)
 			v6input({
 				source: 'ss',
 				command: 'ss -Htlnpe',
-				listeners: [{address: '::1', port: 7002, family: 6}],
+				listeners: listenerList([{address: '::1', port: 7002, family: 6}]),
 				processesVisible: true,
 			}),
 		);
@@ -280,7 +281,7 @@ describe('judge: nat and outbound, on the recorded nat rule set (capture-nat.sh)
 			v6input({
 				source: 'ss',
 				command: 'ss -Htlnpe',
-				listeners: [{address: '::', port: 7998, family: 6}],
+				listeners: listenerList([{address: '::', port: 7998, family: 6}]),
 				processesVisible: true,
 			}),
 		);

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import {reverseProxy} from '../../../source/checks/proxy/detect.js';
 import {loadBalancer} from '../../../source/checks/proxy/load-balancer.js';
 import {proxyUpstream} from '../../../source/checks/proxy/upstream.js';
@@ -151,7 +152,9 @@ describe('reverse-proxy', () => {
 				source: 'ss',
 				command: 'ss -Htlnpe',
 				processesVisible: false,
-				listeners: [{address: '127.0.0.1', port: 39_180, family: 4}],
+				listeners: listenerList([
+					{address: '127.0.0.1', port: 39_180, family: 4},
+				]),
 			},
 		};
 		const {ctx, io} = context(facts, {
@@ -324,14 +327,14 @@ describe('proxy-upstream: nginx', () => {
 				source: 'ss',
 				command: 'ss -Htlnpe',
 				processesVisible: true,
-				listeners: [
+				listeners: listenerList([
 					{
 						address: '::1',
 						port: 39_182,
 						family: 6,
 						process: {name: 'node', pid: 77},
 					},
-				],
+				]),
 			},
 		};
 		const {ctx} = context(facts, {
@@ -582,14 +585,14 @@ test('reverse-proxy: a plain program listens (not a proxy, not a container forwa
 			source: 'ss',
 			command: 'ss -Htlnpe',
 			processesVisible: true,
-			listeners: [
+			listeners: listenerList([
 				{
 					address: '127.0.0.1',
 					port: 39_180,
 					family: 4,
 					process: {name: 'node', pid: 42},
 				},
-			],
+			]),
 		},
 	};
 	const {ctx, io} = context(facts, {
@@ -637,14 +640,14 @@ test("reverse-proxy: nginx answering through docker-proxy runs in a container; i
 			source: 'ss',
 			command: 'ss -Htlnpe',
 			processesVisible: true,
-			listeners: [
+			listeners: listenerList([
 				{
 					address: '0.0.0.0',
 					port: 39_180,
 					family: 4,
 					process: {name: 'docker-proxy', pid: 4242},
 				},
-			],
+			]),
 		},
 	};
 	const {ctx} = context(facts, {

@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import {
 	accepts,
 	digitDistance,
@@ -39,7 +40,7 @@ function facts(
 		listeners: {
 			source: options.source ?? 'ss',
 			command: 'ss -Htlnpe',
-			listeners,
+			listeners: listenerList(listeners),
 			processesVisible: true,
 			...(options.bindv6only === undefined
 				? {}

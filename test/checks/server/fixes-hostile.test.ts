@@ -5,6 +5,7 @@ into `sh -c` must run nothing else (assertInert), and where the command is one a
 argument must stay one word (shellWords).
 */
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import {
 	bindFixes,
 	restartCommand,
@@ -195,14 +196,14 @@ describe('wrong-port and service-failed fixes', () => {
 							source: 'ss',
 							command: 'ss -Htlnpe',
 							processesVisible: true,
-							listeners: [
+							listeners: listenerList([
 								{
 									address: '0.0.0.0',
 									port: 5433,
 									family: 4,
 									process: {name: 'postgres', pid: 42},
 								},
-							],
+							]),
 						},
 						services: {
 							configs: [

@@ -4,6 +4,7 @@ here or parsed from captured fixtures through the check's own parsers, and the j
 */
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import type {JudgeInput} from '../../../source/checks/define.js';
 import {judgeBind} from '../../../source/checks/server/bind/judge.js';
 import {judgeConfig} from '../../../source/checks/server/config/judge.js';
@@ -74,7 +75,7 @@ function withListeners(
 		listeners: {
 			source: 'ss',
 			command: 'ss -Htlnpe',
-			listeners,
+			listeners: listenerList(listeners),
 			processesVisible: true,
 			...extra,
 		},
@@ -96,7 +97,7 @@ describe('judgeListeners (captured ss output, fixtures/ss)', () => {
 		inventory: {
 			source: 'ss',
 			command: 'ss -Htlnpe',
-			listeners: captured,
+			listeners: listenerList(captured),
 			unparsed: 0,
 			notes: [],
 		},
@@ -107,7 +108,7 @@ describe('judgeListeners (captured ss output, fixtures/ss)', () => {
 		const result = judgeListeners(observations({}), input(5432, {}));
 		expect(result.status).toBe('passed');
 		expect(result.detail).toBe('port 5432: 127.0.0.1:5432 postgres');
-		expect(result.facts?.listeners?.listeners).toHaveLength(12);
+		expect(result.facts?.listeners?.listeners.count).toBe(12);
 		expect(result.facts?.listeners?.unreadable).toBeUndefined();
 	});
 

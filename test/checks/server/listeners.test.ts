@@ -39,13 +39,15 @@ describe('listeners', () => {
 		});
 		const {facts, detail, output} = await result;
 		expect(facts?.listeners?.source).toBe('ss');
-		expect(facts?.listeners?.listeners).toHaveLength(12);
+		expect(facts?.listeners?.listeners.count).toBe(12);
 		expect(facts?.listeners?.bindv6only).toBe(false);
 		expect(
-			facts?.listeners?.listeners.find(l => l.port === 5432)?.process,
+			facts?.listeners?.listeners.all().find(l => l.port === 5432)?.process,
 		).toEqual({name: 'postgres', pid: 5012, user: 'postgres'});
 		// Ss -e omits uid: for root's sockets.
-		expect(facts?.listeners?.listeners.find(l => l.port === 8080)?.uid).toBe(0);
+		expect(
+			facts?.listeners?.listeners.all().find(l => l.port === 8080)?.uid,
+		).toBe(0);
 		expect(detail).toBe('port 5432: 127.0.0.1:5432 postgres');
 		expect(output).toContain(
 			'127.0.0.1:5432 (postgres pid 5012, user postgres)',
@@ -73,12 +75,13 @@ describe('listeners', () => {
 		const {facts, output} = await result;
 		expect(io.calls[0]).toBe('ss -Htlnpe');
 		expect(facts?.listeners?.source).toBe('proc');
-		expect(facts?.listeners?.listeners).toHaveLength(12);
+		expect(facts?.listeners?.listeners.count).toBe(12);
 		expect(
-			facts?.listeners?.listeners.find(l => l.port === 5432)?.process,
+			facts?.listeners?.listeners.all().find(l => l.port === 5432)?.process,
 		).toEqual({name: 'postgres', pid: 5012, user: 'postgres'});
 		expect(
 			facts?.listeners?.listeners
+				.all()
 				.find(l => l.port === 8081)
 				?.processes?.map(p => p.pid),
 		).toEqual([5010, 5013]);
@@ -99,7 +102,8 @@ describe('listeners', () => {
 		const {facts} = await result;
 		expect(facts?.listeners?.source).toBe('lsof');
 		expect(
-			facts?.listeners?.listeners.find(l => l.port === 5432)?.process?.user,
+			facts?.listeners?.listeners.all().find(l => l.port === 5432)?.process
+				?.user,
 		).toBe('postgres');
 	});
 
@@ -157,7 +161,7 @@ describe('listeners: unreadable ss output (issue 15 item 8)', () => {
 		const {status, facts, detail, output} = await result;
 		expect(status).toBe('passed');
 		expect(facts?.listeners?.source).toBe('proc');
-		expect(facts?.listeners?.listeners.length).toBeGreaterThan(0);
+		expect(facts?.listeners?.listeners.count).toBeGreaterThan(0);
 		expect(facts?.listeners?.unreadable).toEqual([
 			'ss -Htlnpe: 4 lines of its output could not be read',
 		]);

@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import {listenerList} from '../../../source/parsers/listeners.js';
 import type {Facts} from '../../../source/tree/facts.js';
 import {
 	serverApplies,
@@ -61,7 +62,7 @@ describe('server tree nodes: when they run, and the reason when they do not', ()
 				source: 'ss',
 				command: 'ss',
 				processesVisible: true,
-				listeners: [{address: '10.0.0.5', port: 5432, family: 4}],
+				listeners: listenerList([{address: '10.0.0.5', port: 5432, family: 4}]),
 			},
 		};
 		expect(node('service-state').when(listening, {})).toBe(
@@ -73,7 +74,7 @@ describe('server tree nodes: when they run, and the reason when they do not', ()
 				source: 'ss',
 				command: 'ss',
 				processesVisible: true,
-				listeners: [],
+				listeners: listenerList([]),
 			},
 		};
 		expect(node('service-state').when(nothing, {})).toBe(true);

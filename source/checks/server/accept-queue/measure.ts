@@ -41,11 +41,9 @@ export function takers(context: CheckContext) {
 	const listeners = context.facts.listeners;
 	const taking =
 		probe && listeners
-			? listeners.listeners.filter(
-					l =>
-						l.port === context.target.port &&
-						accepts(l, probe.address, listeners.bindv6only),
-				)
+			? listeners.listeners
+					.onPort(context.target.port)
+					.filter(l => accepts(l, probe.address, listeners.bindv6only))
 			: [];
 	return {probe, taking};
 }

@@ -32,7 +32,7 @@ export function judgeBind(
 	}
 
 	const probes = dialedAddresses(input.facts);
-	if (!inventory.listeners.some(l => l.port === input.target.port)) {
+	if (inventory.listeners.onPort(input.target.port).length === 0) {
 		return judgeNothingOnPort(input, inventory, probes.dialed);
 	}
 

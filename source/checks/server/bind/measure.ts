@@ -13,9 +13,7 @@ export async function measureBind({
 	target,
 	io,
 }: CheckContext): Promise<BindObservations> {
-	const onPort = (facts.listeners?.listeners ?? []).filter(
-		l => l.port === target.port,
-	);
+	const onPort = facts.listeners?.listeners.onPort(target.port) ?? [];
 	const owner = onPort.find(l => l.process) ?? onPort[0];
 	if (!owner?.process || serviceOf(owner, target.port)?.syntax) {
 		return {};

@@ -232,7 +232,7 @@ export function judgeListenersOnPort(
 ): CheckResult {
 	const {port} = input.target;
 	const {dialed, failing} = probes;
-	const onPort = inventory.listeners.filter(l => l.port === port);
+	const onPort = inventory.listeners.onPort(port);
 	const source = inventory.source === 'ss' ? 'ss -Htlnpe' : inventory.command;
 	const listenLines = onPort.map(l => `${source}: ${describeListener(l)}`);
 	const unanswered = dialed.filter(

@@ -132,7 +132,7 @@ export function judgeNothingOnPort(
 ): CheckResult {
 	const {port} = input.target;
 	const source = inventory.source === 'ss' ? 'ss -Htlnpe' : inventory.command;
-	const count = inventory.listeners.length;
+	const count = inventory.listeners.count;
 	const scene: Scene = {
 		input,
 		inventory,

@@ -3,6 +3,7 @@ import type {
 	ConfigLine,
 	Facts,
 	Listener,
+	Listeners,
 	ServiceConfigFacts,
 } from '../../../tree/facts.js';
 import type {Confidence} from '../../../tree/types.js';
@@ -98,7 +99,7 @@ function configured(
 	}
 }
 
-function candidateFor(
+export function candidateFor(
 	group: readonly Listener[],
 	port: number,
 	facts: Facts,
@@ -125,24 +126,60 @@ function candidateFor(
 	};
 }
 
+/**
+Which ports can be a digit or two away from `port`: the digit distance is at least the difference
+in digit count, so ports with more than two digits more or fewer are not compared.
+*/
+function nearTo(port: number): (other: number) => boolean {
+	const digits = String(port).length;
+	const low = digits <= 3 ? 0 : 10 ** (digits - 3);
+	const high = 10 ** (digits + 2);
+	return other =>
+		(Number.isSafeInteger(other) && other >= 0
+			? other >= low && other < high
+			: Math.abs(String(other).length - digits) <= 2) &&
+		digitDistance(port, other) <= 2;
+}
+
+/**
+The ports that can make a candidate (a superset; `candidateFor` decides): a digit or two away, set
+in a config line of a service known for the port, or held by a process of such a service. The
+other ports of a large inventory are passed over without building their listeners.
+*/
+function maybeCandidates(
+	port: number,
+	listeners: Listeners,
+	facts: Facts,
+): number[] {
+	const known = servicesForPort(port);
+	const configured = new Set(
+		(facts.services?.configs ?? [])
+			.filter(c => known.some(s => s.id === c.service))
+			.flatMap(c => c.lines.map(l => l.port)),
+	);
+	// `knownOwner` names a service only when it has a config syntax and a process name maps to it.
+	const owners = known
+		.filter(s => s.syntax)
+		.flatMap(s => s.processes.filter(name => serviceForProcess(name) === s));
+	const held = new Set(listeners.named(owners).map(l => l.port));
+	const near = nearTo(port);
+	return listeners
+		.ports()
+		.filter(
+			other =>
+				other !== port &&
+				(configured.has(other) || held.has(other) || near(other)),
+		);
+}
+
 /** At most three candidates, best first; with a strong one, ports merely a digit or two away are noise. */
 export function wrongPortCandidates(
 	port: number,
-	listeners: readonly Listener[],
+	listeners: Listeners,
 	facts: Facts,
 ): Candidate[] {
-	const byPort = new Map<number, Listener[]>();
-	for (const listener of listeners) {
-		if (listener.port !== port) {
-			byPort.set(listener.port, [
-				...(byPort.get(listener.port) ?? []),
-				listener,
-			]);
-		}
-	}
-
-	const sorted = [...byPort.values()]
-		.map(group => candidateFor(group, port, facts))
+	const sorted = maybeCandidates(port, listeners, facts)
+		.map(other => candidateFor(listeners.onPort(other), port, facts))
 		.filter(c => c !== undefined)
 		.toSorted(
 			(a, b) =>

@@ -1,5 +1,9 @@
 /** Which services' config to read (those on the target port, then those known for it), and read them. */
-import type {Listener, ServiceConfigFacts} from '../../../tree/facts.js';
+import type {
+	Listener,
+	Listeners,
+	ServiceConfigFacts,
+} from '../../../tree/facts.js';
 import {
 	services,
 	servicesForPort,
@@ -32,7 +36,7 @@ type Wanted = {service: ServiceModule; pid?: number};
 /** Which services to read: those listening on the target port, then those the port is known for. */
 export function servicesToRead(
 	port: number,
-	listeners: readonly Listener[],
+	listeners: Listeners | undefined,
 ): Wanted[] {
 	const result: Wanted[] = [];
 	const add = (service: ServiceModule, pid: number | undefined) => {
@@ -41,7 +45,7 @@ export function servicesToRead(
 		}
 	};
 
-	const onPort = listeners.filter(l => l.port === port);
+	const onPort = listeners?.onPort(port) ?? [];
 	for (const service of services) {
 		const pid = ownerOf(onPort, service);
 		if (pid !== undefined) {
@@ -49,8 +53,11 @@ export function servicesToRead(
 		}
 	}
 
-	for (const service of servicesForPort(port)) {
-		add(service, ownerOf(listeners, service));
+	// Only a service with a config syntax is read, and only the listeners of its processes give a pid: the others are not built.
+	for (const service of servicesForPort(port).filter(s => s.syntax)) {
+		if (!result.some(r => r.service.id === service.id)) {
+			add(service, ownerOf(listeners?.named(service.processes) ?? [], service));
+		}
 	}
 
 	return result;
@@ -78,7 +85,7 @@ export async function measureConfig(
 ): Promise<ConfigObservations> {
 	const wanted = servicesToRead(
 		context.target.port,
-		context.facts.listeners?.listeners ?? [],
+		context.facts.listeners?.listeners,
 	);
 	await findPids(context, wanted);
 	const configs: ServiceConfigFacts[] = [];

@@ -41,11 +41,11 @@ export function judgeListeners(
 		source: inventory.source,
 		command: inventory.command,
 		listeners,
-		processesVisible: uid === 0 || listeners.every(l => l.process),
+		processesVisible: uid === 0 || listeners.allOwned(),
 		...(bindv6only === undefined ? {} : {bindv6only}),
 		...(damaged.length > 0 ? {unreadable: damaged} : {}),
 	};
-	const onPort = listeners.filter(l => l.port === target.port);
+	const onPort = listeners.onPort(target.port);
 	const skipped = [
 		...problems,
 		...damaged.filter(d => !d.startsWith(`${inventory.command}:`)),
@@ -56,7 +56,7 @@ export function judgeListeners(
 			: []),
 		...onPort.map(l => describeListener(l)),
 		...(onPort.length === 0 ? [`nothing listens on port ${target.port}`] : []),
-		`${plural(listeners.length, 'TCP listener')} in all${bindv6only === undefined ? '' : `; net.ipv6.bindv6only=${bindv6only ? 1 : 0}`}`,
+		`${plural(listeners.count, 'TCP listener')} in all${bindv6only === undefined ? '' : `; net.ipv6.bindv6only=${bindv6only ? 1 : 0}`}`,
 		...inventory.notes,
 		...(facts.processesVisible
 			? []
@@ -72,7 +72,7 @@ export function judgeListeners(
 		status: 'passed',
 		detail:
 			onPort.length === 0
-				? `nothing listens on port ${target.port} (${listeners.length} listeners in all)${partly}`
+				? `nothing listens on port ${target.port} (${listeners.count} listeners in all)${partly}`
 				: `port ${target.port}: ${onPort.map(l => describeListener(l, {short: true})).join(', ')}${partly}`,
 		command: facts.command,
 		output,

@@ -6,7 +6,8 @@ import {
 	parseSocketLinks,
 	procNetTcpUnparsed,
 } from '../../../parsers/proc-net-tcp.js';
-import {parseSsListeners} from '../../../parsers/ss.js';
+import {listenerList, type ListenerTable} from '../../../parsers/listeners.js';
+import {scanSsListeners} from '../../../parsers/ss.js';
 import {shellQuote} from '../../../text/sanitize.js';
 import type {CheckContext, Io} from '../../types.js';
 
@@ -14,7 +15,7 @@ import type {CheckContext, Io} from '../../types.js';
 export type ListenerSource = {
 	readonly source: 'ss' | 'proc' | 'lsof';
 	readonly command: string;
-	readonly listeners: readonly Listener[];
+	readonly listeners: ListenerTable;
 	/** Lines of its output that could not be read (binary junk, another format). */
 	readonly unparsed: number;
 	readonly notes: readonly string[];
@@ -59,35 +60,49 @@ async function processUser(
 		: (users.get(Number(uid)) ?? `uid ${uid}`);
 }
 
-/** Add the user of each owner process (/proc/PID/status). */
+/**
+Add the user of each owner process (/proc/PID/status), in the order read, for the first 500 owners
+(the listeners after the 500th new owner are left as they are). The users are read now; a listener
+gets its user when it is built.
+*/
 async function withUsers(
 	io: Io,
-	listeners: readonly Listener[],
+	listeners: ListenerTable,
 	users: ReadonlyMap<number, string>,
-): Promise<Listener[]> {
+): Promise<ListenerTable> {
 	const cache = new Map<number, string | undefined>();
-	const result: Listener[] = [];
-	for (const listener of listeners) {
-		const owner = listener.process;
-		if (!owner || owner.user !== undefined || cache.size >= 500) {
-			result.push(listener);
+	const pids = listeners.ownerPids;
+	let until = listeners.count;
+	for (let index = 0; index < listeners.count; index++) {
+		const pid = pids[index]!;
+		if (pid === -1) {
 			continue;
 		}
 
-		if (!cache.has(owner.pid)) {
-			cache.set(owner.pid, await processUser(io, owner.pid, users));
+		if (cache.size >= 500) {
+			until = index;
+			break;
+		}
+
+		if (!cache.has(pid)) {
+			cache.set(pid, await processUser(io, pid, users));
+		}
+	}
+
+	return listeners.map((listener, index) => {
+		const owner = listener.process;
+		if (!owner || owner.user !== undefined || index >= until) {
+			return listener;
 		}
 
 		const user = cache.get(owner.pid);
 		const process: ListenerProcess = {...owner, ...(user ? {user} : {})};
-		result.push({
+		return {
 			...listener,
 			process,
 			processes: [process, ...(listener.processes ?? []).slice(1)],
-		});
-	}
-
-	return result;
+		};
+	});
 }
 
 async function readBindv6only(io: Io): Promise<boolean | undefined> {
@@ -111,7 +126,7 @@ async function fromSs(context: CheckContext): Promise<Read> {
 		};
 	}
 
-	const parsed = parseSsListeners(result.stdout);
+	const parsed = scanSsListeners(result.stdout);
 	// Ss -e prints uid: only for sockets of non-root users.
 	const listeners = parsed.listeners.map(l =>
 		l.uid === undefined && l.inode !== undefined ? {...l, uid: 0} : l,
@@ -120,7 +135,7 @@ async function fromSs(context: CheckContext): Promise<Read> {
 		source: 'ss',
 		command: result.command,
 		listeners,
-		unparsed: parsed.unparsed.length,
+		unparsed: parsed.unparsed,
 		notes: [],
 	};
 }
@@ -210,7 +225,7 @@ async function fromProc(
 	return {
 		source: 'proc',
 		command: 'cat /proc/net/tcp /proc/net/tcp6',
-		listeners,
+		listeners: listenerList(listeners),
 		unparsed: texts.reduce((sum, text) => sum + procNetTcpUnparsed(text), 0),
 		notes: byInode
 			? []
@@ -236,7 +251,7 @@ async function fromLsof(context: CheckContext): Promise<Read> {
 	return {
 		source: 'lsof',
 		command: result.command,
-		listeners: parsed.listeners,
+		listeners: listenerList(parsed.listeners),
 		unparsed: parsed.unparsed.length,
 		notes: [],
 	};
