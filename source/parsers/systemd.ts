@@ -111,6 +111,12 @@ export function describeUnit(unit: UnitState): string {
 export function parseListUnits(stdout: string): string[] {
 	return stdout
 		.split('\n')
-		.map(line => line.trim().replace(/^\u25CF\s*/, '').split(/\s+/)[0] ?? '')
+		.map(
+			line =>
+				line
+					.trim()
+					.replace(/^\u25CF\s*/, '')
+					.split(/\s+/)[0] ?? '',
+		)
 		.filter(name => name.endsWith('.service'));
 }
