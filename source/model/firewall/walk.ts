@@ -259,49 +259,104 @@ export function decide(
 	return walk(ordered, {base: 0, stack: [], trail: []}, budget);
 }
 
+type Fork = {
+	readonly step: {readonly ref: RuleRef; readonly because?: string};
+	readonly taken: Decision;
+	readonly trail: Position['trail'];
+};
+
+/** Unknown matches, last first: the same ending either way is an answer; otherwise uncertain, naming the rule. */
+function settleForks(forks: readonly Fork[], ending: Decision): Decision {
+	let decision = ending;
+	for (const fork of forks.toReversed()) {
+		decision = sameDecision(fork.taken, decision)
+			? decision
+			: {
+					verdict: 'uncertain',
+					by: fork.step.ref,
+					because: fork.step.because ?? 'a match could not be decided',
+					trail: fork.trail,
+				};
+	}
+
+	return decision;
+}
+
+function outOfSteps(
+	ordered: readonly BaseChain[],
+	position: Position,
+): Decision {
+	const baseChain = ordered[position.base];
+	return {
+		verdict: 'uncertain',
+		by: {
+			source: baseChain?.source ?? 'nft',
+			family: baseChain?.family ?? '',
+			table: baseChain?.table ?? '',
+			chain: position.stack.at(-1)?.chain ?? '',
+			text: '(too many rules whose match cannot be decided)',
+		},
+		because: 'too many rules whose match cannot be decided',
+		trail: position.trail,
+	};
+}
+
+/** Taken branches walked inside one another at most this deep (a jump that loops through unknown matches). */
+const maxForkDepth = 500;
+
+/** The walk on from a rule taken whose match is unknown (its own walk, one level deeper). */
+function takenWay(
+	ordered: readonly BaseChain[],
+	applied: Position | Decision,
+	budget: {steps: number; depth?: number},
+): Decision {
+	if ('verdict' in applied) {
+		return applied;
+	}
+
+	const depth = budget.depth ?? 0;
+	if (depth >= maxForkDepth) {
+		return outOfSteps(ordered, applied);
+	}
+
+	budget.depth = depth + 1;
+	try {
+		return walk(ordered, applied, budget);
+	} finally {
+		budget.depth = depth;
+	}
+}
+
+/**
+The walk from `start`. A step whose match is unknown is tried both ways: the rule taken (walked
+apart) and passed over (this loop goes on), settled at the end: a loop, not a call per rule passed
+over, so 10,000 such rules in a row do not exhaust the call stack.
+*/
 function walk(
 	ordered: readonly BaseChain[],
 	start: Position,
-	budget: {steps: number},
+	budget: {steps: number; depth?: number},
 ): Decision {
+	const forks: Fork[] = [];
 	let position = start;
 	for (;;) {
 		budget.steps--;
 		if (budget.steps < 0) {
-			const baseChain = ordered[position.base];
-			return {
-				verdict: 'uncertain',
-				by: {
-					source: baseChain?.source ?? 'nft',
-					family: baseChain?.family ?? '',
-					table: baseChain?.table ?? '',
-					chain: position.stack.at(-1)?.chain ?? '',
-					text: '(too many rules whose match cannot be decided)',
-				},
-				because: 'too many rules whose match cannot be decided',
-				trail: position.trail,
-			};
+			return settleForks(forks, outOfSteps(ordered, position));
 		}
 
 		const result = advance(ordered, position, budget);
 		if ('verdict' in result) {
-			return result;
+			return settleForks(forks, result);
 		}
 
 		if (result.fork) {
-			// Unknown match: the same ending either way is an answer; otherwise uncertain, naming the rule.
 			const {step, applied} = result.fork;
-			const taken =
-				'verdict' in applied ? applied : walk(ordered, applied, budget);
-			const skipped = walk(ordered, result.next, budget);
-			return sameDecision(taken, skipped)
-				? skipped
-				: {
-						verdict: 'uncertain',
-						by: step.ref,
-						because: step.because ?? 'a match could not be decided',
-						trail: position.trail,
-					};
+			forks.push({
+				step,
+				taken: takenWay(ordered, applied, budget),
+				trail: position.trail,
+			});
 		}
 
 		position = result.next;

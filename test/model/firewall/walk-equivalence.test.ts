@@ -3,8 +3,8 @@ The walk passes over a run of rules that do not match (or match and go on) as on
 still costing one step of the budget. Pinned here: on random base chains (every match and action,
 jumps and gotos to real, missing and enclosing chains, loops) and random budgets (so that the
 budget runs out anywhere, also in the middle of a run), the decision is the one of the walk before
-(test/helpers/reference-walk.ts). Budgets stay small: a loop of unknown matches recurses once per
-step (in both walks), deeper than the stack with the default budget.
+(test/helpers/reference-walk.ts). Budgets stay small: the walk before recursed once per rule with an
+unknown match, deeper than the stack with the default budget; this one loops (last tests).
 */
 import fc from 'fast-check';
 import {expect, test} from 'vitest';
@@ -132,4 +132,53 @@ test('a long run of rules that do not match, cut by the budget in its middle', (
 	for (const budget of [0, 1, 2, 500, 1000, 1001, 1002, 1003, 200_000]) {
 		expect(decide([base], budget)).toEqual(referenceDecide([base], budget));
 	}
+});
+
+const inputChain = (list: ReadonlyArray<[Tri, Action]>): BaseChain => ({
+	source: 'iptables',
+	family: 'ip',
+	table: 'filter',
+	chain: 'INPUT',
+	hook: 'input',
+	priority: 0,
+	chains: new Map([
+		['INPUT', chainOf('filter', 'INPUT', list, 'accept')],
+		[
+			'a',
+			chainOf(
+				'filter',
+				'a',
+				[['unknown', {kind: 'jump', chain: 'a'}]],
+				undefined,
+			),
+		],
+	]),
+});
+
+test('10,000 rules in a row whose match is unknown: an answer with the default budget, not a stack overflow', () => {
+	const drops = inputChain(
+		Array.from({length: 10_000}, (): [Tri, Action] => [
+			'unknown',
+			{kind: 'drop'},
+		]),
+	);
+	// Taken: drop; passed over: the accept policy. Not the same ending: uncertain, naming the first.
+	expect(decide([drops])).toMatchObject({
+		verdict: 'uncertain',
+		by: {number: 1},
+		because: 'unknown 1',
+	});
+	// Agreeing endings either way: the answer itself.
+	const accepts = inputChain(
+		Array.from({length: 10_000}, (): [Tri, Action] => [
+			'unknown',
+			{kind: 'accept'},
+		]),
+	);
+	expect(decide([accepts])).toMatchObject({verdict: 'accept'});
+});
+
+test('a chain that jumps to itself through an unknown match: uncertain with the default budget, not a stack overflow', () => {
+	const looping = inputChain([['yes', {kind: 'jump', chain: 'a'}]]);
+	expect(decide([looping])).toMatchObject({verdict: 'uncertain'});
 });
