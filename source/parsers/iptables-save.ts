@@ -301,6 +301,8 @@ class LazyRule implements IptablesRule {
 }
 
 const ruleLinePattern = /^(\[\d+:\d+]\s+)?(-A\s+(\S+)(?:\s+(.*))?)$/;
+// The same lines, capturing the chain only: reading a dump makes one string a line, not four.
+const ruleChainPattern = /^(?:\[\d+:\d+]\s+)?-A\s+(\S+)(?:\s+.*)?$/;
 
 /**
 A chain whose rules are made when first read. Reading a dump keeps each rule's line (read enough
@@ -363,7 +365,9 @@ function addChain(table: MutableTable, chain: LazyChain): LazyChain {
 
 /** A `:NAME POLICY [p:b]` or `[p:b] -A CHAIN ...` line of a table; false when it is neither. */
 function tableLine(table: MutableTable, line: string): boolean {
-	const chainLine = /^:(\S+)\s+(\S+)(?:\s+(\[\d+:\d+]))?$/.exec(line);
+	const chainLine = line.startsWith(':')
+		? /^:(\S+)\s+(\S+)(?:\s+(\[\d+:\d+]))?$/.exec(line)
+		: undefined;
 	if (chainLine) {
 		const policy = chainLine[2] === '-' ? undefined : chainLine[2];
 		addChain(
@@ -378,7 +382,7 @@ function tableLine(table: MutableTable, line: string): boolean {
 		return true;
 	}
 
-	const chainName = ruleLinePattern.exec(line)?.[3];
+	const chainName = ruleChainPattern.exec(line)?.[1];
 	if (chainName === undefined) {
 		return false;
 	}
