@@ -26,8 +26,6 @@ export type InteractiveOptions = {
 	readonly preFramed?: boolean;
 };
 
-export {restoreTerminal} from './terminal.js';
-
 /** Mount the Ink app on the alternate screen; resolves with the exit code (0, 1, 130, 3 on a crash). */
 export async function runInteractive(
 	options: InteractiveOptions,
