@@ -5,10 +5,12 @@ passes or fails. RUNS=N sets the rounds (default 10); baselines and subjects alt
 ONLY=startup or ONLY=scale runs one half.
 
 1. A --json diagnosis of a closed local port vs `node -e 0`, and vs `nmap -Pn -p PORT 127.0.0.1`.
-2. The app's first frame in an 80x24 pseudo-terminal vs a node script that prints one word.
+2. The app's first frame in an 80x24 pseudo-terminal vs a node script that prints one word (and when
+   Ink's own first frame replaces it).
 3. Peak RSS of a full diagnosis; the size of dist/cli.js.
 4. Scale: the parsers and judges on 100,000 listening sockets (ss) and on 10,000-rule iptables and nft
-   rulesets vs `wc -l` reading and splitting the same text.
+   rulesets vs `wc -l` reading and splitting the same text, and the least a JavaScript reading of that
+   text costs (a floor) in a fresh process.
 */
 import {spawnSync} from 'node:child_process';
 import {
