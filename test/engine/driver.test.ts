@@ -49,6 +49,15 @@ const tree: Tree = {
 	causes,
 };
 
+/** "firewall" awaits "probe": it starts at once, and its judge waits for the probe. */
+const awaiting: Tree = {
+	...tree,
+	checks: [
+		node('probe', [], {writes: ['probe']}),
+		node('firewall', [], {writes: [], awaits: ['probe']}),
+	],
+};
+
 const done =
 	(result: CheckResult): StepRun =>
 	async () =>
@@ -187,13 +196,6 @@ describe('the driver', () => {
 	test('a check that awaits another starts beside it, and its judge reads the facts once that one is done', async () => {
 		// "firewall" awaits "probe": it starts at once (its commands run while the probe is out)
 		// and `settled()` resolves only when the probe is done, with the probe's facts.
-		const awaiting: Tree = {
-			...tree,
-			checks: [
-				node('probe', [], {writes: ['probe']}),
-				node('firewall', [], {writes: [], awaits: ['probe']}),
-			],
-		};
 		const order: string[] = [];
 		let release: (() => void) | undefined;
 		const session = await drive(
@@ -231,13 +233,6 @@ describe('the driver', () => {
 	});
 
 	test('a check waiting for what it awaits is stopped with the rest (unknown, not hung)', async () => {
-		const awaiting: Tree = {
-			...tree,
-			checks: [
-				node('probe', [], {writes: ['probe']}),
-				node('firewall', [], {writes: [], awaits: ['probe']}),
-			],
-		};
 		const controller = new AbortController();
 		const session = await drive(
 			startSession(awaiting, target, {interactive: false}),

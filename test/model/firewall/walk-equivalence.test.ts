@@ -155,13 +155,14 @@ const inputChain = (list: ReadonlyArray<[Tri, Action]>): BaseChain => ({
 	]),
 });
 
-test('10,000 rules in a row whose match is unknown: an answer with the default budget, not a stack overflow', () => {
-	const drops = inputChain(
-		Array.from({length: 10_000}, (): [Tri, Action] => [
-			'unknown',
-			{kind: 'drop'},
-		]),
+/** INPUT: 10,000 rules in a row whose match is unknown, each with `action`. */
+const unknownInRow = (action: Action) =>
+	inputChain(
+		Array.from({length: 10_000}, (): [Tri, Action] => ['unknown', action]),
 	);
+
+test('10,000 rules in a row whose match is unknown: an answer with the default budget, not a stack overflow', () => {
+	const drops = unknownInRow({kind: 'drop'});
 	// Taken: drop; passed over: the accept policy. Not the same ending: uncertain, naming the first.
 	expect(decide([drops])).toMatchObject({
 		verdict: 'uncertain',
@@ -169,12 +170,7 @@ test('10,000 rules in a row whose match is unknown: an answer with the default b
 		because: 'unknown 1',
 	});
 	// Agreeing endings either way: the answer itself.
-	const accepts = inputChain(
-		Array.from({length: 10_000}, (): [Tri, Action] => [
-			'unknown',
-			{kind: 'accept'},
-		]),
-	);
+	const accepts = unknownInRow({kind: 'accept'});
 	expect(decide([accepts])).toMatchObject({verdict: 'accept'});
 });
 
