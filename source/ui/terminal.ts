@@ -58,6 +58,13 @@ export function guardScreen(): void {
 		process.on(signal, leave);
 	}
 
+	// A crash before Ink's handlers are on (a failed import): at exit, leave the screen too.
+	process.once('exit', () => {
+		if (inAlternate) {
+			restoreTerminal();
+		}
+	});
+
 	unguard = () => {
 		for (const signal of signals) {
 			process.off(signal, leave);
