@@ -2,6 +2,12 @@
 import {readFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
 import type {Packet} from '../../source/model/firewall/index.js';
+import type {Rulesets} from '../../source/model/firewall/rulesets.js';
+import {parseIptablesSave} from '../../source/parsers/iptables-save.js';
+import {
+	parseNftJson,
+	parseNftRuleTexts,
+} from '../../source/parsers/nft-json.js';
 
 /** A capture under test/fixtures (gunzipped when it ends in .gz). */
 export function fixture(name: string): string {
@@ -56,4 +62,31 @@ export function packetsFor(text: string, family: 4 | 6, few = false): Packet[] {
 	}
 
 	return packets;
+}
+
+/**
+The recorded NAT rule sets (test/fixtures/iptables/capture-nat.sh): Docker's and kube-proxy's
+iptables chains, ip6 DNAT and REDIRECT, native nft dnat and redirect; read afresh on each call.
+*/
+export function natRulesets(): Rulesets {
+	return {
+		iptables: [
+			{
+				source: 'iptables',
+				ruleset: parseIptablesSave(
+					fixture('iptables/nat-docker-kube-proxy.txt'),
+				),
+				incompatible: [],
+			},
+			{
+				source: 'ip6tables',
+				ruleset: parseIptablesSave(fixture('iptables/nat-ip6.txt')),
+				incompatible: [],
+			},
+		],
+		nft: {
+			ruleset: parseNftJson(fixture('nft/nat.json')),
+			texts: parseNftRuleTexts(fixture('nft/nat-handles.txt')),
+		},
+	};
 }

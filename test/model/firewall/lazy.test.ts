@@ -20,7 +20,7 @@ import {
 	parseNftJson,
 	parseNftRuleTexts,
 } from '../../../source/parsers/nft-json.js';
-import {fixture, packetsFor} from '../../helpers/firewall.js';
+import {fixture, natRulesets, packetsFor} from '../../helpers/firewall.js';
 
 /** Every chain evaluated before the walk, as before LazyChains. */
 const eager = (bases: readonly BaseChain[]): BaseChain[] =>
@@ -94,21 +94,7 @@ test('LazyChains builds a chain once, on first use, and iterates in the order of
 });
 
 describe('base chains made once per packet and readings', () => {
-	const iptables = {
-		source: 'iptables' as const,
-		ruleset: parseIptablesSave(fixture('iptables/nat-docker-kube-proxy.txt')),
-		incompatible: [],
-	};
-	const ip6tables = {
-		source: 'ip6tables' as const,
-		ruleset: parseIptablesSave(fixture('iptables/nat-ip6.txt')),
-		incompatible: [],
-	};
-	const nft = {
-		ruleset: parseNftJson(fixture('nft/nat.json')),
-		texts: parseNftRuleTexts(fixture('nft/nat-handles.txt')),
-	};
-	const all: Rulesets = {iptables: [iptables, ip6tables], nft};
+	const all: Rulesets = natRulesets();
 	const packets = [
 		...packetsFor(fixture('iptables/nat-docker-kube-proxy.txt'), 4),
 		...packetsFor(fixture('iptables/nat-ip6.txt'), 6),

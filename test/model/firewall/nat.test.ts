@@ -3,38 +3,17 @@ Destination NAT on recorded rule sets (test/fixtures/iptables/capture-nat.sh: Do
 chain, kube-proxy's KUBE-SERVICES / KUBE-SVC-* / KUBE-SEP-* chains, ip6 DNAT and REDIRECT, native
 nft dnat and redirect), loaded in a namespace and dumped with iptables-save -c / nft -j.
 */
-import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import type {Packet} from '../../../source/model/firewall/index.js';
 import {
 	decideFor,
 	iptablesNftTables,
-	type Rulesets,
 } from '../../../source/model/firewall/rulesets.js';
-import {parseIptablesSave} from '../../../source/parsers/iptables-save.js';
-import {
-	parseNftJson,
-	parseNftRuleTexts,
-} from '../../../source/parsers/nft-json.js';
+import {natRulesets} from '../../helpers/firewall.js';
 
-const fixture = (name: string) =>
-	readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8');
-
-const iptables = {
-	source: 'iptables' as const,
-	ruleset: parseIptablesSave(fixture('iptables/nat-docker-kube-proxy.txt')),
-	incompatible: [],
-};
-const ip6tables = {
-	source: 'ip6tables' as const,
-	ruleset: parseIptablesSave(fixture('iptables/nat-ip6.txt')),
-	incompatible: [],
-};
-const nft = {
-	ruleset: parseNftJson(fixture('nft/nat.json')),
-	texts: parseNftRuleTexts(fixture('nft/nat-handles.txt')),
-};
-const all: Rulesets = {iptables: [iptables, ip6tables], nft};
+const all = natRulesets();
+const iptables = all.iptables[0]!;
+const ip6tables = all.iptables[1]!;
 
 const local = (daddr: string, dport: number): Packet => ({
 	family: daddr.includes(':') ? 6 : 4,
