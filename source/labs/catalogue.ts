@@ -244,6 +244,32 @@ function host(situation: Omit<Situation, 'diagnoseNetns'>): Situation {
 	return situation;
 }
 
+/** One host whose INPUT chain holds one rule for the database port, ending in `jump` (REJECT or DROP). */
+async function inputRule(
+	context: LabContext,
+	jump: readonly string[],
+	goal: (address: string) => string,
+): Promise<Situation> {
+	const {netns, address} = await oneHost(context, 5432);
+	await context.inside(netns, 'iptables', [
+		'-A',
+		'INPUT',
+		'-p',
+		'tcp',
+		'--dport',
+		'5432',
+		'-j',
+		...jump,
+	]);
+	return host({
+		target: `${address}:5432`,
+		goal: goal(address),
+		shell: inHost(netns, 5432),
+		clientNetns: netns,
+		fix: [`ip netns exec ${netns} iptables -D INPUT 1`],
+	});
+}
+
 const reject: Lab = {
 	id: 'reject-rule',
 	title: 'A REJECT rule',
@@ -252,28 +278,13 @@ const reject: Lab = {
 	cause: 'firewall-reject',
 	lesson:
 		'A REJECT looks like "nothing listens" from outside: the listener is there, a rule answers first.',
-	async setup(context) {
-		const {netns, address} = await oneHost(context, 5432);
-		await context.inside(netns, 'iptables', [
-			'-A',
-			'INPUT',
-			'-p',
-			'tcp',
-			'--dport',
-			'5432',
-			'-j',
-			'REJECT',
-			'--reject-with',
-			'tcp-reset',
-		]);
-		return host({
-			target: `${address}:5432`,
-			goal: `The app cannot reach the database at ${address}:5432, though it runs.`,
-			shell: inHost(netns, 5432),
-			clientNetns: netns,
-			fix: [`ip netns exec ${netns} iptables -D INPUT 1`],
-		});
-	},
+	setup: async context =>
+		inputRule(
+			context,
+			['REJECT', '--reject-with', 'tcp-reset'],
+			address =>
+				`The app cannot reach the database at ${address}:5432, though it runs.`,
+		),
 };
 
 const drop: Lab = {
@@ -284,26 +295,13 @@ const drop: Lab = {
 	cause: 'filtered',
 	lesson:
 		'Silence (a timeout) is not a refusal: something drops the SYN; a DROP rule is counted.',
-	async setup(context) {
-		const {netns, address} = await oneHost(context, 5432);
-		await context.inside(netns, 'iptables', [
-			'-A',
-			'INPUT',
-			'-p',
-			'tcp',
-			'--dport',
-			'5432',
-			'-j',
-			'DROP',
-		]);
-		return host({
-			target: `${address}:5432`,
-			goal: `The app hangs, then times out, on the database at ${address}:5432.`,
-			shell: inHost(netns, 5432),
-			clientNetns: netns,
-			fix: [`ip netns exec ${netns} iptables -D INPUT 1`],
-		});
-	},
+	setup: async context =>
+		inputRule(
+			context,
+			['DROP'],
+			address =>
+				`The app hangs, then times out, on the database at ${address}:5432.`,
+		),
 };
 
 const loopbackOnly: Lab = {
