@@ -10,6 +10,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {setTimeout as delay} from 'node:timers/promises';
 import {detach, must, run} from './exec.js';
+import {writeNamespaceFiles} from './netns-files.js';
 import {
 	alive,
 	cleanLeftovers,
@@ -169,15 +170,7 @@ function makeContext(
 			record(marker => marker.namespaces.push(name));
 			await must('ip', ['netns', 'add', name]);
 			await must('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-			mkdirSync(`/etc/netns/${name}`, {recursive: true});
-			writeFileSync(
-				`/etc/netns/${name}/resolv.conf`,
-				'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
-			);
-			writeFileSync(
-				`/etc/netns/${name}/hosts`,
-				'127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
-			);
+			writeNamespaceFiles(name);
 			return name;
 		},
 		async link(a, b) {

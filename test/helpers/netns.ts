@@ -5,8 +5,9 @@ listeners, firewall and /etc/hosts + /etc/resolv.conf (through /etc/netns/NAME, 
 Everything created is removed by `cleanup()`, by the process exit hook, and by the global teardown.
 */
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {rmSync} from 'node:fs';
 import {execa} from 'execa';
+import {writeNamespaceFiles} from '../../source/labs/netns-files.js';
 
 export const prefix = 'rft';
 const created = new Set<string>();
@@ -72,28 +73,15 @@ export async function createNetns(
 	created.add(name);
 	await ip('netns', 'add', name);
 	await ip('-n', name, 'link', 'set', 'lo', 'up');
-	mkdirSync(`/etc/netns/${name}`, {recursive: true});
 	// Never let a test query an outside resolver: DNS inside goes to loopback, where nothing answers.
-	writeFileSync(
-		`/etc/netns/${name}/resolv.conf`,
-		'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
-	);
-	writeFileSync(
-		`/etc/netns/${name}/hosts`,
-		options.hosts ??
-			'127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
-	);
+	writeNamespaceFiles(name, options.hosts);
 	let address: string | undefined;
 	let peer: Netns['peer'];
 	if (options.address) {
 		created.add(peerName);
 		await ip('netns', 'add', peerName);
 		await ip('-n', peerName, 'link', 'set', 'lo', 'up');
-		mkdirSync(`/etc/netns/${peerName}`, {recursive: true});
-		writeFileSync(
-			`/etc/netns/${peerName}/resolv.conf`,
-			'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
-		);
+		writeNamespaceFiles(peerName, false);
 		const veth = `rv${n}x${counter}`.slice(0, 12);
 		await ip(
 			'link',
