@@ -206,11 +206,20 @@ export function createDriver(options: DriverOptions): Driver {
 					return;
 				}
 
-				const waiter: Waiter = {node, generation, resolve};
-				signal.addEventListener('abort', () => {
+				const stopped = () => {
 					waiters.delete(waiter);
 					reject(new Error('stopped'));
-				});
+				};
+
+				const waiter: Waiter = {
+					node,
+					generation,
+					resolve(facts) {
+						signal.removeEventListener('abort', stopped);
+						resolve(facts);
+					},
+				};
+				signal.addEventListener('abort', stopped);
 				waiters.add(waiter);
 				wake();
 			});

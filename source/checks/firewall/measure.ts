@@ -34,6 +34,12 @@ async function routeTo(
 	family: 4 | 6,
 	address: string,
 ): Promise<Route> {
+	// 127.0.0.1 and ::1 are routed by the local table (which the routing rules consult first) over
+	// lo, from that very address: no route to ask for.
+	if (address === '127.0.0.1' || address === '::1') {
+		return {dev: 'lo', prefsrc: address};
+	}
+
 	const args = [family === 6 ? '-6' : '-4', '-j', 'route', 'get', address];
 	context.onCommand(['ip', ...args].join(' '));
 	const route = await context.io.run(
@@ -64,12 +70,7 @@ async function localPacket(
 	probe: AddressProbe,
 ): Promise<Packet> {
 	const daddr = dialed(probe.address);
-	// 127.0.0.1 and ::1 are routed by the local table (which the routing rules consult first) over
-	// lo, from that very address: no route to ask for.
-	const route =
-		daddr === '127.0.0.1' || daddr === '::1'
-			? {dev: 'lo', prefsrc: daddr}
-			: await routeTo(context, probe.family, daddr);
+	const route = await routeTo(context, probe.family, daddr);
 	// A local client's SYN leaves through the output hook and comes back in on loopback.
 	return {
 		family: probe.family,
