@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import {refusedHere} from '../../helpers/facts.js';
 import {listenerList} from '../../../source/parsers/listeners.js';
 import {
 	accepts,
@@ -16,27 +17,7 @@ function facts(
 	options: {bindv6only?: boolean; source?: 'ss' | 'proc'} = {},
 ): Facts {
 	return {
-		probe: {
-			outcome: 'refused',
-			address,
-			ms: 1,
-			addresses: [
-				{
-					address,
-					family: address.includes(':') ? 6 : 4,
-					source: 'literal',
-					outcome: 'refused',
-					ms: 1,
-					code: 'ECONNREFUSED',
-				},
-			],
-		},
-		local: {
-			addresses: [address],
-			isLocal: true,
-			localTargets: [address],
-			hostname: 'h',
-		},
+		...refusedHere(address),
 		listeners: {
 			source: options.source ?? 'ss',
 			command: 'ss -Htlnpe',

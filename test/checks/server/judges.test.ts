@@ -4,6 +4,7 @@ here or parsed from captured fixtures through the check's own parsers, and the j
 */
 import {readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
+import {refusedHere} from '../../helpers/facts.js';
 import {listenerList} from '../../../source/parsers/listeners.js';
 import type {JudgeInput} from '../../../source/checks/define.js';
 import {judgeBind} from '../../../source/checks/server/bind/judge.js';
@@ -42,27 +43,7 @@ function input(
 
 function refusedAt(address: string): Facts {
 	return {
-		probe: {
-			outcome: 'refused',
-			address,
-			ms: 1,
-			addresses: [
-				{
-					address,
-					family: address.includes(':') ? 6 : 4,
-					source: 'literal',
-					outcome: 'refused',
-					ms: 1,
-					code: 'ECONNREFUSED',
-				},
-			],
-		},
-		local: {
-			addresses: [address],
-			isLocal: true,
-			localTargets: [address],
-			hostname: 'h',
-		},
+		...refusedHere(address),
 	};
 }
 
