@@ -41,11 +41,7 @@ function input(
 	};
 }
 
-function refusedAt(address: string): Facts {
-	return {
-		...refusedHere(address),
-	};
-}
+const refusedAt = (address: string): Facts => refusedHere(address);
 
 function withListeners(
 	listeners: readonly Listener[],
