@@ -10,6 +10,12 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+	parseKubePods,
+	parseKubeServices,
+	type KubePod,
+	type KubeService,
+} from '../../source/parsers/kubernetes.js';
 
 export type KubeObject = {
 	readonly metadata?: {
@@ -94,6 +100,21 @@ export function labelMatcher(
 
 			return term.not ? actual !== term.value : actual === term.value;
 		});
+}
+
+/** The recorded services (every namespace) and shop's pods, through the parsers; throws when they do not parse. */
+export function recordedServicesAndPods(): {
+	services: readonly KubeService[];
+	pods: readonly KubePod[];
+} {
+	const objects = recordedObjects();
+	const services = parseKubeServices(kubeList(objects.services));
+	const pods = parseKubePods(kubeList(objects.pods, {namespace: 'shop'}));
+	if (!services.ok || !pods.ok) {
+		throw new Error('the recorded Kubernetes objects do not parse');
+	}
+
+	return {services: services.items, pods: pods.items};
 }
 
 /** The `kubectl get KIND -o json` document for these objects (a List), filtered like the API would. */

@@ -13,20 +13,16 @@ import {
 } from '../../../source/model/kubernetes/match.js';
 import {
 	parseKubeNodes,
-	parseKubePods,
-	parseKubeServices,
 	type KubePod,
-	type KubeService,
 } from '../../../source/parsers/kubernetes.js';
-import {kubeList, recordedObjects} from '../../helpers/k8s-stub.js';
+import {
+	kubeList,
+	recordedObjects,
+	recordedServicesAndPods,
+} from '../../helpers/k8s-stub.js';
 
 const objects = recordedObjects();
-const parsedServices = parseKubeServices(kubeList(objects.services));
-const parsedPods = parseKubePods(kubeList(objects.pods, {namespace: 'shop'}));
-const services: readonly KubeService[] = parsedServices.ok
-	? parsedServices.items
-	: [];
-const pods: readonly KubePod[] = parsedPods.ok ? parsedPods.items : [];
+const {services, pods} = recordedServicesAndPods();
 
 describe('matchService', () => {
 	test.each([
