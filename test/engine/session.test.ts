@@ -4,12 +4,11 @@ import {
 	plan,
 	reduce,
 	startSession,
-	type Session,
 } from '../../source/engine/session.js';
 import {rankFindings} from '../../source/engine/rank.js';
 import {causes} from '../../source/tree/causes.js';
 import type {CheckResult, QuestionNode, Tree} from '../../source/tree/types.js';
-import {node, target} from '../helpers/nodes.js';
+import {finish, node, target} from '../helpers/nodes.js';
 
 const question: QuestionNode = {
 	kind: 'question',
@@ -43,20 +42,6 @@ const tree: Tree = {
 	questions: [question],
 	causes,
 };
-
-function finish(session: Session, id: string, result: CheckResult): Session {
-	const started = reduce(session, {
-		type: 'started',
-		id,
-		generation: session.generation,
-	});
-	return reduce(started, {
-		type: 'finished',
-		id,
-		result,
-		generation: session.generation,
-	});
-}
 
 const refused: CheckResult = {
 	status: 'problem',

@@ -1,5 +1,6 @@
 /** A minimal check node and target for engine tests: only what the engine reads. */
-import type {CheckNode} from '../../source/tree/types.js';
+import {reduce, type Session} from '../../source/engine/session.js';
+import type {CheckNode, CheckResult} from '../../source/tree/types.js';
 
 export const target = {input: 'x:1', host: 'x', port: 1};
 
@@ -18,3 +19,22 @@ export const node = (
 	timeoutMs: 100,
 	...extra,
 });
+
+/** The session after check `id` started and finished with `result` (the driver's two events). */
+export function finish(
+	session: Session,
+	id: string,
+	result: CheckResult,
+): Session {
+	const started = reduce(session, {
+		type: 'started',
+		id,
+		generation: session.generation,
+	});
+	return reduce(started, {
+		type: 'finished',
+		id,
+		result,
+		generation: session.generation,
+	});
+}

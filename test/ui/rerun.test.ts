@@ -1,28 +1,11 @@
 import {describe, expect, test} from 'vitest';
-import {
-	reduce,
-	startSession,
-	type Session,
-} from '../../source/engine/session.js';
+import {reduce, startSession} from '../../source/engine/session.js';
 import type {CheckResult} from '../../source/tree/types.js';
 import {keptResult} from '../../source/ui/rerun.js';
+import {finish} from '../helpers/nodes.js';
 import {smallTree} from './small-tree.js';
 
 const target = {input: '127.0.0.1:5432', host: '127.0.0.1', port: 5432};
-
-function finish(session: Session, id: string, result: CheckResult): Session {
-	const started = reduce(session, {
-		type: 'started',
-		id,
-		generation: session.generation,
-	});
-	return reduce(started, {
-		type: 'finished',
-		id,
-		result,
-		generation: session.generation,
-	});
-}
 
 const probe = (outcome: 'refused' | 'open', ms: number): CheckResult => ({
 	status: outcome === 'open' ? 'passed' : 'problem',
