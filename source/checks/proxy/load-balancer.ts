@@ -1,6 +1,7 @@
 import type {ProxyKind} from '../../tree/facts.js';
 import type {CheckResult, Finding, Fix} from '../../tree/types.js';
 import {hostPort} from '../../net/address.js';
+import {shellQuote} from '../../text/sanitize.js';
 import {defineCheck, type JudgeInput} from '../define.js';
 import {isGatewayError, proxyLabels} from '../../tree/nodes/proxy.js';
 import {statusLine} from './kinds.js';
@@ -13,7 +14,7 @@ export function balancerCommands(
 ): Fix[] {
 	const aws: Fix[] = [
 		{
-			command: `aws elbv2 describe-load-balancers --query "LoadBalancers[?DNSName=='${host}'].[LoadBalancerArn,Type,SecurityGroups]"`,
+			command: `aws elbv2 describe-load-balancers --query ${shellQuote([`LoadBalancers[?DNSName=='${host}'].[LoadBalancerArn,Type,SecurityGroups]`])}`,
 			why: 'AWS: find the load balancer behind this name (its ARN, type and security groups).',
 		},
 		{
