@@ -89,6 +89,30 @@ function matchAll(text: string, pattern: RegExp): string[][] {
 	);
 }
 
+/**
+Each connection attempt a client prints (groups: host, its address when shown, port): the first
+attempt's host and port, every address tried (the address, else the host), and the line of `marker`.
+Undefined when there was none.
+*/
+function attempts(
+	text: string,
+	pattern: RegExp,
+	marker: string,
+): Found | undefined {
+	const tried = matchAll(text, pattern);
+	if (tried.length === 0) {
+		return undefined;
+	}
+
+	const [host, , port] = tried[0] as [string, string, string];
+	return {
+		host,
+		port: Number(port),
+		addresses: tried.map(([h, a]) => [a, h].find(Boolean)!),
+		line: lineOf(text, text.indexOf(marker)),
+	};
+}
+
 /** The first URL in the text, as scheme, host and port (the scheme's default port when none). */
 function firstUrl(
 	text: string,
@@ -240,18 +264,13 @@ export const decoders: readonly Decoder[] = [
 				return {unix: socket.groups[0], line: socket.line};
 			}
 
-			const tried = matchAll(
+			const tried = attempts(
 				text,
 				/connection to server at "([^"]+)"(?: \(([^)]+)\))?, port (\d+) failed/g,
+				'connection to server at',
 			);
-			if (tried.length > 0) {
-				const [host, , port] = tried[0] as [string, string, string];
-				return {
-					host,
-					port: Number(port),
-					addresses: tried.map(([h, a]) => [a, h].find(Boolean)!),
-					line: lineOf(text, text.indexOf('connection to server at')),
-				};
+			if (tried) {
+				return tried;
 			}
 
 			const dns = match(text, /could not translate host name "([^"]+)"/);
@@ -316,18 +335,13 @@ export const decoders: readonly Decoder[] = [
 		client: 'nc',
 		test: /^nc: /m,
 		decode(text) {
-			const tried = matchAll(
+			const tried = attempts(
 				text,
 				/^nc: connect to (\S+)(?: \(([^)]+)\))? port (\d+) \(tcp\)/gm,
+				'nc: connect to',
 			);
-			if (tried.length > 0) {
-				const [host, , port] = tried[0] as [string, string, string];
-				return {
-					host,
-					port: Number(port),
-					addresses: tried.map(([h, a]) => [a, h].find(Boolean)!),
-					line: lineOf(text, text.indexOf('nc: connect to')),
-				};
+			if (tried) {
+				return tried;
 			}
 
 			const dns = match(

@@ -142,17 +142,22 @@ export function checkTargetPort(
 		),
 	];
 	const distinctNumbers = [...new Set(declared.map(d => d.containerPort))];
-	if (typeof port.targetPort === 'string') {
-		const hit = declared.find(d => d.name === port.targetPort);
-		if (hit) {
-			return {
-				kind: 'ok',
-				port,
-				containerPort: hit.containerPort,
-				container: hit.container,
-			};
-		}
+	// A named targetPort matches a port's name; a number, its number.
+	const hit = declared.find(d =>
+		typeof port.targetPort === 'string'
+			? d.name === port.targetPort
+			: d.containerPort === port.targetPort,
+	);
+	if (hit) {
+		return {
+			kind: 'ok',
+			port,
+			containerPort: hit.containerPort,
+			container: hit.container,
+		};
+	}
 
+	if (typeof port.targetPort === 'string') {
 		const names = [...new Set(declared.flatMap(d => (d.name ? [d.name] : [])))];
 		return {
 			kind: 'mismatch',
@@ -164,16 +169,6 @@ export function checkTargetPort(
 				: distinctNumbers.length === 1
 					? {suggestion: distinctNumbers[0]!}
 					: {}),
-		};
-	}
-
-	const hit = declared.find(d => d.containerPort === port.targetPort);
-	if (hit) {
-		return {
-			kind: 'ok',
-			port,
-			containerPort: hit.containerPort,
-			container: hit.container,
 		};
 	}
 
